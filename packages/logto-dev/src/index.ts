@@ -1,0 +1,6 @@
+/**
+ * `logto-dev`: a local Logto-compatible OpenID Connect provider.
+ *
+ * @module
+ */
+export {};
