@@ -1,0 +1,126 @@
+/**
+ * The framework-neutral contract between session stores and adapters: strings in (the request's
+ * `Cookie` header), strings out (`Set-Cookie` header values).
+ *
+ * @module
+ */
+import type { LogtoError } from '../errors.js';
+import type { CoordinatedStorage } from '../storage.js';
+
+/** What a store needs to know about the request it loads a session for. */
+export interface SessionLoadContext {
+  /** True when the request came over https (decides `Secure` when the store's `secure` is `'auto'`). */
+  secure: boolean;
+}
+
+/**
+ * A place where sessions live. An adapter calls {@link SessionStore.load} once per request with
+ * the raw `Cookie` header and gives the resulting {@link RequestSession} to `LogtoClient` as its
+ * storage; at the end of the request it sends every string of {@link RequestSession.commit} as a
+ * `Set-Cookie` header.
+ *
+ * @example
+ * ```ts
+ * const session = await store.load(request.headers.get('cookie') ?? undefined, { secure: true });
+ * const client = new LogtoClient(config, { storage: session });
+ * // … handle the request …
+ * for (const value of await session.commit()) response.headers.append('set-cookie', value);
+ * ```
+ */
+export interface SessionStore {
+  /**
+   * Reads the session the request's cookies point at. Never throws for a bad cookie (a tampered,
+   * foreign, malformed or expired cookie gives an empty session and is reported to the logger);
+   * throws `LogtoError` `session.store_unavailable` only when a server-side store cannot be reached.
+   * A request without a session cookie costs no I/O.
+   */
+  load(cookieHeader: string | undefined, context: SessionLoadContext): Promise<RequestSession>;
+}
+
+/**
+ * One request's view of one session: a {@link CoordinatedStorage} for `LogtoClient` plus the
+ * lifecycle operations adapters need. Keys are free strings (the client's `StorageKey`s and any
+ * adapter key); values are strings, given back exactly.
+ *
+ * Writes are buffered in the request and reach the cookie or the server-side store in
+ * {@link RequestSession.commit} (and, for server-side stores, when a `withLock` task ends).
+ */
+export interface RequestSession extends CoordinatedStorage {
+  /** True when the request brought no valid session (none, or one that was rejected). */
+  readonly isNew: boolean;
+  /** The value stored under `key`, or `null`. */
+  getItem(key: string): Promise<string | null>;
+  /** Stores `value` under `key`. */
+  setItem(key: string, value: string): Promise<void>;
+  /** Removes `key`; removing a missing key is not an error. */
+  removeItem(key: string): Promise<void>;
+  /**
+   * Moves the session to a new identity at sign-in, so that a session id planted before sign-in
+   * (session fixation) is worthless afterwards. Keeps the data and restarts the absolute lifetime.
+   * Server-side stores delete the old record on commit.
+   */
+  regenerate(): Promise<void>;
+  /**
+   * Ends the session at sign-out: all data is dropped, server-side records are deleted, and the
+   * commit clears the cookies. Writes made after `destroy` start a new session with a new id.
+   */
+  destroy(): Promise<void>;
+  /**
+   * Writes what changed and returns the `Set-Cookie` header values to send (possibly none): an
+   * unchanged session writes nothing unless its rolling expiry moved by a meaningful step, and a
+   * request that never had or created a session sets no cookie. Call it once, before the response
+   * headers are sent. Throws `LogtoError` `session.store_unavailable` when a server-side store
+   * cannot be written, `session.too_large` when a cookie session outgrows its chunk limit.
+   */
+  commit(): Promise<string[]>;
+}
+
+/**
+ * Where stores report cookies they reject and other non-fatal events. Messages and errors never
+ * contain a cookie value, token or secret.
+ */
+export interface SessionLogger {
+  /** A non-fatal problem; `error` carries a stable code such as `session.decrypt_failed`. */
+  warn(message: string, error?: LogtoError): void;
+}
+
+/** Cookie attributes shared by every store. */
+export interface SessionCookieOptions {
+  /** Cookie name. Chunks are named `<name>.0`, `<name>.1`, …. Default `logto_session`. */
+  name?: string;
+  /**
+   * `Secure` attribute: `true`, `false`, or `'auto'` (set when the request is https, per
+   * {@link SessionLoadContext.secure}). Default `'auto'`.
+   */
+  secure?: boolean | 'auto';
+  /** `SameSite` attribute. Default `'lax'` (the callback is a top-level GET from the provider). */
+  sameSite?: 'lax' | 'strict' | 'none';
+  /** `Domain` attribute. Default: none (host-only cookie). */
+  domain?: string;
+  /** `Path` attribute. Default `/`. */
+  path?: string;
+}
+
+/** Session lifetimes, in seconds. */
+export interface SessionLifetimeOptions {
+  /**
+   * Idle lifetime (seconds): a session not used for this long expires. Every use moves the expiry,
+   * but the cookie is re-issued only when it moved by at least `touchAfter`. Default 86,400 (24 h).
+   */
+  rollingDuration?: number;
+  /** Absolute lifetime (seconds) counted from sign-in (or regeneration). Default 604,800 (7 days). */
+  absoluteDuration?: number;
+  /**
+   * Minimum step (seconds) by which the rolling expiry must move before an unchanged session is
+   * written again. Default: a tenth of `rollingDuration`, at most 3,600 (1 h).
+   */
+  touchAfter?: number;
+}
+
+/** Options shared by every store. */
+export interface SessionStoreOptions extends SessionCookieOptions, SessionLifetimeOptions {
+  /** Receives rejected cookies and warnings. Default: `console.warn`, once per error code. */
+  logger?: SessionLogger;
+  /** The clock, in milliseconds since the epoch. Default `Date.now` (tests inject their own). */
+  now?: () => number;
+}
