@@ -1,0 +1,14 @@
+/**
+ * The client layer: {@link LogtoClient} and its option types.
+ *
+ * @module
+ */
+export { LogtoClient } from './logto-client.js';
+export type {
+  DirectSignInOptions,
+  LogtoClientOptions,
+  LogtoLogger,
+  SignInCallbackResult,
+  SignInIdentifier,
+  SignInOptions,
+} from './types.js';

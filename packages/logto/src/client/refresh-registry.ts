@@ -1,0 +1,212 @@
+/**
+ * Refresh single-flight across the whole process, keyed by the refresh token itself.
+ *
+ * Several requests of one session may each build their own {@link LogtoClient} over their own
+ * copy of the session, all holding the same refresh token. Spending that token twice breaks the
+ * session when the provider rotates refresh tokens, so every grant made with a given refresh
+ * token runs alone (one slot per token, a queue inside it), and what a grant produced is
+ * remembered for a short while:
+ * - a caller that was already waiting when a grant for the same token key completed takes that
+ *   access token instead of asking again;
+ * - a caller still holding a refresh token that has just been rotated adopts the new one (and the
+ *   new ID token) and queues behind it, never spending the old one again.
+ *
+ * Only hashes of refresh tokens are kept as keys; the values live in memory for
+ * {@link rotationMemory} at most.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { isLogtoError } from '../errors.js';
+import type { AccessTokenEntry } from './access-token-map.js';
+import { isAccessTokenFresh } from './access-token-map.js';
+
+/** How long (ms) a completed grant's outcome and a rotation are remembered: one minute. */
+export const rotationMemory = 60_000;
+
+/** A rotation: the refresh token that replaced the one a caller holds, and the ID token that came with it. */
+export interface Rotation {
+  /** The new refresh token. */
+  refreshToken: string;
+  /** The (already verified) ID token of the same response, if any. */
+  idToken?: string;
+}
+
+/** What one refresh grant produced. */
+export interface GrantOutcome {
+  /** The access token, ready to cache. */
+  entry: AccessTokenEntry;
+  /** The refresh token of the response, if any (rotated or the same). */
+  refreshToken?: string;
+  /** The verified ID token of the response, if any. */
+  idToken?: string;
+}
+
+/** One caller's request to the registry. */
+export interface RefreshRequest {
+  /** Separates applications and providers: e.g. endpoint + app id. */
+  namespace: string;
+  /** The refresh token the caller holds. */
+  refreshToken: string;
+  /** The access-token cache key the caller wants. */
+  tokenKey: string;
+  /** From {@link RefreshRegistry.ticket}, taken before the caller read its storage. */
+  ticket: number;
+  /** Performs the grant (and verifies the ID token) with the given refresh token. */
+  grant(refreshToken: string): Promise<GrantOutcome>;
+  /** Stores a rotation in the caller's own storage before the caller goes on with the new token. */
+  adopt(rotation: Rotation): Promise<void>;
+}
+
+interface Remembered<T> {
+  value: T;
+  /** The registry sequence number when it was recorded. */
+  sequence: number;
+  /** Epoch ms after which it is forgotten. */
+  forgetAt: number;
+}
+
+interface Slot {
+  tail: Promise<void>;
+  holders: number;
+  rotation?: Remembered<Rotation>;
+  results: Map<string, Remembered<GrantOutcome>>;
+  failures: Map<string, Remembered<unknown>>;
+  cleanup?: ReturnType<typeof setTimeout>;
+}
+
+/** A failure that concerns the refresh token itself, whatever the token key. */
+const anyKey = '\u0000refresh_token';
+/** A guard against a provider that hands back earlier refresh tokens in a cycle. */
+const maxRotationHops = 32;
+
+const alive = <T>(remembered: Remembered<T> | undefined, now: number) =>
+  remembered !== undefined && remembered.forgetAt > now ? remembered : undefined;
+
+/** The single-flight registry. Use the process-wide {@link refreshRegistry}. */
+export class RefreshRegistry {
+  readonly #slots = new Map<string, Slot>();
+  #sequence = 0;
+
+  /** A number that orders callers and grants: take it before reading storage. */
+  ticket(): number {
+    this.#sequence += 1;
+    return this.#sequence;
+  }
+
+  /** How many slots are held (for tests: the registry must not grow without bound). */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /**
+   * Gets the access token for `request.tokenKey`, spending each refresh token at most once at a
+   * time in this process.
+   */
+  async run(request: RefreshRequest): Promise<GrantOutcome> {
+    let refreshToken = request.refreshToken;
+    for (let hop = 0; hop < maxRotationHops; hop += 1) {
+      const key = this.#key(request.namespace, refreshToken);
+      const slot = this.#slot(key);
+      const release = await this.#acquire(slot);
+      try {
+        const now = Date.now();
+        const rotation = alive(slot.rotation, now);
+        const result = alive(slot.results.get(request.tokenKey), now);
+        if (result && result.sequence > request.ticket && isAccessTokenFresh(result.value.entry)) {
+          if (rotation) await request.adopt(rotation.value);
+          const { entry, idToken } = result.value;
+          return { entry, ...(idToken === undefined ? {} : { idToken }) };
+        }
+        const failure =
+          alive(slot.failures.get(request.tokenKey), now) ?? alive(slot.failures.get(anyKey), now);
+        if (failure && failure.sequence > request.ticket) throw failure.value;
+        if (rotation) {
+          await request.adopt(rotation.value);
+          refreshToken = rotation.value.refreshToken;
+          continue;
+        }
+        return await this.#grant(slot, request, refreshToken);
+      } finally {
+        release();
+        this.#settle(key, slot);
+      }
+    }
+    // Unreachable with a sane provider: give the last token a try rather than loop forever.
+    return request.grant(refreshToken);
+  }
+
+  async #grant(slot: Slot, request: RefreshRequest, refreshToken: string): Promise<GrantOutcome> {
+    try {
+      const outcome = await request.grant(refreshToken);
+      const remembered = { sequence: this.ticket(), forgetAt: Date.now() + rotationMemory };
+      slot.results.set(request.tokenKey, { ...remembered, value: outcome });
+      if (outcome.refreshToken !== undefined && outcome.refreshToken !== refreshToken) {
+        const rotation: Rotation = {
+          refreshToken: outcome.refreshToken,
+          ...(outcome.idToken === undefined ? {} : { idToken: outcome.idToken }),
+        };
+        slot.rotation = { ...remembered, value: rotation };
+      }
+      return outcome;
+    } catch (error) {
+      const key = isLogtoError(error, 'token.invalid_grant') ? anyKey : request.tokenKey;
+      slot.failures.set(key, {
+        value: error,
+        sequence: this.ticket(),
+        forgetAt: Date.now() + rotationMemory,
+      });
+      throw error;
+    }
+  }
+
+  #key(namespace: string, refreshToken: string): string {
+    return createHash('sha256')
+      .update(namespace)
+      .update('\u0000')
+      .update(refreshToken)
+      .digest('hex');
+  }
+
+  #slot(key: string): Slot {
+    let slot = this.#slots.get(key);
+    if (!slot) {
+      slot = { tail: Promise.resolve(), holders: 0, results: new Map(), failures: new Map() };
+      this.#slots.set(key, slot);
+    }
+    if (slot.cleanup) {
+      clearTimeout(slot.cleanup);
+      delete slot.cleanup;
+    }
+    slot.holders += 1;
+    return slot;
+  }
+
+  async #acquire(slot: Slot): Promise<() => void> {
+    const previous = slot.tail;
+    let release: () => void = () => undefined;
+    slot.tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    return release;
+  }
+
+  /** Forgets an idle slot once nothing in it can be useful any more. */
+  #settle(key: string, slot: Slot): void {
+    slot.holders -= 1;
+    if (slot.holders > 0) return;
+    const empty = !slot.rotation && slot.results.size === 0 && slot.failures.size === 0;
+    if (empty) {
+      this.#slots.delete(key);
+      return;
+    }
+    slot.cleanup = setTimeout(() => {
+      if (slot.holders === 0 && this.#slots.get(key) === slot) this.#slots.delete(key);
+    }, rotationMemory);
+    slot.cleanup.unref?.();
+  }
+}
+
+/** The process-wide registry shared by every {@link LogtoClient}. */
+export const refreshRegistry: RefreshRegistry = new RefreshRegistry();
