@@ -1,0 +1,118 @@
+/**
+ * OpenID Connect discovery with a process-wide cache, so that a client built per request does no
+ * I/O once the first request has warmed the cache.
+ *
+ * @module
+ */
+import * as oauth from 'oauth4webapi';
+import { LogtoError } from '../errors.js';
+import type { HttpOptions } from './http.js';
+import { requestOptions } from './oauth-request.js';
+import { toProviderError } from './provider-errors.js';
+
+/** The provider's discovery document (only the members this SDK reads are typed). */
+export interface ProviderMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  userinfo_endpoint?: string;
+  jwks_uri: string;
+  end_session_endpoint?: string;
+  revocation_endpoint?: string;
+  id_token_signing_alg_values_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
+  [key: string]: unknown;
+}
+
+/** How long (in milliseconds) a discovery document is reused before it is fetched again: 10 minutes. */
+export const DISCOVERY_TTL = 10 * 60 * 1000;
+
+interface CachedMetadata {
+  metadata: ProviderMetadata;
+  expiresAt: number;
+}
+
+const cache = new Map<string, CachedMetadata>();
+const inFlight = new Map<string, Promise<ProviderMetadata>>();
+
+/** The issuer a Logto endpoint must announce: `<endpoint>/oidc`. */
+export function issuerOf(endpoint: string): string {
+  return `${endpoint.replace(/\/+$/, '')}/oidc`;
+}
+
+/**
+ * Returns the provider's discovery document for a Logto endpoint.
+ *
+ * Process-wide cache keyed by endpoint: a document is reused for {@link DISCOVERY_TTL}; concurrent
+ * callers on a miss share one request (made with the first caller's `http`); a failure is not
+ * cached, so the next call tries again. No client credentials are sent.
+ *
+ * @param endpoint - The Logto endpoint, e.g. `https://tenant.logto.app`.
+ * @param http - The fetch implementation and the per-request timeout (in milliseconds).
+ * @throws LogtoError `provider.issuer_mismatch` when the document's `issuer` is not
+ *   `<endpoint>/oidc`; `provider.invalid_response` when it is not a discovery document (or lacks
+ *   `authorization_endpoint`, `token_endpoint` or `jwks_uri`); `provider.unreachable`,
+ *   `provider.timeout` on network failures.
+ */
+export async function discover(endpoint: string, http: HttpOptions): Promise<ProviderMetadata> {
+  const issuer = issuerOf(endpoint);
+  const cached = cache.get(issuer);
+  if (cached && cached.expiresAt > Date.now()) return cached.metadata;
+
+  let pending = inFlight.get(issuer);
+  if (!pending) {
+    pending = fetchMetadata(issuer, http)
+      .then((metadata) => {
+        cache.set(issuer, { metadata, expiresAt: Date.now() + DISCOVERY_TTL });
+        return metadata;
+      })
+      .finally(() => inFlight.delete(issuer));
+    inFlight.set(issuer, pending);
+  }
+  return pending;
+}
+
+/** Empties the process-wide discovery cache (after a provider migration, or between tests). */
+export function clearDiscoveryCache(): void {
+  cache.clear();
+}
+
+async function fetchMetadata(issuer: string, http: HttpOptions): Promise<ProviderMetadata> {
+  const endpoint = 'discovery document';
+  let document: oauth.AuthorizationServer;
+  try {
+    const issuerUrl = new URL(issuer);
+    const response = await oauth.discoveryRequest(issuerUrl, {
+      algorithm: 'oidc',
+      ...requestOptions(http, issuer),
+    });
+    document = await oauth.processDiscoveryResponse(issuerUrl, response);
+  } catch (error) {
+    throw toProviderError(error, endpoint);
+  }
+  if (document.issuer !== issuer) {
+    throw new LogtoError(
+      'provider.issuer_mismatch',
+      `The provider's discovery document names the issuer "${document.issuer}", not "${issuer}". Check the Logto endpoint in the config.`,
+    );
+  }
+  for (const member of ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) {
+    if (typeof document[member] !== 'string' || !URL.canParse(document[member])) {
+      throw new LogtoError(
+        'provider.invalid_response',
+        `The provider's discovery document has no valid "${member}".`,
+      );
+    }
+  }
+  const algorithms = document.id_token_signing_alg_values_supported;
+  if (
+    algorithms !== undefined &&
+    !(Array.isArray(algorithms) && algorithms.every((alg) => typeof alg === 'string'))
+  ) {
+    throw new LogtoError(
+      'provider.invalid_response',
+      `The provider's discovery document has an invalid "id_token_signing_alg_values_supported".`,
+    );
+  }
+  return document as ProviderMetadata;
+}

@@ -1,0 +1,110 @@
+/**
+ * The one way this SDK talks HTTP to the provider: a timeout on every request, a bounded body,
+ * and network failures turned into {@link LogtoError} codes.
+ *
+ * @module
+ */
+import { LogtoError } from '../errors.js';
+
+/** How requests to the provider are sent. */
+export interface HttpOptions {
+  /** The `fetch` implementation to use (e.g. `globalThis.fetch`, or one that goes through a proxy). */
+  fetch: typeof fetch;
+  /** Time limit (in milliseconds) for one request, from sending it to reading the whole body. */
+  timeout: number;
+}
+
+/** The largest response body (in bytes) accepted from the provider: 1 MiB. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+const statusesWithoutBody = new Set([101, 204, 205, 304]);
+
+/**
+ * Sends one request and returns the response with its body already read into memory (so the
+ * caller can parse it without another time limit).
+ *
+ * @param url - The absolute URL to request.
+ * @param init - The request; its `signal`, if any, is combined with the timeout.
+ * @param http - The fetch implementation and the timeout (in milliseconds).
+ * @throws LogtoError `provider.timeout` when no complete response arrives within `http.timeout`;
+ *   `provider.unreachable` when the connection fails or is closed; `provider.invalid_response`
+ *   when the body exceeds {@link MAX_RESPONSE_BYTES}.
+ */
+export async function sendRequest(
+  url: string,
+  init: RequestInit,
+  http: HttpOptions,
+): Promise<Response> {
+  const timeoutSignal = AbortSignal.timeout(http.timeout);
+  const signal = init.signal ? AbortSignal.any([init.signal, timeoutSignal]) : timeoutSignal;
+  const target = describeUrl(url);
+  try {
+    const response = await http.fetch(url, { ...init, signal });
+    const body = await readBoundedBody(response, target);
+    return new Response(statusesWithoutBody.has(response.status) ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  } catch (error) {
+    if (error instanceof LogtoError) throw error;
+    if (timeoutSignal.aborted) {
+      throw new LogtoError(
+        'provider.timeout',
+        `The provider did not answer ${target} within ${http.timeout} ms. Check that the Logto endpoint is up, or raise the timeout.`,
+        { cause: error },
+      );
+    }
+    throw new LogtoError(
+      'provider.unreachable',
+      `Could not reach the provider at ${target}. Check the endpoint and the network.`,
+      { cause: error },
+    );
+  }
+}
+
+/** Reads the whole body, refusing more than {@link MAX_RESPONSE_BYTES}. */
+async function readBoundedBody(response: Response, target: string): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new LogtoError(
+      'provider.invalid_response',
+      `The response from ${target} is larger than ${MAX_RESPONSE_BYTES} bytes; it is not a provider response.`,
+      { status: response.status },
+    );
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/** The URL without its query string or fragment, which may carry tokens. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return 'the provider';
+  }
+}

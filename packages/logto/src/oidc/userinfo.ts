@@ -1,0 +1,55 @@
+/**
+ * The userinfo endpoint.
+ *
+ * @module
+ */
+import * as oauth from 'oauth4webapi';
+import { LogtoError } from '../errors.js';
+import type { ProviderMetadata } from './discovery.js';
+import type { HttpOptions } from './http.js';
+import { authorizationServer, oauthClient, requestOptions } from './oauth-request.js';
+import { toProviderError } from './provider-errors.js';
+
+/**
+ * Fetches the user's claims with an access token for the userinfo endpoint.
+ *
+ * The response must be a JSON object with a string `sub`; the CALLER checks that `sub` equals
+ * the ID token's (`userinfo.sub_mismatch`).
+ *
+ * @throws LogtoError `provider.missing_endpoint` when discovery has no `userinfo_endpoint`;
+ *   `provider.error_response` (e.g. `error: 'invalid_token'`, status 401) when the provider refuses
+ *   the token; `provider.invalid_response`, `provider.unreachable`, `provider.timeout`.
+ */
+export async function requestUserInfo(
+  metadata: ProviderMetadata,
+  http: HttpOptions,
+  accessToken: string,
+): Promise<Record<string, unknown>> {
+  const as = authorizationServer(metadata);
+  // oauth4webapi reads the client ID only for JWT userinfo responses, which are refused below.
+  const client = oauthClient('logto-userinfo');
+  try {
+    const response = await oauth.userInfoRequest(
+      as,
+      client,
+      accessToken,
+      requestOptions(http, metadata.issuer),
+    );
+    if (response.headers.get('content-type')?.startsWith('application/jwt')) {
+      throw new LogtoError(
+        'provider.invalid_response',
+        'The provider sent a JWT userinfo response; this SDK accepts JSON userinfo only.',
+        { status: response.status },
+      );
+    }
+    const claims = await oauth.processUserInfoResponse(
+      as,
+      client,
+      oauth.skipSubjectCheck,
+      response,
+    );
+    return { ...claims };
+  } catch (error) {
+    throw toProviderError(error, 'userinfo endpoint');
+  }
+}
