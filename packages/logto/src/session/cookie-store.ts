@@ -1,0 +1,254 @@
+/**
+ * Cookie sessions (the default store): the whole session lives in the browser, encrypted as a
+ * compact JWE (`dir` + `A256GCM`), chunked under the 4096-byte cookie limit.
+ *
+ * @module
+ */
+import { LogtoError, type LogtoErrorCode } from '../errors.js';
+import {
+  type CookieSettings,
+  clearSessionCookies,
+  readSessionCookie,
+  resolveCookieSettings,
+  writeSessionCookie,
+} from './cookies.js';
+import { decryptJwe, deriveKeys, encryptJwe, type JweKey } from './jwe.js';
+import { expiryAt, type Lifetime, needsTouch, resolveLifetime, toSeconds } from './lifetime.js';
+import { defaultSessionLogger } from './logger.js';
+import { LruCache } from './lru.js';
+import { copyData, isEmpty, parseSessionRecord, readItem, type SessionRecord } from './payload.js';
+import type {
+  RequestSession,
+  SessionLoadContext,
+  SessionLogger,
+  SessionStore,
+  SessionStoreOptions,
+} from './types.js';
+
+/** Options of {@link createCookieSessionStore}. */
+export interface CookieSessionStoreOptions extends SessionStoreOptions {
+  /**
+   * The secret(s) the encryption keys are derived from, each at least 32 characters. With a list,
+   * the first encrypts and all decrypt, so a new secret can be put first without signing anyone out.
+   */
+  secret: string | readonly string[];
+  /**
+   * How many decrypted sessions to keep in memory, keyed by the exact cookie value, so that a
+   * repeated cookie is not decrypted again. `0` disables the cache. Default 1000.
+   */
+  cacheSize?: number;
+  /** The most cookies one session may be split into before commit fails with `session.too_large`. Default 10. */
+  maxChunks?: number;
+}
+
+interface CookieStoreParts {
+  readonly settings: CookieSettings;
+  readonly keys: readonly JweKey[];
+  readonly lifetime: Lifetime;
+  readonly cache: LruCache<string, SessionRecord>;
+  readonly logger: SessionLogger;
+  readonly now: () => number;
+  readonly maxChunks: number;
+}
+
+const rejections: Record<'malformed' | 'decrypt_failed' | 'expired', [LogtoErrorCode, string]> = {
+  malformed: [
+    'session.malformed',
+    'Ignored a session cookie that is not a valid session; the request continues signed out.',
+  ],
+  decrypt_failed: [
+    'session.decrypt_failed',
+    'Ignored a session cookie that does not decrypt with the configured secrets (tampered, truncated, or made with another secret or cookie name); the request continues signed out.',
+  ],
+  expired: [
+    'session.expired',
+    'Ignored an expired session cookie; the request continues signed out.',
+  ],
+};
+
+class CookieSessionStore implements SessionStore {
+  readonly #parts: CookieStoreParts;
+
+  constructor(options: CookieSessionStoreOptions) {
+    const settings = resolveCookieSettings(options);
+    const cacheSize = options.cacheSize ?? 1000;
+    const maxChunks = options.maxChunks ?? 10;
+    if (!Number.isInteger(cacheSize) || cacheSize < 0) {
+      throw new LogtoError(
+        'config.invalid',
+        'Cookie session cacheSize must be a whole number, 0 or more.',
+      );
+    }
+    if (!Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > 50) {
+      throw new LogtoError(
+        'config.invalid',
+        'Cookie session maxChunks must be a whole number from 1 to 50.',
+      );
+    }
+    this.#parts = {
+      settings,
+      keys: deriveKeys(options.secret, settings.name),
+      lifetime: resolveLifetime(options),
+      cache: new LruCache(cacheSize),
+      logger: options.logger ?? defaultSessionLogger,
+      now: options.now ?? Date.now,
+      maxChunks,
+    };
+  }
+
+  async load(
+    cookieHeader: string | undefined,
+    context: SessionLoadContext,
+  ): Promise<RequestSession> {
+    const parts = this.#parts;
+    const { value, present, broken } = readSessionCookie(cookieHeader, parts.settings.name);
+    const secure =
+      parts.settings.secure === 'auto' ? context.secure === true : parts.settings.secure;
+    if (broken) return this.#reject('malformed', present, secure);
+    if (value === undefined) return new CookieRequestSession(parts, undefined, present, secure);
+    const now = toSeconds(parts.now());
+    let record = parts.cache.get(value);
+    if (record === undefined) {
+      const plaintext = decryptJwe(value, parts.keys);
+      if (plaintext === 'malformed' || plaintext === 'decrypt_failed')
+        return this.#reject(plaintext, present, secure);
+      record = parseSessionRecord(plaintext);
+      if (record === undefined) return this.#reject('malformed', present, secure);
+      if (record.exp > now) parts.cache.set(value, record);
+    }
+    if (record.exp <= now || record.iat + parts.lifetime.absolute <= now) {
+      parts.cache.delete(value);
+      return this.#reject('expired', present, secure);
+    }
+    return new CookieRequestSession(parts, record, present, secure);
+  }
+
+  #reject(reason: keyof typeof rejections, present: string[], secure: boolean): RequestSession {
+    const [code, message] = rejections[reason];
+    this.#parts.logger.warn(message, new LogtoError(code, message));
+    return new CookieRequestSession(this.#parts, undefined, present, secure);
+  }
+}
+
+class CookieRequestSession implements RequestSession {
+  readonly #parts: CookieStoreParts;
+  readonly #secure: boolean;
+  #record: SessionRecord | undefined;
+  #present: string[];
+  /** The request's own copy of the data, made on the first write. */
+  #data: Record<string, string> | undefined;
+  #changed = false;
+  #restart = false;
+
+  constructor(
+    parts: CookieStoreParts,
+    record: SessionRecord | undefined,
+    present: string[],
+    secure: boolean,
+  ) {
+    this.#parts = parts;
+    this.#record = record;
+    this.#present = present;
+    this.#secure = secure;
+  }
+
+  get isNew(): boolean {
+    return this.#record === undefined;
+  }
+
+  async getItem(key: string): Promise<string | null> {
+    return readItem(this.#data ?? this.#record?.data ?? {}, key);
+  }
+
+  async setItem(key: string, value: string): Promise<void> {
+    if ((await this.getItem(key)) === value) return;
+    this.#writable()[key] = String(value);
+    this.#changed = true;
+  }
+
+  async removeItem(key: string): Promise<void> {
+    if ((await this.getItem(key)) === null) return;
+    delete this.#writable()[key];
+    this.#changed = true;
+  }
+
+  async regenerate(): Promise<void> {
+    // A cookie session has no id to fix; a fresh iat (and a fresh IV) make it a new session.
+    this.#restart = true;
+    this.#changed = true;
+  }
+
+  async destroy(): Promise<void> {
+    this.#data = copyData(undefined);
+    this.#restart = true;
+    this.#changed = true;
+  }
+
+  async commit(): Promise<string[]> {
+    const parts = this.#parts;
+    const now = toSeconds(parts.now());
+    const record = this.#record;
+    if (!this.#changed) {
+      if (record === undefined) return this.#clearRejected();
+      if (!needsTouch(parts.lifetime, record, now)) return [];
+    }
+    const data = this.#data ?? record?.data ?? {};
+    if (isEmpty(data)) {
+      const cookies = clearSessionCookies(parts.settings, this.#present, this.#secure);
+      this.#settle(undefined, []);
+      return cookies;
+    }
+    const iat = record === undefined || this.#restart ? now : record.iat;
+    const next: SessionRecord = { iat, uat: now, exp: expiryAt(parts.lifetime, iat, now), data };
+    const [key] = parts.keys;
+    if (key === undefined) return [];
+    const value = encryptJwe(JSON.stringify(next), key);
+    const { cookies, names } = writeSessionCookie(
+      parts.settings,
+      value,
+      next.exp - now,
+      this.#secure,
+      this.#present,
+      parts.maxChunks,
+    );
+    // The next request brings this exact value back: it will not need decrypting.
+    parts.cache.set(value, next);
+    this.#settle(next, names);
+    return cookies;
+  }
+
+  /** A request whose cookie was rejected clears it, so the browser stops sending it. */
+  #clearRejected(): string[] {
+    const cookies = clearSessionCookies(this.#parts.settings, this.#present, this.#secure);
+    this.#present = [];
+    return cookies;
+  }
+
+  #settle(record: SessionRecord | undefined, present: string[]): void {
+    this.#record = record;
+    this.#present = present;
+    this.#data = undefined;
+    this.#changed = false;
+    this.#restart = false;
+  }
+
+  #writable(): Record<string, string> {
+    this.#data ??= copyData(this.#record?.data);
+    return this.#data;
+  }
+}
+
+/**
+ * Creates the default session store: each session is an encrypted cookie (compact JWE, `dir` +
+ * `A256GCM`, key derived with HKDF-SHA256 from `secret` and the cookie name), split into
+ * `<name>.0`, `<name>.1`, … when it would exceed 4096 bytes. Lifetimes default to 24 h idle and
+ * 7 days absolute. No server state, so a sign-out cannot end copies of the cookie held elsewhere
+ * before they expire; use `logto/redis` when sessions must be revocable.
+ *
+ * @example
+ * ```ts
+ * const store = createCookieSessionStore({ secret: process.env.SESSION_SECRET! });
+ * ```
+ */
+export const createCookieSessionStore = (options: CookieSessionStoreOptions): SessionStore =>
+  new CookieSessionStore(options);

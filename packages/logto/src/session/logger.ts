@@ -1,0 +1,19 @@
+/**
+ * The default {@link SessionLogger}: `console.warn`, once per error code, so a flood of bad
+ * cookies cannot flood the logs.
+ *
+ * @module
+ */
+import type { SessionLogger } from './types.js';
+
+const reported = new Set<string>();
+
+/** A logger that prints each error code (or message, when there is no error) once per process. */
+export const defaultSessionLogger: SessionLogger = {
+  warn(message, error) {
+    const key = error?.code ?? message;
+    if (reported.has(key)) return;
+    reported.add(key);
+    console.warn(`[logto] ${message}${error ? ` (${error.code}; repeats are not logged)` : ''}`);
+  },
+};

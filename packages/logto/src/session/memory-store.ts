@@ -1,0 +1,103 @@
+/**
+ * Memory sessions: server-side records in this process's memory, for development and tests.
+ *
+ * @module
+ */
+import { resolveCookieSettings } from './cookies.js';
+import { expiryAt, resolveLifetime, toSeconds } from './lifetime.js';
+import { acquireWithin, type LockOptions, resolveLockTimings } from './lock.js';
+import { defaultSessionLogger } from './logger.js';
+import { copyData, isEmpty, type SessionRecord } from './payload.js';
+import { ServerSessionStore, type SessionBackend } from './server-session.js';
+import type { SessionStore, SessionStoreOptions } from './types.js';
+
+/** Options of {@link createMemorySessionStore}. */
+export interface MemorySessionStoreOptions extends SessionStoreOptions, LockOptions {}
+
+let warned = false;
+
+const freeze = (record: SessionRecord): SessionRecord =>
+  Object.freeze({ ...record, data: Object.freeze(copyData(record.data)) });
+
+const memoryBackend = (now: () => number, options: LockOptions): SessionBackend => {
+  const records = new Map<string, SessionRecord>();
+  const locks = new Map<string, { token: symbol; expiresAt: number }>();
+  const timings = resolveLockTimings(options);
+  let writes = 0;
+  const live = (id: string): SessionRecord | undefined => {
+    const record = records.get(id);
+    if (record && record.exp <= toSeconds(now())) {
+      records.delete(id);
+      return undefined;
+    }
+    return record;
+  };
+  // Abandoned sessions are swept now and then, so memory stays bounded by the live sessions.
+  const sweep = () => {
+    if (++writes % 1000 !== 0) return;
+    for (const id of records.keys()) live(id);
+  };
+  return {
+    async read(id) {
+      return live(id);
+    },
+    async create(id, record) {
+      sweep();
+      records.set(id, freeze(record));
+    },
+    async merge(id, patch, at, lifetime) {
+      const record = live(id);
+      if (record === undefined) return 'gone';
+      const data = copyData(record.data);
+      for (const [key, value] of Object.entries(patch.set)) data[key] = value;
+      for (const key of patch.remove) delete data[key];
+      const exp = expiryAt(lifetime, record.iat, at);
+      if (isEmpty(data) || exp <= at) {
+        records.delete(id);
+        return 'emptied';
+      }
+      records.set(id, freeze({ iat: record.iat, uat: at, exp, data }));
+      return 'written';
+    },
+    async remove(id) {
+      records.delete(id);
+    },
+    async lock(id, name) {
+      const key = `${id}:${name}`;
+      const token = Symbol(key);
+      await acquireWithin(async () => {
+        const held = locks.get(key);
+        if (held && held.expiresAt > Date.now()) return false;
+        locks.set(key, { token, expiresAt: Date.now() + timings.ttl });
+        return true;
+      }, timings.wait);
+      return async () => {
+        if (locks.get(key)?.token === token) locks.delete(key);
+      };
+    },
+  };
+};
+
+/**
+ * Creates a store that keeps sessions in this process's memory behind a random 256-bit id in a
+ * cookie. For development and tests only: sessions vanish on restart and are not shared between
+ * instances (it warns once through the logger).
+ */
+export const createMemorySessionStore = (options: MemorySessionStoreOptions = {}): SessionStore => {
+  const logger = options.logger ?? defaultSessionLogger;
+  const now = options.now ?? Date.now;
+  const store = new ServerSessionStore({
+    backend: memoryBackend(now, options),
+    settings: resolveCookieSettings(options),
+    lifetime: resolveLifetime(options),
+    logger,
+    now,
+  });
+  if (!warned) {
+    warned = true;
+    logger.warn(
+      'The memory session store is for development and tests: sessions are lost on restart and not shared between instances. Use the cookie store (the default) or logto/redis in production.',
+    );
+  }
+  return store;
+};

@@ -1,0 +1,54 @@
+/**
+ * The stored form of a session: its data plus lifetime metadata, as JSON.
+ *
+ * @module
+ */
+import type { SessionTimes } from './lifetime.js';
+
+/** A session as stored: `{ iat, uat, exp, data }` (times in seconds since the epoch). */
+export interface SessionRecord extends SessionTimes {
+  /** The session's items; values are strings. */
+  readonly data: Readonly<Record<string, string>>;
+}
+
+const isTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+/** Parses and validates a stored session; `undefined` when it is not one. */
+export const parseSessionRecord = (text: string): SessionRecord | undefined => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { iat, uat, exp, data } = value as Record<string, unknown>;
+  if (
+    !isTime(iat) ||
+    !isTime(uat) ||
+    !isTime(exp) ||
+    typeof data !== 'object' ||
+    data === null ||
+    Array.isArray(data)
+  ) {
+    return undefined;
+  }
+  for (const item of Object.values(data)) if (typeof item !== 'string') return undefined;
+  return { iat, uat, exp, data: data as Record<string, string> };
+};
+
+/** A mutable, prototype-free copy of a session's data (so keys like `__proto__` are plain keys). */
+export const copyData = (
+  data: Readonly<Record<string, string>> | undefined,
+): Record<string, string> => Object.assign(Object.create(null) as Record<string, string>, data);
+
+/** The value under `key` (own properties only), or `null`. */
+export const readItem = (data: Readonly<Record<string, string>>, key: string): string | null =>
+  Object.hasOwn(data, key) ? (data[key] ?? null) : null;
+
+/** True when `data` holds no item. */
+export const isEmpty = (data: Readonly<Record<string, string>>): boolean => {
+  for (const key in data) if (Object.hasOwn(data, key)) return false;
+  return true;
+};

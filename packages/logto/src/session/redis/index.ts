@@ -1,0 +1,7 @@
+/**
+ * `logto/redis`: Redis session store. Needs `redis` (node-redis) or `ioredis`, installed by the app.
+ *
+ * @module
+ */
+export type { RedisCallClient, RedisClientLike, RedisSendCommandClient } from './client.js';
+export { createRedisSessionStore, type RedisSessionStoreOptions } from './store.js';

@@ -1,0 +1,44 @@
+/**
+ * The Lua scripts the Redis session store runs atomically on the server.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import type { LuaScript } from './client.js';
+
+const script = (source: string): LuaScript => ({
+  source,
+  sha: createHash('sha1').update(source).digest('hex'),
+});
+
+/**
+ * Merge rule: applies this request's changed keys onto the record as it is now (per-key last
+ * writer wins), moves uat/exp, and never recreates a record that is gone.
+ * KEYS[1] record key; ARGV: patch JSON {set, remove}, now (s), rolling (s), absolute (s).
+ * Returns 1 written, 0 gone, 2 emptied (deleted).
+ */
+export const mergeScript = script(`
+local current = redis.call('GET', KEYS[1])
+if not current then return 0 end
+local ok, record = pcall(cjson.decode, current)
+if not ok or type(record) ~= 'table' or type(record.data) ~= 'table' or type(record.iat) ~= 'number' then return 0 end
+local patch = cjson.decode(ARGV[1])
+for key, value in pairs(patch.set) do record.data[key] = value end
+for _, key in ipairs(patch.remove) do record.data[key] = nil end
+local now = tonumber(ARGV[2])
+local exp = math.min(now + tonumber(ARGV[3]), record.iat + tonumber(ARGV[4]))
+if next(record.data) == nil or exp <= now then
+  redis.call('DEL', KEYS[1])
+  return 2
+end
+record.uat = now
+record.exp = exp
+redis.call('SET', KEYS[1], cjson.encode(record), 'PX', (exp - now) * 1000)
+return 1
+`);
+
+/** Releases a lock only when it still holds our token. KEYS[1] lock key; ARGV[1] token. */
+export const unlockScript = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
