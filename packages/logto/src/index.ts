@@ -3,5 +3,24 @@
  *
  * @module
  */
+export * from './client/index.js';
+export type {
+  ClientAuthMethod,
+  LogtoConfig,
+  NormalizedLogtoConfig,
+  Prompt,
+} from './config/index.js';
+export {
+  buildOrganizationUrn,
+  FirstScreen,
+  getOrganizationIdFromUrn,
+  normalizeLogtoConfig,
+  organizationUrnPrefix,
+  ReservedResource,
+  ReservedScope,
+  UserInfoScope,
+} from './config/index.js';
 export * from './errors.js';
+export type { ProviderMetadata } from './oidc/discovery.js';
 export * from './storage.js';
+export type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from './tokens/claims.js';
