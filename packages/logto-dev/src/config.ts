@@ -1,0 +1,539 @@
+import { readFile } from 'node:fs/promises';
+
+/** A traditional web application (a confidential client) registered with logto-dev. */
+export interface ApplicationConfig {
+  /** The `client_id`. */
+  id: string;
+  /** The `client_secret`; both `client_secret_basic` and `client_secret_post` are accepted. */
+  secret: string;
+  /** Display name on the sign-in page. Default: the id. */
+  name?: string;
+  /** Absolute http(s) redirect URIs, compared exactly. */
+  redirectUris: string[];
+  /** Absolute http(s) URIs allowed as `post_logout_redirect_uri`. */
+  postLogoutRedirectUris: string[];
+  /** Where logout tokens are POSTed when a session of this app ends (OIDC Back-Channel Logout). */
+  backchannelLogoutUri?: string;
+}
+
+/** A linked social identity, as Logto returns it in userinfo `identities`. */
+export interface IdentityConfig {
+  /** The user's id at the identity provider. */
+  userId: string;
+  /** Free-form profile details from the identity provider. */
+  details?: Record<string, unknown>;
+}
+
+/** A user who can sign in with a username and password. */
+export interface UserConfig {
+  /** The `sub` claim. */
+  id: string;
+  username: string;
+  password: string;
+  name?: string;
+  email?: string;
+  emailVerified?: boolean;
+  /** E.164 phone number. */
+  phone?: string;
+  phoneVerified?: boolean;
+  /** Absolute URL of the avatar. */
+  picture?: string;
+  /** Returned as `custom_data` in userinfo (scope `custom_data`). */
+  customData?: Record<string, unknown>;
+  /** Keyed by the identity provider's target, e.g. `github`. */
+  identities?: Record<string, IdentityConfig>;
+  /** Names of {@link RoleConfig}s. */
+  roles?: string[];
+}
+
+/** An API resource: access tokens for it are JWTs with `aud` = the indicator. */
+export interface ResourceConfig {
+  /** The resource indicator (an absolute URI). */
+  indicator: string;
+  name?: string;
+  /** The permissions (scopes) the API defines. */
+  scopes: string[];
+  /** Access-token lifetime in seconds. Default 3600. */
+  accessTokenTtl?: number;
+}
+
+/** One permission on one API resource. */
+export interface ResourceScopeConfig {
+  /** A resource indicator of {@link ResourceConfig}. */
+  resource: string;
+  /** One of that resource's scopes. */
+  scope: string;
+}
+
+/** A user role: it grants scopes on API resources. */
+export interface RoleConfig {
+  name: string;
+  scopes: ResourceScopeConfig[];
+}
+
+/** A member of an organization with its organization roles. */
+export interface OrganizationMemberConfig {
+  /** A {@link UserConfig} id. */
+  userId: string;
+  /** Names of {@link OrganizationRoleConfig}s. */
+  roles: string[];
+}
+
+/** An organization (a tenant of the app). */
+export interface OrganizationConfig {
+  id: string;
+  name: string;
+  description?: string;
+  members: OrganizationMemberConfig[];
+}
+
+/** An organization role of the organization template. */
+export interface OrganizationRoleConfig {
+  name: string;
+  /** Organization permissions (in organization tokens). */
+  scopes: string[];
+  /** API permissions (in organization-scoped API tokens). */
+  resourceScopes?: ResourceScopeConfig[];
+}
+
+/** Everything logto-dev serves: apps, users, API resources, roles and organizations. */
+export interface LogtoDevConfig {
+  applications: ApplicationConfig[];
+  users: UserConfig[];
+  resources: ResourceConfig[];
+  roles: RoleConfig[];
+  organizations: OrganizationConfig[];
+  organizationRoles: OrganizationRoleConfig[];
+}
+
+/** The demo application's id. */
+export const demoAppId = 'demo-app';
+/** The demo application's secret. */
+export const demoAppSecret = 'demo-app-secret-0123456789abcdef0123456789abcdef';
+
+/** The demo configuration: one app, one API, two users, two organizations. A fresh deep copy each call. */
+export function demoConfig(): LogtoDevConfig {
+  const api = 'https://api.example.com';
+  return {
+    applications: [
+      {
+        id: demoAppId,
+        secret: demoAppSecret,
+        name: 'Demo app',
+        redirectUris: ['http://localhost:3000/callback', 'http://127.0.0.1:3000/callback'],
+        postLogoutRedirectUris: ['http://localhost:3000/', 'http://127.0.0.1:3000/'],
+      },
+    ],
+    users: [
+      {
+        id: 'user-alice',
+        username: 'alice',
+        password: 'alice-password',
+        name: 'Alice Liddell',
+        email: 'alice@example.com',
+        emailVerified: true,
+        phone: '+15555550100',
+        phoneVerified: true,
+        picture: 'https://avatars.example.com/alice.png',
+        customData: { plan: 'pro' },
+        identities: { github: { userId: 'alice-gh-1865', details: { login: 'alice' } } },
+        roles: ['message-admin'],
+      },
+      {
+        id: 'user-bob',
+        username: 'bob',
+        password: 'bob-password',
+        name: 'Bob',
+        email: 'bob@example.com',
+        emailVerified: true,
+        roles: ['message-reader'],
+      },
+    ],
+    resources: [
+      {
+        indicator: api,
+        name: 'Example API',
+        scopes: ['read:messages', 'write:messages'],
+        accessTokenTtl: 3600,
+      },
+    ],
+    roles: [
+      {
+        name: 'message-admin',
+        scopes: [
+          { resource: api, scope: 'read:messages' },
+          { resource: api, scope: 'write:messages' },
+        ],
+      },
+      { name: 'message-reader', scopes: [{ resource: api, scope: 'read:messages' }] },
+    ],
+    organizations: [
+      {
+        id: 'acme',
+        name: 'Acme Inc.',
+        description: 'Makers of everything',
+        members: [{ userId: 'user-alice', roles: ['admin'] }],
+      },
+      {
+        id: 'globex',
+        name: 'Globex Corporation',
+        members: [{ userId: 'user-alice', roles: ['member'] }],
+      },
+    ],
+    organizationRoles: [
+      {
+        name: 'admin',
+        scopes: ['read:members', 'invite:members'],
+        resourceScopes: [
+          { resource: api, scope: 'read:messages' },
+          { resource: api, scope: 'write:messages' },
+        ],
+      },
+      {
+        name: 'member',
+        scopes: ['read:members'],
+        resourceScopes: [{ resource: api, scope: 'read:messages' }],
+      },
+    ],
+  };
+}
+
+/** An invalid configuration; `field` is the path of the offending value, e.g. `applications[0].redirectUris[1]`. */
+export class LogtoDevConfigError extends Error {
+  /** Path of the offending value. */
+  readonly field: string;
+  constructor(field: string, problem: string) {
+    super(`Invalid logto-dev config: ${field}: ${problem}`);
+    this.name = 'LogtoDevConfigError';
+    this.field = field;
+  }
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+class Reader {
+  constructor(
+    private readonly value: Json,
+    private readonly path: string,
+  ) {}
+
+  private fail(key: string, problem: string): never {
+    throw new LogtoDevConfigError(this.at(key), problem);
+  }
+
+  at(key: string): string {
+    return this.path ? `${this.path}.${key}` : key;
+  }
+
+  string(key: string): string {
+    const value = this.value[key];
+    if (typeof value !== 'string' || value.length === 0)
+      this.fail(key, 'must be a non-empty string');
+    return value;
+  }
+
+  optionalString(key: string): string | undefined {
+    return this.value[key] === undefined ? undefined : this.string(key);
+  }
+
+  url(key: string): string {
+    const value = this.string(key);
+    if (!isHttpUrl(value)) this.fail(key, 'must be an absolute http(s) URL');
+    return value;
+  }
+
+  optionalUrl(key: string): string | undefined {
+    return this.value[key] === undefined ? undefined : this.url(key);
+  }
+
+  boolean(key: string): boolean | undefined {
+    const value = this.value[key];
+    if (value !== undefined && typeof value !== 'boolean') this.fail(key, 'must be true or false');
+    return value as boolean | undefined;
+  }
+
+  positiveInteger(key: string): number | undefined {
+    const value = this.value[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+      this.fail(key, 'must be a positive integer (seconds)');
+    }
+    return value;
+  }
+
+  object(key: string): Json | undefined {
+    const value = this.value[key];
+    if (value === undefined) return undefined;
+    if (!isObject(value)) this.fail(key, 'must be a JSON object');
+    return value;
+  }
+
+  array<T>(key: string, read: (item: unknown, path: string) => T, optional = false): T[] {
+    const value = this.value[key];
+    if (value === undefined && optional) return [];
+    if (!Array.isArray(value)) this.fail(key, 'must be an array');
+    return value.map((item, index) => read(item, `${this.at(key)}[${index}]`));
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  const url = URL.parse(value);
+  return url !== null && (url.protocol === 'http:' || url.protocol === 'https:');
+}
+
+function reader(value: unknown, path: string): Reader {
+  if (!isObject(value)) throw new LogtoDevConfigError(path, 'must be a JSON object');
+  return new Reader(value, path);
+}
+
+function stringItem(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.length === 0)
+    throw new LogtoDevConfigError(path, 'must be a non-empty string');
+  return value;
+}
+
+function urlItem(value: unknown, path: string): string {
+  const text = stringItem(value, path);
+  if (!isHttpUrl(text)) throw new LogtoDevConfigError(path, 'must be an absolute http(s) URL');
+  return text;
+}
+
+function resourceScope(value: unknown, path: string): ResourceScopeConfig {
+  const r = reader(value, path);
+  return { resource: r.string('resource'), scope: r.string('scope') };
+}
+
+function unique(values: string[], path: (index: number) => string, what: string): void {
+  const seen = new Set<string>();
+  values.forEach((value, index) => {
+    if (seen.has(value)) throw new LogtoDevConfigError(path(index), `duplicate ${what} "${value}"`);
+    seen.add(value);
+  });
+}
+
+/**
+ * Checks a parsed JSON config and returns a typed copy.
+ * @throws LogtoDevConfigError naming the offending field.
+ */
+export function validateConfig(input: unknown): LogtoDevConfig {
+  if (!isObject(input)) throw new LogtoDevConfigError('config', 'must be a JSON object');
+  const rootAt = new Reader(input, '');
+  const applications = rootAt.array('applications', (item, path) => {
+    const r = reader(item, path);
+    const app: ApplicationConfig = {
+      id: r.string('id'),
+      secret: r.string('secret'),
+      redirectUris: r.array('redirectUris', urlItem),
+      postLogoutRedirectUris: r.array('postLogoutRedirectUris', urlItem, true),
+    };
+    const name = r.optionalString('name');
+    if (name !== undefined) app.name = name;
+    const backchannelLogoutUri = r.optionalUrl('backchannelLogoutUri');
+    if (backchannelLogoutUri !== undefined) app.backchannelLogoutUri = backchannelLogoutUri;
+    if (app.redirectUris.length === 0)
+      throw new LogtoDevConfigError(r.at('redirectUris'), 'must list at least one URI');
+    if (app.secret.length < 32)
+      throw new LogtoDevConfigError(r.at('secret'), 'must be at least 32 characters');
+    return app;
+  });
+  if (applications.length === 0)
+    throw new LogtoDevConfigError('applications', 'must list at least one application');
+  unique(
+    applications.map((a) => a.id),
+    (i) => `applications[${i}].id`,
+    'application id',
+  );
+
+  const resources = rootAt.array(
+    'resources',
+    (item, path) => {
+      const r = reader(item, path);
+      const resource: ResourceConfig = {
+        indicator: r.string('indicator'),
+        scopes: r.array('scopes', stringItem),
+      };
+      if (!URL.canParse(resource.indicator)) {
+        throw new LogtoDevConfigError(r.at('indicator'), 'must be an absolute URI');
+      }
+      if (resource.indicator.startsWith('urn:logto:')) {
+        throw new LogtoDevConfigError(r.at('indicator'), 'urn:logto: indicators are reserved');
+      }
+      const name = r.optionalString('name');
+      if (name !== undefined) resource.name = name;
+      const ttl = r.positiveInteger('accessTokenTtl');
+      if (ttl !== undefined) resource.accessTokenTtl = ttl;
+      return resource;
+    },
+    true,
+  );
+  unique(
+    resources.map((r) => r.indicator),
+    (i) => `resources[${i}].indicator`,
+    'resource indicator',
+  );
+  const checkResourceScope = (scope: ResourceScopeConfig, path: string) => {
+    const resource = resources.find((r) => r.indicator === scope.resource);
+    if (!resource)
+      throw new LogtoDevConfigError(`${path}.resource`, `unknown resource "${scope.resource}"`);
+    if (!resource.scopes.includes(scope.scope)) {
+      throw new LogtoDevConfigError(
+        `${path}.scope`,
+        `resource "${scope.resource}" has no scope "${scope.scope}"`,
+      );
+    }
+  };
+
+  const roles = rootAt.array(
+    'roles',
+    (item, path) => {
+      const r = reader(item, path);
+      const role: RoleConfig = { name: r.string('name'), scopes: r.array('scopes', resourceScope) };
+      role.scopes.forEach((scope, index) => {
+        checkResourceScope(scope, `${r.at('scopes')}[${index}]`);
+      });
+      return role;
+    },
+    true,
+  );
+
+  const users = rootAt.array('users', (item, path) => {
+    const r = reader(item, path);
+    const user: UserConfig = {
+      id: r.string('id'),
+      username: r.string('username'),
+      password: r.string('password'),
+    };
+    const optional = {
+      name: r.optionalString('name'),
+      email: r.optionalString('email'),
+      phone: r.optionalString('phone'),
+    };
+    for (const [key, value] of Object.entries(optional))
+      if (value !== undefined) user[key as keyof typeof optional] = value;
+    const picture = r.optionalUrl('picture');
+    if (picture !== undefined) user.picture = picture;
+    const emailVerified = r.boolean('emailVerified');
+    if (emailVerified !== undefined) user.emailVerified = emailVerified;
+    const phoneVerified = r.boolean('phoneVerified');
+    if (phoneVerified !== undefined) user.phoneVerified = phoneVerified;
+    const customData = r.object('customData');
+    if (customData !== undefined) user.customData = customData;
+    const identities = r.object('identities');
+    if (identities !== undefined) {
+      user.identities = {};
+      for (const [target, identity] of Object.entries(identities)) {
+        const ir = reader(identity, `${r.at('identities')}.${target}`);
+        const entry: IdentityConfig = { userId: ir.string('userId') };
+        const details = ir.object('details');
+        if (details !== undefined) entry.details = details;
+        user.identities[target] = entry;
+      }
+    }
+    if ((item as Json).roles !== undefined) {
+      user.roles = r.array('roles', stringItem);
+      user.roles.forEach((role, index) => {
+        if (!roles.some((known) => known.name === role)) {
+          throw new LogtoDevConfigError(`${r.at('roles')}[${index}]`, `unknown role "${role}"`);
+        }
+      });
+    }
+    return user;
+  });
+  unique(
+    users.map((u) => u.id),
+    (i) => `users[${i}].id`,
+    'user id',
+  );
+  unique(
+    users.map((u) => u.username),
+    (i) => `users[${i}].username`,
+    'username',
+  );
+
+  const organizationRoles = rootAt.array(
+    'organizationRoles',
+    (item, path) => {
+      const r = reader(item, path);
+      const role: OrganizationRoleConfig = {
+        name: r.string('name'),
+        scopes: r.array('scopes', stringItem, true),
+      };
+      if ((item as Json).resourceScopes !== undefined) {
+        role.resourceScopes = r.array('resourceScopes', resourceScope);
+        role.resourceScopes.forEach((scope, index) => {
+          checkResourceScope(scope, `${r.at('resourceScopes')}[${index}]`);
+        });
+      }
+      return role;
+    },
+    true,
+  );
+
+  const organizations = rootAt.array(
+    'organizations',
+    (item, path) => {
+      const r = reader(item, path);
+      const organization: OrganizationConfig = {
+        id: r.string('id'),
+        name: r.string('name'),
+        members: r.array(
+          'members',
+          (member, memberPath) => {
+            const m = reader(member, memberPath);
+            const userId = m.string('userId');
+            if (!users.some((u) => u.id === userId)) {
+              throw new LogtoDevConfigError(m.at('userId'), `unknown user "${userId}"`);
+            }
+            const memberRoles = m.array('roles', stringItem);
+            memberRoles.forEach((role, index) => {
+              if (!organizationRoles.some((known) => known.name === role)) {
+                throw new LogtoDevConfigError(
+                  `${m.at('roles')}[${index}]`,
+                  `unknown organization role "${role}"`,
+                );
+              }
+            });
+            return { userId, roles: memberRoles };
+          },
+          true,
+        ),
+      };
+      const description = r.optionalString('description');
+      if (description !== undefined) organization.description = description;
+      return organization;
+    },
+    true,
+  );
+  unique(
+    organizations.map((o) => o.id),
+    (i) => `organizations[${i}].id`,
+    'organization id',
+  );
+
+  return { applications, users, resources, roles, organizations, organizationRoles };
+}
+
+/** Reads and validates a JSON config file. */
+export async function loadConfigFile(path: string): Promise<LogtoDevConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new Error(`Cannot read the logto-dev config file ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new Error(
+      `The logto-dev config file ${path} is not valid JSON: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  return validateConfig(parsed);
+}

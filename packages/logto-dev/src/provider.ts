@@ -1,0 +1,258 @@
+import type {
+  Adapter,
+  ClientMetadata,
+  Configuration,
+  JWK,
+  KoaContextWithOIDC,
+  errors as OidcErrors,
+  default as Provider,
+  ResourceServer,
+} from 'oidc-provider';
+import { scopeClaims, userClaims } from './claims.js';
+import type { LogtoDevConfig } from './config.js';
+import { Directory, organizationAudience, organizationsResource } from './directory.js';
+import type { SigningAlgorithm } from './keys.js';
+import { toLogtoLogoutToken } from './logout-token.js';
+import { errorPage, logoutPage, signedOutPage } from './pages.js';
+
+/** How refresh tokens rotate; see `StartLogtoDevOptions.refreshTokenRotation`. */
+export type RefreshTokenRotation = 'logto' | 'always' | 'strict';
+
+/** One request the provider served. */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  grantType?: string;
+  status: number;
+}
+
+/** Everything needed to build one Provider instance (a key rotation builds another over the same state). */
+export interface ProviderSetup {
+  oidc: typeof import('oidc-provider');
+  issuer: string;
+  config: LogtoDevConfig;
+  /** Private signing keys; the first one signs. */
+  keys: JWK[];
+  cookieKeys: string[];
+  adapter: new (model: string) => Adapter;
+  alg: SigningAlgorithm;
+  rotation: RefreshTokenRotation;
+  onRequest(entry: RequestLogEntry): void;
+}
+
+/** Path prefix of the HTML sign-in pages (outside the provider's mount path). */
+export const interactionPath = '/sign-in/';
+
+/** Logto's extensions to the authorization request, plus `organization_id`. */
+export const signInParameterNames = [
+  'first_screen',
+  'identifier',
+  'direct_sign_in',
+  'interaction_mode',
+] as const;
+
+const day = 24 * 60 * 60;
+
+/** Reads `organization_id` from a token request body (oidc-provider drops unknown token parameters from `params`). */
+function organizationIdOf(ctx: KoaContextWithOIDC, errors: typeof OidcErrors): string | undefined {
+  if (ctx.oidc?.route !== 'token') return undefined;
+  const body = ctx.oidc.body as Record<string, unknown> | undefined;
+  const value = body?.organization_id;
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string')
+    throw new errors.InvalidRequest('organization_id must be given once');
+  return value;
+}
+
+/** Builds the oidc-provider configuration that makes it behave like Logto. */
+export function createProvider(setup: ProviderSetup): Provider {
+  const { oidc, config, alg } = setup;
+  const { errors } = oidc;
+  const directory = new Directory(config);
+
+  const clients: ClientMetadata[] = config.applications.map((app) => ({
+    client_id: app.id,
+    client_secret: app.secret,
+    client_name: app.name ?? app.id,
+    redirect_uris: app.redirectUris,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    // oidc-provider accepts client_secret_post too when the registered method is client_secret_basic.
+    token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: alg,
+    ...(app.backchannelLogoutUri
+      ? {
+          backchannel_logout_uri: app.backchannelLogoutUri,
+          backchannel_logout_session_required: true,
+        }
+      : {}),
+  }));
+
+  const accessDenied = (description: string) => {
+    const error = new errors.AccessDenied(description);
+    // Logto answers a refused organization token with 403, not OAuth's usual 400.
+    error.status = 403;
+    error.statusCode = 403;
+    return error;
+  };
+
+  const configuration: Configuration = {
+    adapter: setup.adapter,
+    clients,
+    clientBasedCORS: () => false,
+    claims: scopeClaims,
+    // Logto puts the scopes' claims in the ID token too, not only in userinfo.
+    conformIdTokenClaims: false,
+    cookies: { keys: setup.cookieKeys },
+    enabledJWA: { idTokenSigningAlgValues: ['ES384', 'RS256'] },
+    extraParams: [...signInParameterNames],
+    features: {
+      devInteractions: { enabled: false },
+      backchannelLogout: { enabled: true },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = logoutPage(form, ctx.oidc.client?.clientName);
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = signedOutPage();
+        },
+      },
+      userinfo: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        // Only an organization token request (organization_id without resource) falls back to the
+        // resources granted at sign-in, and then to the organizations resource among them.
+        defaultResource: async (ctx, _client, oneOf) => {
+          if (oneOf && organizationIdOf(ctx, errors) && oneOf.includes(organizationsResource)) {
+            return organizationsResource;
+          }
+          return oneOf;
+        },
+        useGrantedResource: async (ctx) =>
+          organizationIdOf(ctx, errors) !== undefined && !ctx.oidc.params?.resource,
+        getResourceServerInfo: async (ctx, indicator) => {
+          if (!directory.isKnownResource(indicator))
+            throw new errors.InvalidTarget(`unknown resource ${indicator}`);
+          const info: ResourceServer = {
+            scope: directory.resourceScopes(indicator).join(' '),
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: directory.resourceTtl(indicator),
+            jwt: { sign: { alg } },
+          };
+          const accountId = ctx.oidc.entities.Account?.accountId;
+          if (ctx.oidc.route !== 'token' || accountId === undefined) return info;
+
+          const organizationId = organizationIdOf(ctx, errors);
+          if (organizationId === undefined) {
+            info.scope =
+              indicator === organizationsResource
+                ? ''
+                : directory.userResourceScopes(accountId, indicator).join(' ');
+            return info;
+          }
+          const roles = directory.organizationRoles(accountId, organizationId) ?? [];
+          if (indicator === organizationsResource) {
+            info.scope = directory.organizationScopes(roles).join(' ');
+            info.accessTokenTTL = 3600;
+            if (!ctx.oidc.params?.resource) info.audience = organizationAudience(organizationId);
+          } else {
+            info.scope = directory.organizationResourceScopes(roles, indicator).join(' ');
+          }
+          return info;
+        },
+      },
+    },
+    extraTokenClaims: async (ctx, token) => {
+      const organizationId = organizationIdOf(ctx, errors);
+      if (organizationId !== undefined && 'resourceServer' in token && token.resourceServer) {
+        return { organization_id: organizationId };
+      }
+      return undefined;
+    },
+    fetch: (url, options) => {
+      // oidc-provider refuses loopback targets for outgoing requests (SSRF protection); a dev provider
+      // talks to apps on 127.0.0.1, so the request goes out without that dispatcher.
+      const { dispatcher: _loopbackBlocked, ...rest } = options as RequestInit & {
+        dispatcher?: unknown;
+      };
+      return globalThis.fetch(url, toLogtoLogoutToken(rest, setup.keys));
+    },
+    findAccount: async (ctx, sub, token) => {
+      const user = directory.userById(sub);
+      if (!user) return undefined;
+      const organizationId = ctx ? organizationIdOf(ctx, errors) : undefined;
+      if (organizationId !== undefined && ctx.oidc.params?.grant_type === 'refresh_token') {
+        // Checked here, before the refresh token can rotate, so a refused request leaves the session intact.
+        if (directory.organizationRoles(sub, organizationId) === undefined) {
+          throw accessDenied('user is not a member of the organization');
+        }
+        const granted =
+          token && 'resourceIndicators' in token
+            ? (token.resourceIndicators as Set<string>)
+            : undefined;
+        if (!ctx.oidc.params?.resource && !granted?.has(organizationsResource)) {
+          throw new errors.InvalidTarget(
+            `organization tokens need the resource ${organizationsResource} (and the scope urn:logto:scope:organizations) at sign-in`,
+          );
+        }
+      }
+      return { accountId: sub, claims: (use) => ({ sub, ...userClaims(directory, user, use) }) };
+    },
+    interactions: { url: (_ctx, interaction) => `${interactionPath}${interaction.uid}` },
+    jwks: { keys: setup.keys },
+    pkce: { required: () => true },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = errorPage(
+        String(out.error),
+        out.error_description ? String(out.error_description) : undefined,
+      );
+    },
+    ...(setup.rotation === 'logto' ? {} : { rotateRefreshToken: true }),
+    routes: {
+      authorization: '/auth',
+      token: '/token',
+      jwks: '/jwks',
+      userinfo: '/me',
+      end_session: '/session/end',
+      revocation: '/token/revocation',
+    },
+    scopes: ['openid', 'offline_access', ...Object.keys(scopeClaims).filter((s) => s !== 'openid')],
+    ttl: {
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 3600,
+      AuthorizationCode: 600,
+      IdToken: 3600,
+      Interaction: 3600,
+      RefreshToken: 14 * day,
+      Session: 14 * day,
+      Grant: 14 * day,
+    },
+  };
+
+  const provider = new oidc.Provider(setup.issuer, configuration);
+  provider.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      const oidcContext = (ctx as KoaContextWithOIDC).oidc as
+        | KoaContextWithOIDC['oidc']
+        | undefined;
+      const grantType = oidcContext?.params?.grant_type;
+      setup.onRequest({
+        method: ctx.method,
+        path: `/oidc${ctx.path === '/' ? '' : ctx.path}`,
+        ...(typeof grantType === 'string' ? { grantType } : {}),
+        status: ctx.status,
+      });
+    }
+  });
+  return provider;
+}

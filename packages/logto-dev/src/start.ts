@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { JWK, default as Provider } from 'oidc-provider';
+import { createMemoryAdapter } from './adapter.js';
+import { demoConfig, type LogtoDevConfig, loadConfigFile, validateConfig } from './config.js';
+import { Directory } from './directory.js';
+import { handleInteraction } from './interactions.js';
+import { generateSigningKey, type SigningAlgorithm } from './keys.js';
+import { type Logger, loadOidcProvider } from './load-provider.js';
+import {
+  createProvider,
+  interactionPath,
+  type RefreshTokenRotation,
+  type RequestLogEntry,
+} from './provider.js';
+
+/** Options of {@link startLogtoDev}. */
+export interface StartLogtoDevOptions {
+  /** TCP port. Default 3001; 0 picks a random free port. */
+  port?: number;
+  /** Interface to listen on. Default '127.0.0.1'. */
+  host?: string;
+  /** A config object or the path of a JSON config file. Default: {@link demoConfig}. */
+  config?: LogtoDevConfig | string;
+  /**
+   * Refresh-token rotation: 'logto' (default: oidc-provider's rule as Logto uses it, public clients on
+   * every use, confidential clients once 70% of the lifetime has passed), 'always' (a new refresh
+   * token on every use; the spent one stays valid until it expires), 'strict' (a new refresh token on
+   * every use, and any reuse of a spent token gets invalid_grant and revokes the grant).
+   */
+  refreshTokenRotation?: RefreshTokenRotation;
+  /** Signing algorithm of ID tokens and JWT access tokens. Default 'ES384' (P-384), as Logto. */
+  signingAlgorithm?: SigningAlgorithm;
+  /** Receives notices. Default: silent. */
+  logger?: Logger;
+}
+
+/** A running logto-dev. */
+export interface LogtoDev {
+  /** e.g. 'http://127.0.0.1:3001' (no trailing slash). */
+  endpoint: string;
+  /** `${endpoint}/oidc`. */
+  issuer: string;
+  /** The validated config in use. */
+  config: LogtoDevConfig;
+  /** Every request the provider served under /oidc, in order of completion. */
+  requests: ReadonlyArray<RequestLogEntry>;
+  /** Empties {@link LogtoDev.requests}. */
+  resetRequests(): void;
+  /** A new key becomes the signing key; the old key stays in the JWKS until the next rotation. */
+  rotateSigningKey(): Promise<void>;
+  /** Closes the server and its connections. */
+  stop(): Promise<void>;
+}
+
+const silent: Logger = { info() {}, warn() {} };
+
+async function resolveConfig(config: LogtoDevConfig | string | undefined): Promise<LogtoDevConfig> {
+  if (config === undefined) return demoConfig();
+  if (typeof config === 'string') return loadConfigFile(config);
+  return validateConfig(structuredClone(config));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new Error(
+            `logto-dev cannot listen on ${host}:${port}: the port is already in use. Stop the other process or pass another port (--port).`,
+            { cause: error },
+          ),
+        );
+      } else {
+        reject(
+          new Error(`logto-dev cannot listen on ${host}:${port}: ${error.message}`, {
+            cause: error,
+          }),
+        );
+      }
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Starts a local Logto-compatible OpenID provider. */
+export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise<LogtoDev> {
+  const logger = options.logger ?? silent;
+  const host = options.host ?? '127.0.0.1';
+  const alg = options.signingAlgorithm ?? 'ES384';
+  const rotation = options.refreshTokenRotation ?? 'logto';
+  if (!['logto', 'always', 'strict'].includes(rotation)) {
+    throw new Error(
+      `refreshTokenRotation must be 'logto', 'always' or 'strict', got ${String(rotation)}`,
+    );
+  }
+  if (alg !== 'ES384' && alg !== 'RS256')
+    throw new Error(`signingAlgorithm must be 'ES384' or 'RS256', got ${String(alg)}`);
+  const config = await resolveConfig(options.config);
+  const oidc = await loadOidcProvider(logger);
+  const directory = new Directory(config);
+
+  const requests: RequestLogEntry[] = [];
+  const adapter = createMemoryAdapter({ markRefreshTokensConsumed: rotation !== 'always' });
+  const cookieKeys = [randomBytes(32).toString('base64url')];
+  let keys: JWK[] = [generateSigningKey(alg)];
+  let provider: Provider | undefined;
+  let callback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (!provider || !callback) {
+      res.writeHead(503).end();
+      return;
+    }
+    if (url === '/oidc' || url.startsWith('/oidc/') || url.startsWith('/oidc?')) {
+      // Mounted like an Express sub-app: oidc-provider derives its mount path from originalUrl.
+      Object.assign(req, { originalUrl: url });
+      req.url = url.slice('/oidc'.length) || '/';
+      callback(req, res);
+      return;
+    }
+    if (url.startsWith(interactionPath)) {
+      handleInteraction(req, res, provider, directory).catch((error: unknown) => {
+        logger.warn(`logto-dev sign-in page failed: ${(error as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('logto-dev: internal error');
+      });
+      return;
+    }
+    res
+      .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('Not found. The provider is under /oidc.\n');
+  });
+
+  await listen(server, options.port ?? 3001, host);
+  const address = server.address();
+  if (address === null || typeof address === 'string')
+    throw new Error('logto-dev: unexpected server address');
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const issuer = `${endpoint}/oidc`;
+
+  const build = () => {
+    provider = createProvider({
+      oidc,
+      issuer,
+      config,
+      keys,
+      cookieKeys,
+      adapter,
+      alg,
+      rotation,
+      onRequest: (entry) => requests.push(entry),
+    });
+    callback = provider.callback();
+  };
+  build();
+
+  return {
+    endpoint,
+    issuer,
+    config,
+    requests,
+    resetRequests() {
+      requests.length = 0;
+    },
+    async rotateSigningKey() {
+      const [current] = keys;
+      keys = current ? [generateSigningKey(alg), current] : [generateSigningKey(alg)];
+      build();
+    },
+    stop() {
+      return new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
