@@ -1,0 +1,494 @@
+import { createCookieSessionStore, type RequestSession } from '../../src/session/index.js';
+import { describe, expect, it } from 'vitest';
+import {
+  CookieJar,
+  fakeToken,
+  manualClock,
+  OTHER_SECRET,
+  recordingLogger,
+  SECRET,
+} from './helpers.js';
+
+const https = { secure: true };
+const http = { secure: false };
+
+const signedInJar = async (store = createCookieSessionStore({ secret: SECRET })) => {
+  const jar = new CookieJar();
+  const session = await store.load(undefined, https);
+  await session.setItem('idToken', 'id-token-value');
+  await session.setItem('refreshToken', 'refresh-token-value');
+  jar.apply(await session.commit());
+  return jar;
+};
+
+describe('cookie session store', () => {
+  it('round-trips items through one encrypted cookie', async () => {
+    const store = createCookieSessionStore({ secret: SECRET });
+    const jar = await signedInJar(store);
+    expect([...jar.cookies.keys()]).toEqual(['logto_session']);
+    expect(jar.header()).not.toContain('id-token-value');
+    const session = await store.load(jar.header(), https);
+    expect(session.isNew).toBe(false);
+    expect(await session.getItem('idToken')).toBe('id-token-value');
+    expect(await session.getItem('refreshToken')).toBe('refresh-token-value');
+    expect(await session.getItem('accessTokenMap')).toBeNull();
+  });
+
+  it('reads the cookie with a fresh store (no cache) as well', async () => {
+    const jar = await signedInJar(createCookieSessionStore({ secret: SECRET }));
+    const session = await createCookieSessionStore({ secret: SECRET, cacheSize: 0 }).load(
+      jar.header(),
+      https,
+    );
+    expect(await session.getItem('idToken')).toBe('id-token-value');
+  });
+
+  it('sets no cookie and creates no session for an anonymous request', async () => {
+    const store = createCookieSessionStore({ secret: SECRET });
+    const session = await store.load(undefined, https);
+    expect(session.isNew).toBe(true);
+    expect(await session.getItem('idToken')).toBeNull();
+    await session.removeItem('idToken');
+    expect(await session.commit()).toEqual([]);
+    const withOtherCookies = await store.load('theme=dark; lang=en', https);
+    expect(await withOtherCookies.commit()).toEqual([]);
+  });
+
+  it('writes nothing when a loaded session did not change', async () => {
+    const store = createCookieSessionStore({ secret: SECRET });
+    const jar = await signedInJar(store);
+    const session = await store.load(jar.header(), https);
+    await session.getItem('idToken');
+    await session.setItem('idToken', 'id-token-value');
+    expect(await session.commit()).toEqual([]);
+  });
+
+  it('keeps keys that look like Object.prototype members as plain keys', async () => {
+    const store = createCookieSessionStore({ secret: SECRET });
+    const session = await store.load(undefined, https);
+    expect(await session.getItem('constructor')).toBeNull();
+    await session.setItem('__proto__', 'x');
+    const jar = new CookieJar();
+    jar.apply(await session.commit());
+    const again = await store.load(jar.header(), https);
+    expect(await again.getItem('__proto__')).toBe('x');
+    expect(await again.getItem('toString')).toBeNull();
+  });
+
+  it('sets HttpOnly, SameSite=Lax, Path=/ and Secure on https only', async () => {
+    const store = createCookieSessionStore({ secret: SECRET });
+    for (const [context, secure] of [
+      [https, true],
+      [http, false],
+    ] as const) {
+      const session = await store.load(undefined, context);
+      await session.setItem('idToken', 'x');
+      const [cookie = ''] = await session.commit();
+      const attributes = cookie.split('; ').slice(1);
+      expect(attributes).toContain('HttpOnly');
+      expect(attributes).toContain('SameSite=Lax');
+      expect(attributes).toContain('Path=/');
+      expect(attributes).toContain('Max-Age=86400');
+      expect(attributes.includes('Secure')).toBe(secure);
+    }
+  });
+
+  it('honours secure: true on http, a domain, and a custom name', async () => {
+    const store = createCookieSessionStore({
+      secret: SECRET,
+      secure: true,
+      domain: 'example.com',
+      name: 'app',
+    });
+    const session = await store.load(undefined, http);
+    await session.setItem('idToken', 'x');
+    const [cookie = ''] = await session.commit();
+    expect(cookie.startsWith('app=')).toBe(true);
+    expect(cookie.split('; ')).toEqual(expect.arrayContaining(['Secure', 'Domain=example.com']));
+  });
+
+  it.each([
+    ['a short secret', { secret: 'too-short' }],
+    ['an empty secret list', { secret: [] }],
+    ['a short secret in the list', { secret: [SECRET, 'short'] }],
+    ['a cookie name with a space', { secret: SECRET, name: 'a b' }],
+    ['SameSite=None without Secure', { secret: SECRET, sameSite: 'none', secure: false }],
+    [
+      'a rolling lifetime longer than the absolute one',
+      { secret: SECRET, rollingDuration: 10, absoluteDuration: 5 },
+    ],
+  ] as const)('rejects %s with config.invalid', (_, options) => {
+    expect(() => createCookieSessionStore(options as never)).toThrow(
+      expect.objectContaining({ code: 'config.invalid' }),
+    );
+  });
+
+  describe('rejected cookies give an empty session, a logged code and no throw', () => {
+    const load = async (
+      cookieHeader: string,
+      store = createCookieSessionStore({ secret: SECRET }),
+    ) => {
+      const { logger, codes, messages } = recordingLogger();
+      const fresh = createCookieSessionStore({ secret: SECRET, logger, cacheSize: 0 });
+      const session = await fresh.load(cookieHeader, https);
+      void store;
+      return { session, codes, messages };
+    };
+    const valid = async () => (await signedInJar()).cookies.get('logto_session') ?? '';
+
+    const expectSignedOut = async (session: RequestSession) => {
+      expect(session.isNew).toBe(true);
+      expect(await session.getItem('idToken')).toBeNull();
+    };
+
+    it('a tampered ciphertext: session.decrypt_failed', async () => {
+      const value = await valid();
+      const parts = value.split('.');
+      const ciphertext = parts[3] ?? '';
+      parts[3] = `${ciphertext[0] === 'A' ? 'B' : 'A'}${ciphertext.slice(1)}`;
+      const { session, codes } = await load(`logto_session=${parts.join('.')}`);
+      await expectSignedOut(session);
+      expect(codes).toEqual(['session.decrypt_failed']);
+    });
+
+    it('a tampered protected header: session.decrypt_failed', async () => {
+      const value = await valid();
+      const header = Buffer.from(JSON.stringify({ enc: 'A256GCM', alg: 'dir' })).toString(
+        'base64url',
+      );
+      const { session, codes } = await load(
+        `logto_session=${header}${value.slice(value.indexOf('.'))}`,
+      );
+      await expectSignedOut(session);
+      expect(codes).toEqual(['session.decrypt_failed']);
+    });
+
+    it('a truncated cookie: session.decrypt_failed or malformed', async () => {
+      const value = await valid();
+      const { session, codes } = await load(`logto_session=${value.slice(0, value.length - 10)}`);
+      await expectSignedOut(session);
+      expect(codes).toEqual(['session.malformed']);
+      const cut = value.split('.');
+      cut[3] = (cut[3] ?? '').slice(0, 20);
+      const second = await load(`logto_session=${cut.join('.')}`);
+      await expectSignedOut(second.session);
+      expect(second.codes).toEqual(['session.decrypt_failed']);
+    });
+
+    it('a cookie made with another secret: session.decrypt_failed', async () => {
+      const foreign = await signedInJar(createCookieSessionStore({ secret: OTHER_SECRET }));
+      const { session, codes, messages } = await load(foreign.header() ?? '');
+      await expectSignedOut(session);
+      expect(codes).toEqual(['session.decrypt_failed']);
+      expect(messages.join(' ')).not.toContain(foreign.cookies.get('logto_session'));
+    });
+
+    it('a cookie made under another cookie name: session.decrypt_failed', async () => {
+      const other = await signedInJar(
+        createCookieSessionStore({ secret: SECRET, name: 'other_app' }),
+      );
+      const { session, codes } = await load(`logto_session=${other.cookies.get('other_app')}`);
+      await expectSignedOut(session);
+      expect(codes).toEqual(['session.decrypt_failed']);
+    });
+
+    it.each([
+      'garbage',
+      'a.b.c.d.e',
+      '....',
+      'eyJhbGciOiJkaXIifQ..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA',
+      '%%%.x.y.z.w',
+      '"quoted"',
+      '',
+    ])('garbage %j: session.malformed', async (value) => {
+      const { session, codes } = await load(`logto_session=${value}`);
+      await expectSignedOut(session);
+      expect(codes).toEqual(['session.malformed']);
+    });
+
+    it('a cookie whose content is not a session: session.malformed', async () => {
+      const store = createCookieSessionStore({ secret: SECRET });
+      const session = await store.load(undefined, https);
+      await session.setItem('idToken', 'x');
+      const good = (await session.commit())[0] ?? '';
+      expect(good).toContain('logto_session=');
+      // Same key, valid JWE, but the plaintext is a JSON array.
+      const { encryptJwe, deriveKeys } = await import('../../src/session/jwe.js');
+      const [key] = deriveKeys(SECRET, 'logto_session');
+      if (!key) throw new Error('no key');
+      const { session: rejected, codes } = await load(`logto_session=${encryptJwe('[1,2]', key)}`);
+      await expectSignedOut(rejected);
+      expect(codes).toEqual(['session.malformed']);
+    });
+
+    it('clears a rejected cookie so the browser stops sending it', async () => {
+      const { session } = await load('logto_session=garbage');
+      const cookies = await session.commit();
+      expect(cookies).toHaveLength(1);
+      expect(cookies[0]).toMatch(
+        /^logto_session=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+      );
+    });
+  });
+
+  describe('lifetimes', () => {
+    it('expires after the idle lifetime: session.expired', async () => {
+      const clock = manualClock();
+      const { logger, codes } = recordingLogger();
+      const store = createCookieSessionStore({
+        secret: SECRET,
+        now: clock.now,
+        logger,
+        rollingDuration: 3600,
+        absoluteDuration: 86_400,
+      });
+      const jar = await signedInJar(store);
+      clock.advance(3599);
+      expect((await store.load(jar.header(), https)).isNew).toBe(false);
+      clock.advance(1);
+      const session = await store.load(jar.header(), https);
+      expect(session.isNew).toBe(true);
+      expect(await session.getItem('idToken')).toBeNull();
+      expect(codes).toEqual(['session.expired']);
+    });
+
+    it('rolls the idle expiry forward, but re-issues the cookie only after touchAfter', async () => {
+      const clock = manualClock();
+      const store = createCookieSessionStore({
+        secret: SECRET,
+        now: clock.now,
+        rollingDuration: 3600,
+        absoluteDuration: 86_400,
+      });
+      const jar = await signedInJar(store);
+      // Default touchAfter is a tenth of the rolling lifetime: 360 s.
+      clock.advance(300);
+      expect(await (await store.load(jar.header(), https)).commit()).toEqual([]);
+      clock.advance(60);
+      const touched = await (await store.load(jar.header(), https)).commit();
+      expect(touched).toHaveLength(1);
+      expect(touched[0]).toContain('Max-Age=3600');
+      jar.apply(touched);
+      // 3,000 s after sign-in the first cookie would be 600 s from expiry; the touched one is not.
+      clock.advance(3500);
+      const session = await store.load(jar.header(), https);
+      expect(await session.getItem('idToken')).toBe('id-token-value');
+    });
+
+    it('ends the session at the absolute lifetime even when it is used all the time', async () => {
+      const clock = manualClock();
+      const { logger, codes } = recordingLogger();
+      const store = createCookieSessionStore({
+        secret: SECRET,
+        now: clock.now,
+        logger,
+        rollingDuration: 3600,
+        absoluteDuration: 7200,
+      });
+      const jar = await signedInJar(store);
+      for (let step = 0; step < 7; step++) {
+        clock.advance(1000);
+        const session = await store.load(jar.header(), https);
+        jar.apply(await session.commit());
+      }
+      expect(codes).toEqual(['session.expired']);
+      expect(jar.cookies.size).toBe(0);
+    });
+
+    it('caps the cookie Max-Age at the absolute expiry', async () => {
+      const clock = manualClock();
+      const store = createCookieSessionStore({
+        secret: SECRET,
+        now: clock.now,
+        rollingDuration: 3600,
+        absoluteDuration: 5000,
+      });
+      const jar = await signedInJar(store);
+      clock.advance(2000);
+      const session = await store.load(jar.header(), https);
+      await session.setItem('idToken', 'changed');
+      const [cookie = ''] = await session.commit();
+      expect(cookie).toContain('Max-Age=3000');
+    });
+  });
+
+  describe('secret rotation', () => {
+    it('reads cookies made with an older secret and writes with the first secret', async () => {
+      const jar = await signedInJar(createCookieSessionStore({ secret: OTHER_SECRET }));
+      const rotated = createCookieSessionStore({ secret: [SECRET, OTHER_SECRET] });
+      const session = await rotated.load(jar.header(), https);
+      expect(await session.getItem('idToken')).toBe('id-token-value');
+      await session.setItem('idToken', 'new');
+      jar.apply(await session.commit());
+      const newOnly = await createCookieSessionStore({ secret: SECRET }).load(jar.header(), https);
+      expect(await newOnly.getItem('idToken')).toBe('new');
+      const { logger, codes } = recordingLogger();
+      const oldOnly = await createCookieSessionStore({ secret: OTHER_SECRET, logger }).load(
+        jar.header(),
+        https,
+      );
+      expect(oldOnly.isNew).toBe(true);
+      expect(codes).toEqual(['session.decrypt_failed']);
+    });
+  });
+
+  describe('chunking', () => {
+    const bigSession = async (store = createCookieSessionStore({ secret: SECRET }), tokens = 6) => {
+      const session = await store.load(undefined, https);
+      const map: Record<string, { token: string; expiresAt: number }> = {};
+      for (let index = 0; index < tokens; index++) {
+        map[`https://api${index}.example.com`] = {
+          token: fakeToken(900, `token-${index}-`),
+          expiresAt: 1_800_000_000,
+        };
+      }
+      await session.setItem('idToken', fakeToken(900, 'id-token-'));
+      await session.setItem('refreshToken', 'r'.repeat(43));
+      await session.setItem('accessTokenMap', JSON.stringify(map));
+      return { session, map };
+    };
+
+    it('splits a big session into cookies of at most 4096 bytes and joins them back', async () => {
+      const store = createCookieSessionStore({ secret: SECRET });
+      const { session, map } = await bigSession(store);
+      const cookies = await session.commit();
+      expect(cookies.length).toBeGreaterThan(1);
+      for (const cookie of cookies) expect(Buffer.byteLength(cookie)).toBeLessThanOrEqual(4096);
+      expect(cookies.map((cookie) => cookie.slice(0, cookie.indexOf('=')))).toEqual(
+        cookies.map((_, index) => `logto_session.${index}`),
+      );
+      const jar = new CookieJar();
+      jar.apply(cookies);
+      const fresh = createCookieSessionStore({ secret: SECRET, cacheSize: 0 });
+      const loaded = await fresh.load(jar.header(), https);
+      expect(JSON.parse((await loaded.getItem('accessTokenMap')) ?? '')).toEqual(map);
+    });
+
+    it('keeps a session with 4 cached access tokens in cookies under 4096 bytes', async () => {
+      const { session } = await bigSession(undefined, 4);
+      for (const cookie of await session.commit())
+        expect(Buffer.byteLength(cookie)).toBeLessThanOrEqual(4096);
+    });
+
+    it('clears stale chunks when the session shrinks, and the unchunked cookie when it grows', async () => {
+      const store = createCookieSessionStore({ secret: SECRET });
+      const jar = await signedInJar(store);
+      const growing = await store.load(jar.header(), https);
+      await growing.setItem('accessTokenMap', fakeToken(7000, 'grow-'));
+      const grown = await growing.commit();
+      expect(grown).toContain('logto_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax');
+      jar.apply(grown);
+      expect([...jar.cookies.keys()].sort()).toEqual(['logto_session.0', 'logto_session.1']);
+      const shrinking = await store.load(jar.header(), https);
+      await shrinking.removeItem('accessTokenMap');
+      const shrunk = await shrinking.commit();
+      jar.apply(shrunk);
+      expect([...jar.cookies.keys()]).toEqual(['logto_session']);
+      expect(shrunk.filter((cookie) => cookie.includes('Max-Age=0'))).toHaveLength(2);
+      expect(await (await store.load(jar.header(), https)).getItem('idToken')).toBe(
+        'id-token-value',
+      );
+    });
+
+    it('treats a missing chunk as signed out without throwing', async () => {
+      const { session } = await bigSession();
+      const jar = new CookieJar();
+      jar.apply(await session.commit());
+      jar.cookies.delete('logto_session.1');
+      const { logger, codes } = recordingLogger();
+      const loaded = await createCookieSessionStore({ secret: SECRET, logger }).load(
+        jar.header(),
+        https,
+      );
+      expect(loaded.isNew).toBe(true);
+      expect(codes).toEqual(['session.malformed']);
+      const last = `logto_session.${jar.cookies.size}`;
+      jar.cookies.delete(last);
+      const truncated = await createCookieSessionStore({ secret: SECRET, logger }).load(
+        jar.header(),
+        https,
+      );
+      expect(truncated.isNew).toBe(true);
+    });
+
+    it('treats reordered chunks as signed out without throwing', async () => {
+      const { session } = await bigSession();
+      const jar = new CookieJar();
+      jar.apply(await session.commit());
+      const first = jar.cookies.get('logto_session.0') ?? '';
+      jar.cookies.set('logto_session.0', jar.cookies.get('logto_session.1') ?? '');
+      jar.cookies.set('logto_session.1', first);
+      const { logger, codes } = recordingLogger();
+      const loaded = await createCookieSessionStore({ secret: SECRET, logger }).load(
+        jar.header(),
+        https,
+      );
+      expect(loaded.isNew).toBe(true);
+      expect(codes).toHaveLength(1);
+      expect(['session.malformed', 'session.decrypt_failed']).toContain(codes[0]);
+    });
+
+    it('fails the commit with session.too_large past maxChunks', async () => {
+      const { session } = await bigSession(
+        createCookieSessionStore({ secret: SECRET, maxChunks: 2 }),
+      );
+      await expect(session.commit()).rejects.toMatchObject({ code: 'session.too_large' });
+    });
+  });
+
+  describe('regenerate and destroy', () => {
+    it('regenerate keeps the data in a new cookie with a fresh absolute lifetime', async () => {
+      const clock = manualClock();
+      const store = createCookieSessionStore({
+        secret: SECRET,
+        now: clock.now,
+        rollingDuration: 3600,
+        absoluteDuration: 7200,
+      });
+      const jar = await signedInJar(store);
+      const before = jar.cookies.get('logto_session');
+      clock.advance(3000);
+      const session = await store.load(jar.header(), https);
+      await session.regenerate();
+      const cookies = await session.commit();
+      jar.apply(cookies);
+      expect(jar.cookies.get('logto_session')).not.toBe(before);
+      expect(cookies[0]).toContain('Max-Age=3600');
+      clock.advance(3000);
+      // 6,000 s after the first sign-in, 3,000 s after the regeneration: still inside 7,200 s.
+      jar.apply(await (await store.load(jar.header(), https)).commit());
+      clock.advance(3000);
+      expect(await (await store.load(jar.header(), https)).getItem('idToken')).toBe(
+        'id-token-value',
+      );
+    });
+
+    it('destroy clears every cookie of the session', async () => {
+      const store = createCookieSessionStore({ secret: SECRET });
+      const session = await store.load(undefined, https);
+      await session.setItem('accessTokenMap', fakeToken(7000, 'grow-'));
+      const jar = new CookieJar();
+      jar.apply(await session.commit());
+      expect(jar.cookies.size).toBe(2);
+      const loaded = await store.load(jar.header(), https);
+      await loaded.destroy();
+      expect(await loaded.getItem('accessTokenMap')).toBeNull();
+      const cleared = await loaded.commit();
+      expect(cleared).toHaveLength(2);
+      jar.apply(cleared);
+      expect(jar.cookies.size).toBe(0);
+    });
+
+    it('destroy on an anonymous request sets no cookie', async () => {
+      const session = await createCookieSessionStore({ secret: SECRET }).load(undefined, https);
+      await session.destroy();
+      expect(await session.commit()).toEqual([]);
+    });
+  });
+
+  it('has no lock and no reload (a cookie session is not shared between instances)', async () => {
+    const session = await createCookieSessionStore({ secret: SECRET }).load(undefined, https);
+    expect(session.withLock).toBeUndefined();
+    expect(session.reload).toBeUndefined();
+  });
+});
