@@ -1,5 +1,5 @@
-import { createCookieSessionStore, type RequestSession } from '../../src/session/index.js';
 import { describe, expect, it } from 'vitest';
+import { createCookieSessionStore, type RequestSession } from '../../src/session/index.js';
 import {
   CookieJar,
   fakeToken,
@@ -163,7 +163,7 @@ describe('cookie session store', () => {
       expect(codes).toEqual(['session.decrypt_failed']);
     });
 
-    it('a truncated cookie: session.decrypt_failed or malformed', async () => {
+    it('a truncated cookie: session.malformed, or session.decrypt_failed when the ciphertext is cut', async () => {
       const value = await valid();
       const { session, codes } = await load(`logto_session=${value.slice(0, value.length - 10)}`);
       await expectSignedOut(session);
@@ -286,7 +286,7 @@ describe('cookie session store', () => {
         absoluteDuration: 7200,
       });
       const jar = await signedInJar(store);
-      for (let step = 0; step < 7; step++) {
+      for (let step = 0; step < 8; step++) {
         clock.advance(1000);
         const session = await store.load(jar.header(), https);
         jar.apply(await session.commit());
@@ -378,13 +378,15 @@ describe('cookie session store', () => {
       const grown = await growing.commit();
       expect(grown).toContain('logto_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax');
       jar.apply(grown);
-      expect([...jar.cookies.keys()].sort()).toEqual(['logto_session.0', 'logto_session.1']);
+      const chunks = [...jar.cookies.keys()].sort();
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(chunks).toEqual(chunks.map((_, index) => `logto_session.${index}`));
       const shrinking = await store.load(jar.header(), https);
       await shrinking.removeItem('accessTokenMap');
       const shrunk = await shrinking.commit();
       jar.apply(shrunk);
       expect([...jar.cookies.keys()]).toEqual(['logto_session']);
-      expect(shrunk.filter((cookie) => cookie.includes('Max-Age=0'))).toHaveLength(2);
+      expect(shrunk.filter((cookie) => cookie.includes('Max-Age=0'))).toHaveLength(chunks.length);
       expect(await (await store.load(jar.header(), https)).getItem('idToken')).toBe(
         'id-token-value',
       );
@@ -469,12 +471,14 @@ describe('cookie session store', () => {
       await session.setItem('accessTokenMap', fakeToken(7000, 'grow-'));
       const jar = new CookieJar();
       jar.apply(await session.commit());
-      expect(jar.cookies.size).toBe(2);
+      const count = jar.cookies.size;
+      expect(count).toBeGreaterThan(1);
       const loaded = await store.load(jar.header(), https);
       await loaded.destroy();
       expect(await loaded.getItem('accessTokenMap')).toBeNull();
       const cleared = await loaded.commit();
-      expect(cleared).toHaveLength(2);
+      expect(cleared).toHaveLength(count);
+      for (const cookie of cleared) expect(cookie).toContain('=; Max-Age=0;');
       jar.apply(cleared);
       expect(jar.cookies.size).toBe(0);
     });
