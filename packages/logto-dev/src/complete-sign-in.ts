@@ -23,13 +23,21 @@ function alertText(html: string): string | undefined {
  * @throws Error on a wrong password (the message includes 'wrong username or password'), or when
  * the provider shows an error page.
  */
-export async function completeSignIn(
+export function completeSignIn(
+  authorizationUrl: string,
+  credentials: { username: string; password: string },
+): Promise<string> {
+  return signInWithJar(new CookieJar(), authorizationUrl, credentials);
+}
+
+/** {@link completeSignIn} with the caller's cookie jar, so the provider session can be used afterwards (e.g. to sign out). */
+export async function signInWithJar(
+  jar: CookieJar,
   authorizationUrl: string,
   credentials: { username: string; password: string },
 ): Promise<string> {
   const redirectUri = new URL(authorizationUrl).searchParams.get('redirect_uri');
   if (!redirectUri) throw new Error('completeSignIn: the authorization URL has no redirect_uri');
-  const jar = new CookieJar();
   let url = authorizationUrl;
   let submitted = false;
 

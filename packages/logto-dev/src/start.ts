@@ -159,6 +159,12 @@ export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise
       rotation,
       onRequest: (entry) => requests.push(entry),
     });
+    provider.on('server_error', (_ctx: unknown, error: Error) =>
+      logger.warn(`logto-dev: oidc-provider server error: ${error.message}`),
+    );
+    provider.on('backchannel.error', (_ctx: unknown, error: Error, client: { clientId: string }) =>
+      logger.warn(`logto-dev: back-channel logout to ${client.clientId} failed: ${error.message}`),
+    );
     callback = provider.callback();
   };
   build();
