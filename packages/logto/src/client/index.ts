@@ -4,6 +4,12 @@
  * @module
  */
 export { LogtoClient } from './logto-client.js';
+export {
+  type GrantOutcome,
+  RefreshRegistry,
+  type RefreshRequest,
+  type Rotation,
+} from './refresh-registry.js';
 export type {
   DirectSignInOptions,
   LogtoClientOptions,

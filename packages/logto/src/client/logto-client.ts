@@ -29,7 +29,12 @@ import {
 } from './access-token-map.js';
 import { GuardedStorage } from './guarded-storage.js';
 import { codeChallengeS256, generateRandomString } from './random.js';
-import { type GrantOutcome, type Rotation, refreshRegistry } from './refresh-registry.js';
+import {
+  type GrantOutcome,
+  type RefreshRegistry,
+  type Rotation,
+  refreshRegistry,
+} from './refresh-registry.js';
 import {
   buildAuthorizationUrl,
   checkPostRedirectUri,
@@ -78,6 +83,7 @@ export class LogtoClient {
   readonly #http: HttpOptions;
   readonly #clientAuth: ClientAuth;
   readonly #logger?: LogtoLogger;
+  readonly #refreshRegistry: RefreshRegistry;
 
   /**
    * @param config - Your Logto application; see {@link LogtoConfig}.
@@ -110,6 +116,7 @@ export class LogtoClient {
         : { clientSecret: this.config.appSecret }),
     };
     if (options.logger) this.#logger = options.logger;
+    this.#refreshRegistry = options.refreshRegistry ?? refreshRegistry;
   }
 
   /**
@@ -471,7 +478,7 @@ export class LogtoClient {
 
     let usedRefreshToken: string | undefined;
     const attempt = async (): Promise<AccessTokenEntry> => {
-      const ticket = refreshRegistry.ticket();
+      const ticket = this.#refreshRegistry.ticket();
       return this.#storage.withLock('refresh', async () => {
         await this.#storage.reload();
         const fresh = await this.#readFreshEntry(key);
@@ -480,7 +487,7 @@ export class LogtoClient {
         if (!refreshToken) throw notAuthenticated('getAccessToken');
         usedRefreshToken = refreshToken;
         const expectedSub = (await this.#readIdTokenClaims())?.sub;
-        const outcome = await refreshRegistry.run({
+        const outcome = await this.#refreshRegistry.run({
           namespace: `${this.config.endpoint}\u0000${this.config.appId}`,
           refreshToken,
           tokenKey: key,

@@ -6,6 +6,7 @@
 import type { FirstScreen } from '../config/scopes.js';
 import type { Prompt } from '../config/types.js';
 import type { Storage } from '../storage.js';
+import type { RefreshRegistry } from './refresh-registry.js';
 
 /** Where the client reports things worth knowing that are not errors (an ignored revocation failure, a corrupt stored value). */
 export interface LogtoLogger {
@@ -21,6 +22,13 @@ export interface LogtoClientOptions {
   fetch?: typeof fetch;
   /** Receives warnings. Default: none (silent). */
   logger?: LogtoLogger;
+  /**
+   * The single-flight registry that keeps concurrent refreshes from spending one refresh token
+   * twice. Default: the process-wide one, shared by every client, which is what a web app wants.
+   * Pass a separate `new RefreshRegistry()` only to isolate a group of clients (tests that
+   * simulate several processes).
+   */
+  refreshRegistry?: RefreshRegistry;
 }
 
 /** A sign-in method Logto can jump to directly, skipping its sign-in page. */

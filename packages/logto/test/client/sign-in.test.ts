@@ -1,0 +1,309 @@
+import { completeSignIn, type LogtoDev } from 'logto-dev';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LogtoClient, MemoryStorage } from '../../src/index.js';
+import type { Storage } from '../../src/storage.js';
+import {
+  clientConfig,
+  createClient,
+  demoApp,
+  expectLogtoError,
+  redirectUri,
+  signInAs,
+  startDev,
+} from './support.js';
+
+let dev: LogtoDev;
+beforeAll(async () => {
+  dev = await startDev();
+});
+afterAll(async () => {
+  await dev.stop();
+});
+
+/** Starts a sign-in and returns the real callback URL (not yet handled). */
+const callbackFor = async (client: LogtoClient, options: Parameters<LogtoClient['signIn']>[0]) =>
+  completeSignIn(await client.signIn(options), { username: 'alice', password: 'alice-password' });
+
+const withQuery = (url: string, change: (parameters: URLSearchParams) => void) => {
+  const parsed = new URL(url);
+  change(parsed.searchParams);
+  return parsed.href;
+};
+
+describe('building a client', () => {
+  it('does no I/O and rejects a bad config with config.invalid', () => {
+    dev.resetRequests();
+    createClient(dev);
+    expect(dev.requests).toHaveLength(0);
+    expect(() => createClient(dev, new MemoryStorage(), { appId: '' })).toThrowError(
+      expect.objectContaining({ code: 'config.invalid' }),
+    );
+    expect(
+      () => new LogtoClient(clientConfig(dev), { storage: {} as unknown as Storage }),
+    ).toThrowError(expect.objectContaining({ code: 'config.invalid' }));
+  });
+});
+
+describe('signIn', () => {
+  it('returns the authorization URL with PKCE S256, state and nonce, and stores a sign-in session', async () => {
+    const storage = new MemoryStorage();
+    const client = createClient(dev, storage);
+    const url = new URL(await client.signIn({ redirectUri, postRedirectUri: '/home' }));
+    expect(`${url.origin}${url.pathname}`).toBe(`${dev.issuer}/auth`);
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('state')).toMatch(/^[\w-]{43}$/);
+    expect(url.searchParams.get('nonce')).toMatch(/^[\w-]{43}$/);
+    const session = JSON.parse((await storage.getItem('signInSession')) ?? '{}');
+    expect(session).toMatchObject({
+      redirectUri,
+      state: url.searchParams.get('state'),
+      nonce: url.searchParams.get('nonce'),
+      postRedirectUri: '/home',
+    });
+    expect(typeof session.codeVerifier).toBe('string');
+    expect(typeof session.createdAt).toBe('number');
+  });
+
+  it('takes the redirect URI alone as a string', async () => {
+    const url = new URL(await createClient(dev).signIn(redirectUri));
+    expect(url.searchParams.get('redirect_uri')).toBe(redirectUri);
+  });
+
+  it('clears the tokens of a previous sign-in', async () => {
+    const storage = new MemoryStorage();
+    const client = createClient(dev, storage);
+    await signInAs(client);
+    await client.signIn({ redirectUri });
+    expect(await client.getIdToken()).toBeNull();
+    expect(await client.getRefreshToken()).toBeNull();
+    expect(await storage.getItem('accessTokenMap')).toBeNull();
+  });
+
+  it('rejects an open redirect in postRedirectUri', async () => {
+    const client = createClient(dev);
+    for (const postRedirectUri of ['//evil.example', '/\\evil.example', 'https://evil.example/']) {
+      await expectLogtoError(
+        client.signIn({ redirectUri, postRedirectUri }),
+        'sign_in.invalid_options',
+      );
+    }
+  });
+
+  it('rejects extraParams that override a core parameter', async () => {
+    await expectLogtoError(
+      createClient(dev).signIn({ redirectUri, extraParams: { prompt: 'none' } }),
+      'sign_in.invalid_options',
+    );
+  });
+
+  it('reports a storage that fails as storage.failed with the cause', async () => {
+    const cause = new Error('disk on fire');
+    const broken: Storage = {
+      getItem: async () => {
+        throw cause;
+      },
+      setItem: async () => {
+        throw cause;
+      },
+      removeItem: async () => {
+        throw cause;
+      },
+    };
+    const error = await expectLogtoError(
+      createClient(dev, broken).signIn({ redirectUri }),
+      'storage.failed',
+    );
+    expect(error.cause).toBe(cause);
+    await expectLogtoError(createClient(dev, broken).isAuthenticated(), 'storage.failed');
+  });
+});
+
+describe('handleSignInCallback', () => {
+  it('signs the user in, returns postRedirectUri, and costs one provider request once discovery and JWKS are cached', async () => {
+    const warm = createClient(dev);
+    await signInAs(warm);
+    const client = createClient(dev);
+    const callback = await callbackFor(client, { redirectUri, postRedirectUri: '/dashboard' });
+    dev.resetRequests();
+    expect(await client.handleSignInCallback(callback)).toEqual({ postRedirectUri: '/dashboard' });
+    expect(dev.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /oidc/token',
+    ]);
+    expect(await client.isAuthenticated()).toBe(true);
+    expect(await client.getRefreshToken()).toEqual(expect.any(String));
+    const claims = await client.getIdTokenClaims();
+    expect(claims).toMatchObject({ sub: 'user-alice', aud: demoApp().id, iss: dev.issuer });
+    expect(claims.organizations).toEqual(['acme', 'globex']);
+  });
+
+  it('accepts a URL object', async () => {
+    const client = createClient(dev);
+    const callback = await callbackFor(client, { redirectUri });
+    expect(await client.handleSignInCallback(new URL(callback))).toEqual({});
+  });
+
+  it('rejects a replayed callback with sign_in_session.not_found', async () => {
+    const client = createClient(dev);
+    const callback = await callbackFor(client, { redirectUri });
+    await client.handleSignInCallback(callback);
+    await expectLogtoError(client.handleSignInCallback(callback), 'sign_in_session.not_found');
+  });
+
+  it('lets only one of two simultaneous callbacks spend the sign-in session', async () => {
+    const client = createClient(dev);
+    const callback = await callbackFor(client, { redirectUri });
+    const outcomes = await Promise.allSettled([
+      client.handleSignInCallback(callback),
+      client.handleSignInCallback(callback),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('rejects a callback at another path or origin than the redirect URI', async () => {
+    const client = createClient(dev);
+    const callback = await callbackFor(client, { redirectUri });
+    for (const other of [
+      callback.replace('/callback', '/callback2'),
+      callback.replace('127.0.0.1:3000', 'localhost:3000'),
+      callback.replace('http://127.0.0.1:3000', 'http://127.0.0.1:3001'),
+    ]) {
+      await expectLogtoError(client.handleSignInCallback(other), 'callback.redirect_uri_mismatch');
+    }
+    // The pending sign-in survives a callback that was not for it.
+    expect(await client.handleSignInCallback(callback)).toEqual({});
+  });
+
+  it('rejects a wrong or missing state', async () => {
+    const client = createClient(dev);
+    const callback = await callbackFor(client, { redirectUri });
+    await expectLogtoError(
+      client.handleSignInCallback(withQuery(callback, (query) => query.set('state', 'forged'))),
+      'callback.state_mismatch',
+    );
+    await expectLogtoError(
+      client.handleSignInCallback(withQuery(callback, (query) => query.delete('state'))),
+      'callback.missing_state',
+    );
+  });
+
+  it('rejects an iss that is not the issuer, and a missing iss when the provider promises one', async () => {
+    const client = createClient(dev);
+    const callback = await callbackFor(client, { redirectUri });
+    await expectLogtoError(
+      client.handleSignInCallback(
+        withQuery(callback, (query) => query.set('iss', 'https://evil.example/oidc')),
+      ),
+      'callback.issuer_mismatch',
+    );
+    const second = await callbackFor(client, { redirectUri });
+    await expectLogtoError(
+      client.handleSignInCallback(withQuery(second, (query) => query.delete('iss'))),
+      'callback.issuer_mismatch',
+    );
+  });
+
+  it('rejects a callback without code', async () => {
+    const client = createClient(dev);
+    const callback = await callbackFor(client, { redirectUri });
+    await expectLogtoError(
+      client.handleSignInCallback(withQuery(callback, (query) => query.delete('code'))),
+      'callback.missing_code',
+    );
+  });
+
+  it('surfaces an error response with its description', async () => {
+    const client = createClient(dev);
+    await client.signIn({ redirectUri });
+    const error = await expectLogtoError(
+      client.handleSignInCallback(
+        `${redirectUri}?error=access_denied&error_description=${encodeURIComponent('The user said no.')}`,
+      ),
+      'callback.error_response',
+    );
+    expect(error.error).toBe('access_denied');
+    expect(error.errorDescription).toBe('The user said no.');
+  });
+
+  it('rejects a sign-in session older than 10 minutes', async () => {
+    const storage = new MemoryStorage();
+    const client = createClient(dev, storage);
+    const callback = await callbackFor(client, { redirectUri });
+    const session = JSON.parse((await storage.getItem('signInSession')) ?? '{}');
+    session.createdAt = Date.now() - 11 * 60 * 1000;
+    await storage.setItem('signInSession', JSON.stringify(session));
+    await expectLogtoError(client.handleSignInCallback(callback), 'sign_in_session.expired');
+  });
+
+  it('treats a corrupt sign-in session as absent', async () => {
+    const storage = new MemoryStorage();
+    const client = createClient(dev, storage);
+    const callback = await callbackFor(client, { redirectUri });
+    await storage.setItem('signInSession', '{not json');
+    await expectLogtoError(client.handleSignInCallback(callback), 'sign_in_session.not_found');
+  });
+
+  it('rejects a URL that is not absolute', async () => {
+    await expectLogtoError(
+      createClient(dev).handleSignInCallback('/callback?code=x'),
+      'callback.invalid_url',
+    );
+  });
+
+  it('binds the ID token to the nonce of this sign-in', async () => {
+    // A callback of an earlier sign-in, replayed into a later sign-in session that has been made
+    // to agree with it on everything (state, PKCE verifier) except the nonce.
+    const storage = new MemoryStorage();
+    const client = createClient(dev, storage);
+    const first = await callbackFor(client, { redirectUri });
+    const firstSession = JSON.parse((await storage.getItem('signInSession')) ?? '{}');
+    await client.signIn({ redirectUri });
+    const session = JSON.parse((await storage.getItem('signInSession')) ?? '{}');
+    expect(session.nonce).not.toBe(firstSession.nonce);
+    session.state = firstSession.state;
+    session.codeVerifier = firstSession.codeVerifier;
+    await storage.setItem('signInSession', JSON.stringify(session));
+    await expectLogtoError(client.handleSignInCallback(first), 'id_token.nonce_mismatch');
+  });
+});
+
+describe('reading the signed-in state', () => {
+  it('is not authenticated before sign-in, and getIdTokenClaims says token.not_authenticated', async () => {
+    const client = createClient(dev);
+    expect(await client.isAuthenticated()).toBe(false);
+    expect(await client.getIdToken()).toBeNull();
+    expect(await client.getRefreshToken()).toBeNull();
+    await expectLogtoError(client.getIdTokenClaims(), 'token.not_authenticated');
+  });
+
+  it('decodes the stored ID token without asking the provider', async () => {
+    const client = createClient(dev);
+    await signInAs(client);
+    dev.resetRequests();
+    expect((await client.getIdTokenClaims()).sub).toBe('user-alice');
+    expect(await client.isAuthenticated()).toBe(true);
+    expect(dev.requests).toHaveLength(0);
+  });
+
+  it('counts an expired ID token without a refresh token as signed out', async () => {
+    const storage = new MemoryStorage();
+    const client = createClient(dev, storage);
+    await signInAs(client);
+    await storage.removeItem('refreshToken');
+    expect(await client.isAuthenticated()).toBe(true);
+    const [header, , signature] = ((await storage.getItem('idToken')) ?? '').split('.');
+    const expired = Buffer.from(
+      JSON.stringify({ sub: 'user-alice', exp: Math.floor(Date.now() / 1000) - 3600 }),
+    ).toString('base64url');
+    await storage.setItem('idToken', `${header}.${expired}.${signature}`);
+    expect(await client.isAuthenticated()).toBe(false);
+  });
+
+  it('treats a corrupt stored ID token as absent', async () => {
+    const storage = new MemoryStorage();
+    const client = createClient(dev, storage);
+    await signInAs(client);
+    await storage.setItem('idToken', 'garbage');
+    expect(await client.isAuthenticated()).toBe(false);
+    await expectLogtoError(client.getIdTokenClaims(), 'token.not_authenticated');
+  });
+});
