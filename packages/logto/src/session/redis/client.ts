@@ -7,8 +7,11 @@ import { LogtoError } from '../../errors.js';
 
 /** A client with node-redis's `sendCommand(args)` (node-redis v4/v5 `createClient()`). */
 export interface RedisSendCommandClient {
-  /** Sends one raw command, e.g. `['GET', key]`. */
-  sendCommand(args: string[]): Promise<unknown>;
+  /**
+   * Sends one raw command, e.g. `['GET', key]`. The store passes an `abortSignal` that fires when
+   * its `commandTimeout` passes (node-redis then drops the command if it is still queued).
+   */
+  sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
 /** A client with ioredis's `call(command, ...args)` (`new Redis()` from `ioredis`). */
@@ -48,22 +51,23 @@ const isNoScript = (error: unknown) =>
 
 /** Wraps `client` so that commands time out after `timeout` ms and fail only with `LogtoError`. */
 export const redisCommands = (client: RedisClientLike, timeout: number): RedisCommands => {
-  const raw: (args: string[]) => Promise<unknown> =
+  const raw: (args: string[], abortSignal: AbortSignal) => Promise<unknown> =
     'sendCommand' in client && typeof client.sendCommand === 'function'
-      ? (args) => client.sendCommand(args)
+      ? (args, abortSignal) => client.sendCommand(args, { abortSignal })
       : 'call' in client && typeof client.call === 'function'
         ? ([command = '', ...rest]) => client.call(command, ...rest)
         : () => Promise.reject(new TypeError('not a Redis client'));
   const withTimeout = async (args: string[]): Promise<unknown> => {
     let timer: NodeJS.Timeout | undefined;
+    const abort = new AbortController();
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${timeout} ms`)),
-        timeout,
-      );
+      timer = setTimeout(() => {
+        reject(new Error(`Redis did not answer within ${timeout} ms`));
+        abort.abort();
+      }, timeout);
     });
     try {
-      return await Promise.race([raw(args), expired]);
+      return await Promise.race([raw(args, abort.signal), expired]);
     } finally {
       clearTimeout(timer);
     }

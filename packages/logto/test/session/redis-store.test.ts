@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createRedisSessionStore } from '../../src/session/redis/index.js';
+import { CookieJar, recordingLogger } from './helpers.js';
+import { startRedisProxy } from './redis-proxy.js';
+import { serverStoreSpec } from './server-store-spec.js';
+
+type Client = ReturnType<typeof createClient>;
+const https = { secure: true };
+const url = inject('redisUrl');
+let first: Client;
+let second: Client;
+
+beforeAll(async () => {
+  first = await createClient({ url }).connect();
+  second = await createClient({ url }).connect();
+});
+
+afterAll(async () => {
+  await Promise.all([first.close(), second.close()]);
+});
+
+const testPrefix = () => `test:${randomUUID()}:`;
+
+describe('Redis session store', () => {
+  const prefix = testPrefix();
+  serverStoreSpec((options) =>
+    createRedisSessionStore({
+      client: options?.second ? second : first,
+      prefix,
+      ...(options?.lockWait === undefined ? {} : { lockWait: options.lockWait }),
+    }),
+  );
+
+  const signIn = async (prefix: string) => {
+    const session = await createRedisSessionStore({ client: first, prefix }).load(undefined, https);
+    await session.setItem('idToken', 'id-token-value');
+    const jar = new CookieJar();
+    jar.apply(await session.commit());
+    return { jar, id: jar.cookies.get('logto_session') ?? '' };
+  };
+
+  it('stores the session as JSON under the prefix with a TTL of the idle lifetime', async () => {
+    const prefix = testPrefix();
+    const { id } = await signIn(prefix);
+    const stored = JSON.parse((await first.get(`${prefix}${id}`)) ?? '');
+    expect(stored.data).toEqual({ idToken: 'id-token-value' });
+    expect(stored.exp - stored.iat).toBe(86_400);
+    const ttl = await first.pTTL(`${prefix}${id}`);
+    expect(ttl).toBeGreaterThan(86_000_000);
+    expect(ttl).toBeLessThanOrEqual(86_400_000);
+  });
+
+  it('sends at most one read and one write per request', async () => {
+    const prefix = testPrefix();
+    const commands: string[] = [];
+    const counting = {
+      sendCommand: (args: string[]) => {
+        commands.push(args[0] ?? '');
+        return first.sendCommand(args);
+      },
+    };
+    const store = createRedisSessionStore({ client: counting, prefix });
+    const created = await store.load(undefined, https);
+    await created.setItem('idToken', 'a');
+    const jar = new CookieJar();
+    jar.apply(await created.commit());
+    expect(commands).toEqual(['SET']);
+
+    // Load the merge script once so that the count below is the steady state.
+    const warm = await store.load(jar.header(), https);
+    await warm.setItem('refreshToken', 'warm');
+    await warm.commit();
+
+    for (const change of [undefined, 'b', 'c']) {
+      commands.length = 0;
+      const session = await store.load(jar.header(), https);
+      await session.getItem('idToken');
+      if (change) {
+        await session.setItem('idToken', change);
+        await session.setItem('accessTokenMap', change);
+      }
+      await session.commit();
+      expect(commands).toEqual(change ? ['GET', 'EVALSHA'] : ['GET']);
+    }
+    commands.length = 0;
+    await (await store.load(undefined, https)).commit();
+    expect(commands).toEqual([]);
+  });
+
+  it('works with a client that only offers ioredis-style call(command, ...args)', async () => {
+    const prefix = testPrefix();
+    const callOnly = {
+      call: (command: string, ...args: string[]) => first.sendCommand([command, ...args]),
+    };
+    const store = createRedisSessionStore({ client: callOnly, prefix });
+    const session = await store.load(undefined, https);
+    await session.setItem('idToken', 'via-call');
+    const jar = new CookieJar();
+    jar.apply(await session.commit());
+    const loaded = await store.load(jar.header(), https);
+    await loaded.setItem('refreshToken', 'merged');
+    await loaded.commit();
+    const again = await store.load(jar.header(), https);
+    expect(await again.getItem('idToken')).toBe('via-call');
+    expect(await again.getItem('refreshToken')).toBe('merged');
+  });
+
+  it('regenerate deletes the old key; destroy deletes the key', async () => {
+    const prefix = testPrefix();
+    const { jar, id } = await signIn(prefix);
+    const store = createRedisSessionStore({ client: first, prefix });
+    const session = await store.load(jar.header(), https);
+    await session.regenerate();
+    jar.apply(await session.commit());
+    const renewed = jar.cookies.get('logto_session') ?? '';
+    expect(renewed).not.toBe(id);
+    expect(await first.exists(`${prefix}${id}`)).toBe(0);
+    expect(await first.exists(`${prefix}${renewed}`)).toBe(1);
+    const signingOut = await store.load(jar.header(), https);
+    await signingOut.destroy();
+    jar.apply(await signingOut.commit());
+    expect(jar.cookies.size).toBe(0);
+    expect(await first.exists(`${prefix}${renewed}`)).toBe(0);
+  });
+
+  it('treats an unparsable record as signed out: session.malformed', async () => {
+    const prefix = testPrefix();
+    const { jar, id } = await signIn(prefix);
+    await first.set(`${prefix}${id}`, '{"not":"a session"}');
+    const { logger, codes } = recordingLogger();
+    const session = await createRedisSessionStore({ client: first, prefix, logger }).load(
+      jar.header(),
+      https,
+    );
+    expect(session.isNew).toBe(true);
+    expect(codes).toEqual(['session.malformed']);
+  });
+
+  it('a lock held by a crashed process expires after lockTtl', async () => {
+    const prefix = testPrefix();
+    const { jar } = await signIn(prefix);
+    const doomed = await createClient({ url }).connect();
+    const crashed = await createRedisSessionStore({ client: doomed, prefix, lockTtl: 300 }).load(
+      jar.header(),
+      https,
+    );
+    let crash!: () => void;
+    const holding = crashed.withLock?.(
+      'refresh',
+      () =>
+        new Promise<void>((resolve) => {
+          crash = resolve;
+        }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    doomed.destroy();
+    const waiter = await createRedisSessionStore({ client: second, prefix, lockWait: 5000 }).load(
+      jar.header(),
+      https,
+    );
+    expect(await waiter.withLock?.('refresh', async () => 'acquired')).toBe('acquired');
+    crash();
+    await holding?.catch(() => undefined);
+  });
+
+  describe('Redis unavailable: session.store_unavailable, never a hang or a crash', () => {
+    it('a closed client fails load and commit with session.store_unavailable', async () => {
+      const prefix = testPrefix();
+      const { jar } = await signIn(prefix);
+      const closed = await createClient({ url }).connect();
+      const store = createRedisSessionStore({ client: closed, prefix });
+      const session = await store.load(jar.header(), https);
+      await session.setItem('refreshToken', 'x');
+      closed.destroy();
+      await expect(session.commit()).rejects.toMatchObject({ code: 'session.store_unavailable' });
+      await expect(store.load(jar.header(), https)).rejects.toMatchObject({
+        code: 'session.store_unavailable',
+      });
+      const error = await store.load(jar.header(), https).catch((failure: unknown) => failure);
+      expect((error as Error).cause).toBeInstanceOf(Error);
+    });
+
+    it('a slow or stopped Redis fails with session.store_unavailable, and requests recover when it returns', async () => {
+      const prefix = testPrefix();
+      const { jar } = await signIn(prefix);
+      const proxy = await startRedisProxy(url);
+      const client = await createClient({
+        url: proxy.url,
+        socket: { reconnectStrategy: 20 },
+      }).connect();
+      client.on('error', () => undefined);
+      const store = createRedisSessionStore({ client, prefix, commandTimeout: 200 });
+      const read = async () => (await store.load(jar.header(), https)).getItem('idToken');
+      try {
+        expect(await read()).toBe('id-token-value');
+        proxy.stall();
+        await expect(read()).rejects.toMatchObject({ code: 'session.store_unavailable' });
+        proxy.resume();
+        expect(await read()).toBe('id-token-value');
+        await proxy.stop();
+        await expect(read()).rejects.toMatchObject({ code: 'session.store_unavailable' });
+        await proxy.restart();
+        let recovered: string | null | undefined;
+        for (let attempt = 0; attempt < 50 && recovered === undefined; attempt++) {
+          recovered = await read().catch(() => undefined);
+          if (recovered === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(recovered).toBe('id-token-value');
+      } finally {
+        client.destroy();
+        await proxy.stop();
+      }
+    });
+
+    it('rejects a missing client with config.invalid', () => {
+      expect(() => createRedisSessionStore({ client: {} as never })).toThrow(
+        expect.objectContaining({ code: 'config.invalid' }),
+      );
+    });
+  });
+});

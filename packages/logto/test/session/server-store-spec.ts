@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import type { RequestSession, SessionStore } from '../../src/session/index.js';
+import { CookieJar } from './helpers.js';
+
+const https = { secure: true };
+
+/** Creates stores that share one backing store (for Redis: two clients on one server). */
+/** A store on the shared backing store; `second` uses a second client where there is one. */
+export type ServerStoreFactory = (options?: {
+  second?: boolean;
+  lockWait?: number;
+}) => SessionStore;
+
+const signIn = async (store: SessionStore) => {
+  const session = await store.load(undefined, https);
+  await session.setItem('idToken', 'id-token-value');
+  await session.setItem('refreshToken', 'rt-1');
+  const jar = new CookieJar();
+  jar.apply(await session.commit());
+  return jar;
+};
+
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+};
+
+/** The rules every server-side store (memory, Redis) follows. */
+export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
+  describe('server-side session rules', () => {
+    it('round-trips items behind a random 256-bit id in the cookie', async () => {
+      const store = makeStore();
+      const jar = await signIn(store);
+      const id = jar.cookies.get('logto_session') ?? '';
+      expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const session = await makeStore({ second: true }).load(jar.header(), https);
+      expect(session.isNew).toBe(false);
+      expect(await session.getItem('idToken')).toBe('id-token-value');
+      expect(await session.commit()).toEqual([]);
+    });
+
+    it('creates no session and sets no cookie for an anonymous request', async () => {
+      const session = await makeStore().load(undefined, https);
+      expect(session.isNew).toBe(true);
+      await session.removeItem('idToken');
+      expect(await session.commit()).toEqual([]);
+    });
+
+    it('ignores an id it did not issue and never adopts it (no fixation)', async () => {
+      const store = makeStore();
+      const planted = 'A'.repeat(43);
+      const session = await store.load(`logto_session=${planted}`, https);
+      expect(session.isNew).toBe(true);
+      await session.setItem('signInSession', 'x');
+      const jar = new CookieJar();
+      jar.cookies.set('logto_session', planted);
+      jar.apply(await session.commit());
+      expect(jar.cookies.get('logto_session')).not.toBe(planted);
+    });
+
+    it('regenerate moves the data to a new id and deletes the old one', async () => {
+      const store = makeStore();
+      const jar = await signIn(store);
+      const oldHeader = jar.header();
+      const session = await store.load(oldHeader, https);
+      await session.setItem('signInSession', 'done');
+      await session.regenerate();
+      jar.apply(await session.commit());
+      expect(jar.header()).not.toBe(oldHeader);
+      const renewed = await store.load(jar.header(), https);
+      expect(await renewed.getItem('idToken')).toBe('id-token-value');
+      expect(await renewed.getItem('signInSession')).toBe('done');
+      const old = await store.load(oldHeader, https);
+      expect(old.isNew).toBe(true);
+      expect(await old.getItem('idToken')).toBeNull();
+    });
+
+    it('destroy deletes the record and clears the cookie', async () => {
+      const store = makeStore();
+      const jar = await signIn(store);
+      const header = jar.header();
+      const session = await store.load(header, https);
+      await session.destroy();
+      const cookies = await session.commit();
+      expect(cookies).toEqual([
+        'logto_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax',
+      ]);
+      expect((await store.load(header, https)).isNew).toBe(true);
+    });
+
+    it('merge rule: concurrent commits changing different keys both survive', async () => {
+      const jar = await signIn(makeStore());
+      const first = await makeStore().load(jar.header(), https);
+      const second = await makeStore({ second: true }).load(jar.header(), https);
+      await first.setItem('accessTokenMap', 'from-first');
+      await second.setItem('refreshToken', 'rt-2');
+      expect(await first.commit()).toEqual([]);
+      expect(await second.commit()).toEqual([]);
+      const merged = await makeStore().load(jar.header(), https);
+      expect(await merged.getItem('accessTokenMap')).toBe('from-first');
+      expect(await merged.getItem('refreshToken')).toBe('rt-2');
+      expect(await merged.getItem('idToken')).toBe('id-token-value');
+    });
+
+    it('merge rule: the last writer of one key wins, and a removal is a write', async () => {
+      const jar = await signIn(makeStore());
+      const first = await makeStore().load(jar.header(), https);
+      const second = await makeStore({ second: true }).load(jar.header(), https);
+      await first.setItem('refreshToken', 'rt-first');
+      await second.removeItem('refreshToken');
+      await first.commit();
+      await second.commit();
+      expect(
+        await (await makeStore().load(jar.header(), https)).getItem('refreshToken'),
+      ).toBeNull();
+    });
+
+    it('a commit never resurrects a session destroyed meanwhile', async () => {
+      const store = makeStore();
+      const jar = await signIn(store);
+      const header = jar.header();
+      const late = await store.load(header, https);
+      const signOut = await store.load(header, https);
+      await signOut.destroy();
+      await signOut.commit();
+      await late.setItem('accessTokenMap', 'late');
+      const cookies = await late.commit();
+      expect(cookies).toEqual([
+        'logto_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax',
+      ]);
+      expect((await store.load(header, https)).isNew).toBe(true);
+    });
+
+    it('withLock excludes other holders of the same session lock across stores', async () => {
+      const jar = await signIn(makeStore());
+      const a = await makeStore().load(jar.header(), https);
+      const b = await makeStore({ second: true }).load(jar.header(), https);
+      const events: string[] = [];
+      const gate = deferred();
+      const started = deferred();
+      const first = a.withLock?.('refresh', async () => {
+        events.push('a:start');
+        started.resolve();
+        await gate.promise;
+        events.push('a:end');
+      });
+      await started.promise;
+      const second = b.withLock?.('refresh', async () => {
+        events.push('b:start');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(events).toEqual(['a:start']);
+      gate.resolve();
+      await Promise.all([first, second]);
+      expect(events).toEqual(['a:start', 'a:end', 'b:start']);
+    });
+
+    it('withLock publishes writes made inside it before releasing, and reload sees them', async () => {
+      const jar = await signIn(makeStore());
+      const a = await makeStore().load(jar.header(), https);
+      const b = await makeStore({ second: true }).load(jar.header(), https);
+      await a.withLock?.('refresh', async () => {
+        await a.setItem('refreshToken', 'rt-rotated');
+      });
+      expect(await b.getItem('refreshToken')).toBe('rt-1');
+      await b.withLock?.('refresh', async () => {
+        await b.reload?.();
+        expect(await b.getItem('refreshToken')).toBe('rt-rotated');
+      });
+      expect(await a.commit()).toEqual([]);
+      expect(await b.commit()).toEqual([]);
+    });
+
+    it('withLock fails with session.lock_timeout when the wait bound passes', async () => {
+      const jar = await signIn(makeStore({ lockWait: 100 }));
+      const a = await makeStore({ lockWait: 100 }).load(jar.header(), https);
+      const b = await makeStore({ second: true, lockWait: 100 }).load(jar.header(), https);
+      const gate = deferred();
+      const held = a.withLock?.('refresh', () => gate.promise);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await expect(b.withLock?.('refresh', async () => 'never')).rejects.toMatchObject({
+        code: 'session.lock_timeout',
+      });
+      gate.resolve();
+      await held;
+    });
+
+    it('withLock on a session that is not stored yet just runs the task', async () => {
+      const session = await makeStore().load(undefined, https);
+      expect(await session.withLock?.('refresh', async () => 42)).toBe(42);
+    });
+  });
+};
+
+export type { RequestSession };
