@@ -100,7 +100,9 @@ export function createProvider(setup: ProviderSetup): Provider {
   const configuration: Configuration = {
     adapter: setup.adapter,
     clients,
-    clientBasedCORS: () => false,
+    // Browsers may call the provider from the origins of an app's redirect URIs.
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
     claims: scopeClaims,
     // Logto puts the scopes' claims in the ID token too, not only in userinfo.
     conformIdTokenClaims: false,

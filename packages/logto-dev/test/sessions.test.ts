@@ -191,6 +191,7 @@ describe('end session', () => {
         sub: 'user-alice',
         events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
       });
+      expect(payload.sid).toBeTruthy();
       expect(payload.sid).toBe(decode(tokens.id_token).sid);
       expect(payload.jti).toBeTruthy();
       expect(payload).not.toHaveProperty('exp');

@@ -145,6 +145,7 @@ describe('code exchange', () => {
     const { url } = authorizationUrl(dev, { challenge: null });
     const callback = new URL(await completeSignIn(url, alice));
     expect(callback.searchParams.get('error')).toBe('invalid_request');
+    expect(callback.searchParams.get('iss')).toBe(dev.issuer);
     expect(callback.searchParams.get('code')).toBeNull();
   });
 
