@@ -102,7 +102,7 @@ export function createProvider(setup: ProviderSetup): Provider {
     clients,
     // Browsers may call the provider from the origins of an app's redirect URIs.
     clientBasedCORS: (_ctx, origin, client) =>
-      client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
+      (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
     claims: scopeClaims,
     // Logto puts the scopes' claims in the ID token too, not only in userinfo.
     conformIdTokenClaims: false,
