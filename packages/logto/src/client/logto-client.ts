@@ -452,9 +452,11 @@ export class LogtoClient {
   }
 
   async #getAccessTokenEntry(
-    resource?: string,
+    requestedResource?: string,
     organizationId?: string,
   ): Promise<AccessTokenEntry> {
+    // '' means "no resource" (the userinfo token), as in the Python SDK.
+    const resource = requestedResource === '' ? undefined : requestedResource;
     for (const [name, value] of [
       ['resource', resource],
       ['organizationId', organizationId],

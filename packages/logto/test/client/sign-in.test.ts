@@ -123,7 +123,10 @@ describe('handleSignInCallback', () => {
     const warm = createClient(dev);
     await signInAs(warm);
     const client = createClient(dev);
-    const callback = await callbackFor(client, { redirectUri, postRedirectUri: '/dashboard' });
+    dev.resetRequests();
+    const url = await client.signIn({ redirectUri, postRedirectUri: '/dashboard' });
+    expect(dev.requests).toHaveLength(0);
+    const callback = await completeSignIn(url, { username: 'alice', password: 'alice-password' });
     dev.resetRequests();
     expect(await client.handleSignInCallback(callback)).toEqual({ postRedirectUri: '/dashboard' });
     expect(dev.requests.map((request) => `${request.method} ${request.path}`)).toEqual([

@@ -33,6 +33,7 @@ describe('getAccessToken', () => {
     const { client } = await signedIn();
     dev.resetRequests();
     expect(await client.getAccessToken()).toEqual(expect.any(String));
+    expect(await client.getAccessToken('')).toBe(await client.getAccessToken());
     expect(dev.requests).toHaveLength(0);
   });
 
