@@ -37,6 +37,55 @@ export const resolveLockTimings = (options: LockOptions): LockTimings => {
   return { ttl, wait };
 };
 
+const lockTimeout = (wait: number) =>
+  new LogtoError(
+    'session.lock_timeout',
+    `Another request held this session's lock for more than ${wait} ms. Retry the request; if it keeps happening, raise lockWait or look for slow provider calls.`,
+  );
+
+/**
+ * Queues the holders of each lock inside this process, so that waiters in one process hand the
+ * lock over at once instead of all polling a shared store. A holder that never releases (a task
+ * that hangs) is released after the lock's TTL, as a shared lock would expire.
+ */
+export class LocalLocks {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  /** Waits for earlier holders of `key` in this process (at most `timings.wait`); returns the release. */
+  async enter(key: string, timings: LockTimings): Promise<() => void> {
+    const previous = this.#tails.get(key);
+    let resolve!: () => void;
+    const mine = new Promise<void>((done) => {
+      resolve = done;
+    });
+    const tail = previous ? previous.then(() => mine) : mine;
+    this.#tails.set(key, tail);
+    let expiry: NodeJS.Timeout | undefined;
+    const release = () => {
+      clearTimeout(expiry);
+      resolve();
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    };
+    if (previous) {
+      let timer: NodeJS.Timeout | undefined;
+      const turn = await Promise.race([
+        previous.then(() => true),
+        new Promise<false>((done) => {
+          timer = setTimeout(() => done(false), timings.wait);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!turn) {
+        release();
+        throw lockTimeout(timings.wait);
+      }
+    }
+    expiry = setTimeout(release, timings.ttl);
+    expiry.unref();
+    return release;
+  }
+}
+
 /**
  * Calls `tryAcquire` until it succeeds or `wait` milliseconds have passed, polling at growing
  * intervals (10 ms up to 100 ms, with jitter so that waiters do not move in lockstep).
@@ -50,12 +99,7 @@ export const acquireWithin = async (
   for (;;) {
     if (await tryAcquire()) return;
     const left = deadline - Date.now();
-    if (left <= 0) {
-      throw new LogtoError(
-        'session.lock_timeout',
-        `Another request held this session's lock for more than ${wait} ms. Retry the request; if it keeps happening, raise lockWait or look for slow provider calls.`,
-      );
-    }
+    if (left <= 0) throw lockTimeout(wait);
     await sleep(Math.min(left, delay * (0.5 + Math.random())));
     delay = Math.min(100, delay * 2);
   }

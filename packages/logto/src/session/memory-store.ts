@@ -5,7 +5,7 @@
  */
 import { resolveCookieSettings } from './cookies.js';
 import { expiryAt, resolveLifetime, toSeconds } from './lifetime.js';
-import { acquireWithin, type LockOptions, resolveLockTimings } from './lock.js';
+import { LocalLocks, type LockOptions, resolveLockTimings } from './lock.js';
 import { defaultSessionLogger } from './logger.js';
 import { copyData, isEmpty, type SessionRecord } from './payload.js';
 import { ServerSessionStore, type SessionBackend } from './server-session.js';
@@ -21,7 +21,7 @@ const freeze = (record: SessionRecord): SessionRecord =>
 
 const memoryBackend = (now: () => number, options: LockOptions): SessionBackend => {
   const records = new Map<string, SessionRecord>();
-  const locks = new Map<string, { token: symbol; expiresAt: number }>();
+  const locks = new LocalLocks();
   const timings = resolveLockTimings(options);
   let writes = 0;
   const live = (id: string): SessionRecord | undefined => {
@@ -63,17 +63,8 @@ const memoryBackend = (now: () => number, options: LockOptions): SessionBackend 
       records.delete(id);
     },
     async lock(id, name) {
-      const key = `${id}:${name}`;
-      const token = Symbol(key);
-      await acquireWithin(async () => {
-        const held = locks.get(key);
-        if (held && held.expiresAt > Date.now()) return false;
-        locks.set(key, { token, expiresAt: Date.now() + timings.ttl });
-        return true;
-      }, timings.wait);
-      return async () => {
-        if (locks.get(key)?.token === token) locks.delete(key);
-      };
+      const leave = await locks.enter(`${id}:${name}`, timings);
+      return async () => leave();
     },
   };
 };

@@ -40,4 +40,21 @@ describe('memory session store', () => {
     clock.advance(60);
     expect((await store.load(jar.header(), { secure: false })).isNew).toBe(true);
   });
+
+  it('rolls the idle expiry forward on use without re-issuing the id cookie', async () => {
+    const clock = manualClock();
+    const store = createMemorySessionStore({
+      now: clock.now,
+      rollingDuration: 60,
+      absoluteDuration: 600,
+    });
+    const session = await store.load(undefined, { secure: false });
+    await session.setItem('idToken', 'x');
+    const jar = new CookieJar();
+    jar.apply(await session.commit());
+    clock.advance(30);
+    expect(await (await store.load(jar.header(), { secure: false })).commit()).toEqual([]);
+    clock.advance(50);
+    expect(await (await store.load(jar.header(), { secure: false })).getItem('idToken')).toBe('x');
+  });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedisSessionStore } from '../../src/session/redis/index.js';
-import { CookieJar, recordingLogger } from './helpers.js';
+import { CookieJar, manualClock, recordingLogger } from './helpers.js';
 import { startRedisProxy } from './redis-proxy.js';
 import { serverStoreSpec } from './server-store-spec.js';
 
@@ -123,6 +123,33 @@ describe('Redis session store', () => {
     jar.apply(await signingOut.commit());
     expect(jar.cookies.size).toBe(0);
     expect(await first.exists(`${prefix}${renewed}`)).toBe(0);
+  });
+
+  it('rolls the idle expiry (and the key TTL) forward only after touchAfter, without a new cookie', async () => {
+    const prefix = testPrefix();
+    const clock = manualClock();
+    const store = createRedisSessionStore({
+      client: first,
+      prefix,
+      now: clock.now,
+      rollingDuration: 600,
+      absoluteDuration: 6000,
+    });
+    const created = await store.load(undefined, https);
+    await created.setItem('idToken', 'x');
+    const jar = new CookieJar();
+    jar.apply(await created.commit());
+    const key = `${prefix}${jar.cookies.get('logto_session')}`;
+    clock.advance(30);
+    expect(await (await store.load(jar.header(), https)).commit()).toEqual([]);
+    expect(
+      JSON.parse((await first.get(key)) ?? '').uat - JSON.parse((await first.get(key)) ?? '').iat,
+    ).toBe(0);
+    clock.advance(60);
+    expect(await (await store.load(jar.header(), https)).commit()).toEqual([]);
+    const touched = JSON.parse((await first.get(key)) ?? '');
+    expect(touched.exp - touched.iat).toBe(690);
+    expect(await first.pTTL(key)).toBeGreaterThan(590_000);
   });
 
   it('treats an unparsable record as signed out: session.malformed', async () => {

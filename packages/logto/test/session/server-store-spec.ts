@@ -158,6 +158,28 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       expect(events).toEqual(['a:start', 'a:end', 'b:start']);
     });
 
+    it('withLock never lets two of many concurrent holders in at once', async () => {
+      const jar = await signIn(makeStore());
+      const stores = [makeStore(), makeStore({ second: true })];
+      let inside = 0;
+      let most = 0;
+      let entered = 0;
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, index) => {
+          const session = await (stores[index % 2] ?? makeStore()).load(jar.header(), https);
+          await session.withLock?.('refresh', async () => {
+            inside++;
+            entered++;
+            most = Math.max(most, inside);
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            inside--;
+          });
+        }),
+      );
+      expect(entered).toBe(20);
+      expect(most).toBe(1);
+    });
+
     it('withLock publishes writes made inside it before releasing, and reload sees them', async () => {
       const jar = await signIn(makeStore());
       const a = await makeStore().load(jar.header(), https);

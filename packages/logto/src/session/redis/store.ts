@@ -8,7 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { LogtoError } from '../../errors.js';
 import { resolveCookieSettings } from '../cookies.js';
 import { type Lifetime, resolveLifetime } from '../lifetime.js';
-import { acquireWithin, type LockOptions, type LockTimings, resolveLockTimings } from '../lock.js';
+import {
+  acquireWithin,
+  LocalLocks,
+  type LockOptions,
+  type LockTimings,
+  resolveLockTimings,
+} from '../lock.js';
 import { defaultSessionLogger } from '../logger.js';
 import { parseSessionRecord } from '../payload.js';
 import { type MergeOutcome, ServerSessionStore, type SessionBackend } from '../server-session.js';
@@ -45,6 +51,7 @@ const redisBackend = (
   prefix: string,
   timings: LockTimings,
   logger: SessionLogger,
+  local: LocalLocks,
 ): SessionBackend => ({
   async read(id) {
     const value = await redis.send(['GET', `${prefix}${id}`]);
@@ -68,18 +75,30 @@ const redisBackend = (
   },
   async lock(id, name) {
     const key = `${prefix}${id}:lock:${name}`;
+    const started = Date.now();
+    // Waiters of this process queue here; only the head of the queue polls Redis.
+    const leave = await local.enter(key, timings);
     const token = randomBytes(16).toString('base64url');
-    await acquireWithin(
-      async () => (await redis.send(['SET', key, token, 'NX', 'PX', String(timings.ttl)])) !== null,
-      timings.wait,
-    );
+    try {
+      await acquireWithin(
+        async () =>
+          (await redis.send(['SET', key, token, 'NX', 'PX', String(timings.ttl)])) !== null,
+        Math.max(0, timings.wait - (Date.now() - started)),
+      );
+    } catch (error) {
+      leave();
+      throw error;
+    }
     return async () => {
       try {
         await redis.script(unlockScript, [key], [token]);
       } catch (error) {
         // The lock expires by itself after lockTtl; the request's own result stands.
-        if (error instanceof LogtoError)
+        if (error instanceof LogtoError) {
           logger.warn('Could not release a session lock; it will expire by itself.', error);
+        }
+      } finally {
+        leave();
       }
     };
   },
@@ -130,6 +149,7 @@ export const createRedisSessionStore = (options: RedisSessionStoreOptions): Sess
       prefix,
       resolveLockTimings(options),
       logger,
+      new LocalLocks(),
     ),
     settings: resolveCookieSettings(options),
     lifetime: resolveLifetime(options),
