@@ -12,7 +12,11 @@ function formAction(html: string): string | undefined {
 
 function alertText(html: string): string | undefined {
   const match = /<p role="alert"[^>]*>([\s\S]*?)<\/p>/i.exec(html)?.[1];
-  return match?.replace(/<[^>]+>/g, '').trim();
+  return match
+    ?.replace(/<[^>]+>/g, '')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&amp;/g, '&')
+    .trim();
 }
 
 /**

@@ -100,6 +100,8 @@ export function createProvider(setup: ProviderSetup): Provider {
   const configuration: Configuration = {
     adapter: setup.adapter,
     clients,
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    responseTypes: ['code'],
     // Browsers may call the provider from the origins of an app's redirect URIs.
     clientBasedCORS: (_ctx, origin, client) =>
       (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
@@ -108,7 +110,8 @@ export function createProvider(setup: ProviderSetup): Provider {
     conformIdTokenClaims: false,
     cookies: { keys: setup.cookieKeys },
     enabledJWA: { idTokenSigningAlgValues: ['ES384', 'RS256'] },
-    extraParams: [...signInParameterNames],
+    // Logto also accepts organization_id on the authorization request; it has no effect here.
+    extraParams: [...signInParameterNames, 'organization_id'],
     features: {
       devInteractions: { enabled: false },
       backchannelLogout: { enabled: true },
