@@ -64,6 +64,7 @@ export class ServerSessionStore implements SessionStore {
     this.#parts = parts;
   }
 
+  /** @inheritDoc */
   async load(
     cookieHeader: string | undefined,
     context: SessionLoadContext,
