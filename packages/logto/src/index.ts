@@ -22,5 +22,6 @@ export {
 } from './config/index.js';
 export * from './errors.js';
 export type { ProviderMetadata } from './oidc/discovery.js';
+export * from './session/index.js';
 export * from './storage.js';
 export type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from './tokens/claims.js';
