@@ -22,6 +22,26 @@ export function createMemoryAdapter(options: MemoryAdapterOptions): new (model: 
   const uids = new Map<string, string>();
   const userCodes = new Map<string, string>();
 
+  let writes = 0;
+  // Expired entries are dropped when read, and in a sweep every `sweepEvery` writes so that a
+  // long-running provider (a benchmark, a dev server left open) does not grow without bound.
+  const sweepEvery = 1000;
+  const sweep = () => {
+    const now = Date.now();
+    for (const [key, entry] of store)
+      if (entry.expiresAt !== undefined && entry.expiresAt <= now) store.delete(key);
+    for (const [grantId, keys] of grants) {
+      for (const key of keys) if (!store.has(key)) keys.delete(key);
+      if (keys.size === 0) grants.delete(grantId);
+    }
+    for (const index of [uids, userCodes]) {
+      for (const [indexKey, id] of index) {
+        const model = indexKey.slice(0, indexKey.indexOf(':'));
+        if (!store.has(`${model}:${id}`)) index.delete(indexKey);
+      }
+    }
+  };
+
   const read = (key: string): AdapterPayload | undefined => {
     const entry = store.get(key);
     if (!entry) return undefined;
@@ -44,6 +64,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions): new (model: 
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if (++writes % sweepEvery === 0) sweep();
       const key = this.#key(id);
       store.set(key, {
         payload: { ...payload },

@@ -43,7 +43,7 @@ export interface LogtoDev {
   issuer: string;
   /** The validated config in use. */
   config: LogtoDevConfig;
-  /** Every request the provider served under /oidc, in order of completion. */
+  /** Every request the provider served under /oidc, in order of completion (the last 10,000). */
   requests: ReadonlyArray<RequestLogEntry>;
   /** Empties {@link LogtoDev.requests}. */
   resetRequests(): void;
@@ -52,6 +52,9 @@ export interface LogtoDev {
   /** Closes the server and its connections. */
   stop(): Promise<void>;
 }
+
+/** Bounds the request log of a long-running provider. */
+const maxLoggedRequests = 10_000;
 
 const silent: Logger = { info() {}, warn() {} };
 
@@ -157,7 +160,9 @@ export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise
       adapter,
       alg,
       rotation,
-      onRequest: (entry) => requests.push(entry),
+      onRequest: (entry) => {
+        if (requests.push(entry) > maxLoggedRequests) requests.shift();
+      },
     });
     provider.on('server_error', (_ctx: unknown, error: Error) =>
       logger.warn(`logto-dev: oidc-provider server error: ${error.message}`),
