@@ -22,6 +22,7 @@ const freeze = (record: SessionRecord): SessionRecord =>
 const memoryBackend = (now: () => number, options: LockOptions): SessionBackend => {
   const records = new Map<string, SessionRecord>();
   const locks = new LocalLocks();
+  const tags = new Map<string, Set<string>>();
   const timings = resolveLockTimings(options);
   let writes = 0;
   const live = (id: string): SessionRecord | undefined => {
@@ -36,6 +37,10 @@ const memoryBackend = (now: () => number, options: LockOptions): SessionBackend 
   const sweep = () => {
     if (++writes % 1000 !== 0) return;
     for (const id of records.keys()) live(id);
+    for (const [name, ids] of tags) {
+      for (const id of ids) if (!records.has(id)) ids.delete(id);
+      if (ids.size === 0) tags.delete(name);
+    }
   };
   return {
     async read(id) {
@@ -61,6 +66,18 @@ const memoryBackend = (now: () => number, options: LockOptions): SessionBackend 
     },
     async remove(id) {
       records.delete(id);
+    },
+    async tag(id, names) {
+      for (const name of names) {
+        const ids = tags.get(name) ?? new Set<string>();
+        tags.set(name, ids.add(id));
+      }
+    },
+    async destroyByTag(name) {
+      const ids = tags.get(name) ?? new Set<string>();
+      tags.delete(name);
+      for (const id of ids) records.delete(id);
+      return ids.size;
     },
     async lock(id, name) {
       const leave = await locks.enter(`${id}:${name}`, timings);

@@ -38,6 +38,10 @@ export interface SessionBackend {
   merge(id: string, patch: SessionPatch, now: number, lifetime: Lifetime): Promise<MergeOutcome>;
   /** Deletes the record. */
   remove(id: string): Promise<void>;
+  /** Adds session `id` to the index of each tag (kept for the absolute lifetime). */
+  tag(id: string, tags: readonly string[], lifetime: Lifetime): Promise<void>;
+  /** Deletes every record indexed under `tag`, and the index; returns how many ids it held. */
+  destroyByTag(tag: string): Promise<number>;
   /** Takes the lock `name` of session `id` (bounded wait) and returns its release. */
   lock(id: string, name: string): Promise<() => Promise<void>>;
 }
@@ -98,6 +102,11 @@ export class ServerSessionStore implements SessionStore {
     }
     return new ServerRequestSession(parts, value, record, present, secure);
   }
+
+  /** @inheritDoc */
+  async destroyByTag(tag: string): Promise<number> {
+    return this.#parts.backend.destroyByTag(tag);
+  }
 }
 
 class ServerRequestSession implements RequestSession {
@@ -113,6 +122,8 @@ class ServerRequestSession implements RequestSession {
   readonly #obsolete: string[] = [];
   /** True once the stored record turned out to be gone (destroyed or expired elsewhere). */
   #gone = false;
+  /** Tags to index the session under at commit. */
+  readonly #tags = new Set<string>();
 
   constructor(
     parts: ServerSessionParts,
@@ -155,7 +166,12 @@ class ServerRequestSession implements RequestSession {
     this.#id = undefined;
   }
 
+  async addTags(tags: readonly string[]): Promise<void> {
+    for (const tag of tags) this.#tags.add(String(tag));
+  }
+
   async destroy(): Promise<void> {
+    this.#tags.clear();
     if (this.#id !== undefined) this.#obsolete.push(this.#id);
     this.#id = undefined;
     this.#record = undefined;
@@ -232,6 +248,10 @@ class ServerRequestSession implements RequestSession {
         this.#id = undefined;
         this.#gone = false;
       }
+    }
+    if (this.#tags.size > 0 && this.#id !== undefined) {
+      await backend.tag(this.#id, [...this.#tags], lifetime);
+      this.#tags.clear();
     }
     for (const id of this.#obsolete.splice(0)) await backend.remove(id);
     return cookies;

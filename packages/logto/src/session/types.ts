@@ -35,6 +35,12 @@ export interface SessionStore {
    * A request without a session cookie costs no I/O.
    */
   load(cookieHeader: string | undefined, context: SessionLoadContext): Promise<RequestSession>;
+  /**
+   * Ends every session tagged with `tag` (see {@link RequestSession.addTags}) and returns how many
+   * there were; for back-channel logout (`sub:<sub>`, `sid:<sid>`). Only server-side stores can:
+   * a cookie session lives in the browser, so the cookie store does not offer this.
+   */
+  destroyByTag?(tag: string): Promise<number>;
 }
 
 /**
@@ -60,6 +66,11 @@ export interface RequestSession extends CoordinatedStorage {
    * Server-side stores delete the old record on commit.
    */
   regenerate(): Promise<void>;
+  /**
+   * Tags the session (for example `sub:<sub>` and `sid:<sid>` at sign-in) so that
+   * {@link SessionStore.destroyByTag} can end it later. Written at commit. Server-side stores only.
+   */
+  addTags?(tags: readonly string[]): Promise<void>;
   /**
    * Ends the session at sign-out: all data is dropped, server-side records are deleted, and the
    * commit clears the cookies. Writes made after `destroy` start a new session with a new id.

@@ -134,6 +134,37 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       expect((await store.load(header, https)).isNew).toBe(true);
     });
 
+    it('destroyByTag ends every session with the tag and leaves the others', async () => {
+      const tag = `sub:${Math.random()}`;
+      const store = makeStore();
+      const tagged: Array<string | undefined> = [];
+      for (const tags of [[tag, 'sid:1'], [tag, 'sid:2'], ['sid:3']]) {
+        const session = await store.load(undefined, https);
+        await session.setItem('idToken', 'x');
+        await session.addTags?.(tags);
+        const jar = new CookieJar();
+        jar.apply(await session.commit());
+        tagged.push(jar.header());
+      }
+      expect(await makeStore({ second: true }).destroyByTag?.(tag)).toBe(2);
+      const after = await Promise.all(
+        tagged.map(async (header) => (await store.load(header, https)).isNew),
+      );
+      expect(after).toEqual([true, true, false]);
+      expect(await store.destroyByTag?.(tag)).toBe(0);
+    });
+
+    it('tags added at sign-in follow the regenerated id', async () => {
+      const store = makeStore();
+      const jar = await signIn(store);
+      const session = await store.load(jar.header(), https);
+      await session.regenerate();
+      await session.addTags?.(['sid:regenerated']);
+      jar.apply(await session.commit());
+      expect(await store.destroyByTag?.('sid:regenerated')).toBe(1);
+      expect((await store.load(jar.header(), https)).isNew).toBe(true);
+    });
+
     it('withLock excludes other holders of the same session lock across stores', async () => {
       const jar = await signIn(makeStore());
       const a = await makeStore().load(jar.header(), https);

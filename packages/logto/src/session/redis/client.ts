@@ -22,7 +22,7 @@ export interface RedisCallClient {
 
 /**
  * Any established Redis client: node-redis (`sendCommand`) or ioredis (`call`), or your own object
- * with either method. Commands used: `GET`, `SET … PX … [NX]`, `DEL`, `EVALSHA`, `EVAL`.
+ * with either method. Commands used: `GET`, `SET … PX … [NX]`, `DEL`, `SMEMBERS`, `EVALSHA`, `EVAL` (scripts: `GET`, `SET`, `DEL`, `SADD`, `PEXPIRE`).
  */
 export type RedisClientLike = RedisSendCommandClient | RedisCallClient;
 

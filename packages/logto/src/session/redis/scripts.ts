@@ -42,3 +42,12 @@ export const unlockScript = script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
+
+/** Adds a session id to tag sets. KEYS: tag keys; ARGV[1] id, ARGV[2] TTL (ms) of the sets. */
+export const tagScript = script(`
+for _, key in ipairs(KEYS) do
+  redis.call('SADD', key, ARGV[1])
+  redis.call('PEXPIRE', key, ARGV[2])
+end
+return #KEYS
+`);

@@ -25,7 +25,7 @@ import {
   type RedisCommands,
   redisCommands,
 } from './client.js';
-import { mergeScript, unlockScript } from './scripts.js';
+import { mergeScript, tagScript, unlockScript } from './scripts.js';
 
 /** Options of {@link createRedisSessionStore}. */
 export interface RedisSessionStoreOptions extends SessionStoreOptions, LockOptions {
@@ -72,6 +72,22 @@ const redisBackend = (
   },
   async remove(id) {
     await redis.send(['DEL', `${prefix}${id}`]);
+  },
+  async tag(id, tags, lifetime) {
+    await redis.script(
+      tagScript,
+      tags.map((tag) => `${prefix}tag:${tag}`),
+      [id, String(lifetime.absolute * 1000)],
+    );
+  },
+  async destroyByTag(tag) {
+    const key = `${prefix}tag:${tag}`;
+    const members = await redis.send(['SMEMBERS', key]);
+    const ids = Array.isArray(members) ? members.map(String) : [];
+    // One DEL per record (not one multi-key DEL) so that it also works on Redis Cluster.
+    await Promise.all(ids.map((id) => redis.send(['DEL', `${prefix}${id}`])));
+    await redis.send(['DEL', key]);
+    return ids.length;
   },
   async lock(id, name) {
     const key = `${prefix}${id}:lock:${name}`;
