@@ -53,9 +53,13 @@ export const signInParameterNames = [
 
 const day = 24 * 60 * 60;
 
-/** Reads `organization_id` from a token request body (oidc-provider drops unknown token parameters from `params`). */
+/**
+ * Reads `organization_id` from a refresh grant's body. oidc-provider drops parameters it does not
+ * know from `params`, but keeps the parsed body; only the refresh grant gives organization tokens.
+ */
 function organizationIdOf(ctx: KoaContextWithOIDC, errors: typeof OidcErrors): string | undefined {
-  if (ctx.oidc?.route !== 'token') return undefined;
+  if (ctx.oidc?.route !== 'token' || ctx.oidc.params?.grant_type !== 'refresh_token')
+    return undefined;
   const body = ctx.oidc.body as Record<string, unknown> | undefined;
   const value = body?.organization_id;
   if (value === undefined || value === '') return undefined;
@@ -194,7 +198,7 @@ export function createProvider(setup: ProviderSetup): Provider {
       const user = directory.userById(sub);
       if (!user) return undefined;
       const organizationId = ctx ? organizationIdOf(ctx, errors) : undefined;
-      if (organizationId !== undefined && ctx.oidc.params?.grant_type === 'refresh_token') {
+      if (organizationId !== undefined) {
         // Checked here, before the refresh token can rotate, so a refused request leaves the session intact.
         if (directory.organizationRoles(sub, organizationId) === undefined) {
           throw accessDenied('user is not a member of the organization');

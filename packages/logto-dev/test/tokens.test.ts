@@ -177,6 +177,19 @@ describe('organization tokens', () => {
     expect(again.status).toBe(200);
   });
 
+  it('refuses a non-member before rotating: under strict rotation the refresh token still works', async () => {
+    const strict = await startLogtoDev({ port: 0, refreshTokenRotation: 'strict' });
+    try {
+      const tokens = await signIn(strict, { scope: orgScope, resources: [organizations] }, bob);
+      expect(
+        (await refresh(strict, tokens.refresh_token ?? '', { organization_id: 'acme' })).status,
+      ).toBe(403);
+      expect((await refresh(strict, tokens.refresh_token ?? '')).status).toBe(200);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('refuses an unknown organization with 403 access_denied', async () => {
     const tokens = await signIn(dev, { scope: orgScope, resources: [organizations] });
     const refused = await refresh(dev, tokens.refresh_token ?? '', { organization_id: 'initech' });
