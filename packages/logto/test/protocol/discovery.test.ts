@@ -121,13 +121,20 @@ describe('a provider that misbehaves at discovery', () => {
     await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
   });
 
+  it('a document just under 1 MiB is accepted', async () => {
+    provider.handle('discovery', respond.huge({ body: provider.metadata, bytes: 1024 * 1024 - 1 }));
+    await expect(discover(provider.endpoint, http)).resolves.toMatchObject({
+      issuer: provider.issuer,
+    });
+  });
+
   it('a body over 1 MiB is provider.invalid_response', async () => {
-    provider.handle('discovery', respond.huge());
+    provider.handle('discovery', respond.huge({ body: provider.metadata }));
     await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
   });
 
   it('a declared content-length over 1 MiB is provider.invalid_response', async () => {
-    provider.handle('discovery', respond.huge(2 * 1024 * 1024, true));
+    provider.handle('discovery', respond.huge({ body: provider.metadata, declareLength: true }));
     await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
   });
 

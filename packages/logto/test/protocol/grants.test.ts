@@ -182,7 +182,7 @@ describe('exchangeAuthorizationCode', () => {
   });
 
   it('rejects a body over 1 MiB', async () => {
-    provider.handle('token', respond.huge());
+    provider.handle('token', respond.huge({ body: { access_token: 'at', token_type: 'Bearer' } }));
     await expectLogtoError(exchange(), 'provider.invalid_response');
   });
 

@@ -141,29 +141,36 @@ export const respond = {
     );
   },
   /**
-   * Streams `bytes` bytes of a JSON string (default 2 MiB), with no `content-length` unless
-   * `declareLength` is set.
+   * Streams a valid JSON object of about `options.bytes` bytes (default 2 MiB): `options.body`
+   * (default `{}`) with a long `padding` member. No `content-length` unless `declareLength`.
    */
-  huge(bytes = 2 * 1024 * 1024, declareLength = false): Handler {
+  huge(
+    options: { bytes?: number; body?: Record<string, unknown>; declareLength?: boolean } = {},
+  ): Handler {
     return ({ response }) => {
+      const bytes = options.bytes ?? 2 * 1024 * 1024;
+      const head = Buffer.from(`${JSON.stringify({ ...options.body, padding: '' }).slice(0, -2)}`);
+      const tail = Buffer.from('"}');
+      const total = Math.max(bytes, head.length + tail.length);
       response.writeHead(200, {
         'content-type': 'application/json',
-        ...(declareLength ? { 'content-length': String(bytes) } : {}),
+        ...(options.declareLength ? { 'content-length': String(total) } : {}),
       });
+      response.on('error', () => undefined);
+      response.write(head);
       const chunk = Buffer.alloc(64 * 1024, 'a');
-      let sent = 0;
+      let remaining = total - head.length - tail.length;
       const pump = () => {
-        while (sent < bytes) {
-          const part = chunk.subarray(0, Math.min(chunk.length, bytes - sent));
-          sent += part.length;
+        while (remaining > 0) {
+          const part = chunk.subarray(0, Math.min(chunk.length, remaining));
+          remaining -= part.length;
           if (!response.write(part)) {
             response.once('drain', pump);
             return;
           }
         }
-        response.end();
+        response.end(tail);
       };
-      response.on('error', () => undefined);
       pump();
     };
   },
