@@ -109,10 +109,9 @@ class CookieSessionStore implements SessionStore {
     const now = toSeconds(parts.now());
     let record = parts.cache.get(value);
     if (record === undefined) {
-      const plaintext = decryptJwe(value, parts.keys);
-      if (plaintext === 'malformed' || plaintext === 'decrypt_failed')
-        return this.#reject(plaintext, present, secure);
-      record = parseSessionRecord(plaintext);
+      const decrypted = decryptJwe(value, parts.keys);
+      if ('failure' in decrypted) return this.#reject(decrypted.failure, present, secure);
+      record = parseSessionRecord(decrypted.plaintext);
       if (record === undefined) return this.#reject('malformed', present, secure);
       if (record.exp > now) parts.cache.set(value, record);
     }

@@ -21,6 +21,9 @@ export interface JweKey {
 /** Why a value could not be decrypted. */
 export type JweFailure = 'malformed' | 'decrypt_failed';
 
+/** The plaintext of a JWE, or why there is none. */
+export type JweResult = { plaintext: string } | { failure: JweFailure };
+
 const base64url = /^[A-Za-z0-9_-]*$/;
 
 /** The minimum secret length (characters). */
@@ -88,17 +91,17 @@ const keysFor = (header: string, keys: readonly JweKey[]): readonly JweKey[] | J
 };
 
 /** Decrypts a compact JWE made by {@link encryptJwe} or any `dir`/`A256GCM` encrypter. */
-export const decryptJwe = (value: string, keys: readonly JweKey[]): string | JweFailure => {
+export const decryptJwe = (value: string, keys: readonly JweKey[]): JweResult => {
   const parts = value.split('.');
-  if (parts.length !== 5) return 'malformed';
+  if (parts.length !== 5) return { failure: 'malformed' };
   const [header = '', encryptedKey, ivPart = '', ciphertextPart = '', tagPart = ''] = parts;
   if (encryptedKey !== '' || header === '' || !parts.every((part) => base64url.test(part)))
-    return 'malformed';
+    return { failure: 'malformed' };
   const iv = Buffer.from(ivPart, 'base64url');
   const tag = Buffer.from(tagPart, 'base64url');
-  if (iv.length !== 12 || tag.length !== 16) return 'malformed';
+  if (iv.length !== 12 || tag.length !== 16) return { failure: 'malformed' };
   const candidates = keysFor(header, keys);
-  if (typeof candidates === 'string') return candidates;
+  if (typeof candidates === 'string') return { failure: candidates };
   const ciphertext = Buffer.from(ciphertextPart, 'base64url');
   const aad = Buffer.from(header, 'ascii');
   for (const key of candidates) {
@@ -106,10 +109,12 @@ export const decryptJwe = (value: string, keys: readonly JweKey[]): string | Jwe
       const decipher = createDecipheriv('aes-256-gcm', key.key, iv, { authTagLength: 16 });
       decipher.setAAD(aad);
       decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+      return {
+        plaintext: Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8'),
+      };
     } catch {
       // Authentication failed under this key: try the next one.
     }
   }
-  return 'decrypt_failed';
+  return { failure: 'decrypt_failed' };
 };
