@@ -18,7 +18,7 @@ import {
 export interface StartLogtoDevOptions {
   /** TCP port. Default 3001; 0 picks a random free port. */
   port?: number;
-  /** Interface to listen on. Default '127.0.0.1'. */
+  /** Interface to listen on, and the host of the endpoint ('localhost' for '0.0.0.0' or '::'). Default '127.0.0.1'. */
   host?: string;
   /** A config object or the path of a JSON config file. Default: {@link demoConfig}. */
   config?: LogtoDevConfig | string;
@@ -147,7 +147,9 @@ export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise
   const address = server.address();
   if (address === null || typeof address === 'string')
     throw new Error('logto-dev: unexpected server address');
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  // Listening on every interface still needs a concrete host in the issuer.
+  const publicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const endpoint = `http://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${address.port}`;
   const issuer = `${endpoint}/oidc`;
 
   const build = () => {
