@@ -138,6 +138,7 @@ class CookieRequestSession implements RequestSession {
   #data: Record<string, string> | undefined;
   #changed = false;
   #restart = false;
+  #destroyed = false;
 
   constructor(
     parts: CookieStoreParts,
@@ -178,6 +179,7 @@ class CookieRequestSession implements RequestSession {
   }
 
   async destroy(): Promise<void> {
+    this.#destroyed = true;
     this.#data = copyData(undefined);
     this.#restart = true;
     this.#changed = true;
@@ -188,13 +190,17 @@ class CookieRequestSession implements RequestSession {
     const now = toSeconds(parts.now());
     const record = this.#record;
     if (!this.#changed) {
-      if (record === undefined) return this.#clearRejected();
+      // A rejected cookie is left alone: clearing it could race with, and delete, a newer
+      // cookie set by a concurrent response (a sign-in). The next write replaces it.
+      if (record === undefined) return [];
       if (!needsTouch(parts.lifetime, record, now)) return [];
     }
     const data = this.#data ?? record?.data ?? {};
     if (isEmpty(data)) {
-      const cookies = clearSessionCookies(parts.settings, this.#present, this.#secure);
-      this.#settle(undefined, []);
+      // Clear only what this request ended (a sign-out, or a session it emptied).
+      const ended = record !== undefined || this.#destroyed;
+      const cookies = ended ? clearSessionCookies(parts.settings, this.#present, this.#secure) : [];
+      this.#settle(undefined, ended ? [] : this.#present);
       return cookies;
     }
     const iat = record === undefined || this.#restart ? now : record.iat;
@@ -216,19 +222,13 @@ class CookieRequestSession implements RequestSession {
     return cookies;
   }
 
-  /** A request whose cookie was rejected clears it, so the browser stops sending it. */
-  #clearRejected(): string[] {
-    const cookies = clearSessionCookies(this.#parts.settings, this.#present, this.#secure);
-    this.#present = [];
-    return cookies;
-  }
-
   #settle(record: SessionRecord | undefined, present: string[]): void {
     this.#record = record;
     this.#present = present;
     this.#data = undefined;
     this.#changed = false;
     this.#restart = false;
+    this.#destroyed = false;
   }
 
   #writable(): Record<string, string> {

@@ -124,6 +124,8 @@ class ServerRequestSession implements RequestSession {
   #gone = false;
   /** Tags to index the session under at commit. */
   readonly #tags = new Set<string>();
+  /** True once this request called destroy (its commit clears the cookie). */
+  #destroyed = false;
 
   constructor(
     parts: ServerSessionParts,
@@ -171,6 +173,7 @@ class ServerRequestSession implements RequestSession {
   }
 
   async destroy(): Promise<void> {
+    this.#destroyed = true;
     this.#tags.clear();
     if (this.#id !== undefined) this.#obsolete.push(this.#id);
     this.#id = undefined;
@@ -207,9 +210,13 @@ class ServerRequestSession implements RequestSession {
     if (this.#id === undefined) {
       const data = this.#view();
       if (isEmpty(data)) {
-        if (this.#present.length > 0)
+        // Clear only on this request's own sign-out: clearing a cookie whose record was merely
+        // missing could delete a newer cookie a concurrent response (a sign-in) just set.
+        if (this.#destroyed) {
           cookies = clearSessionCookies(settings, this.#present, this.#secure);
-        this.#present = [];
+          this.#present = [];
+          this.#destroyed = false;
+        }
       } else {
         const id = newSessionId();
         const record: SessionRecord = {
@@ -242,9 +249,13 @@ class ServerRequestSession implements RequestSession {
       ) {
         outcome = await this.#flush(now);
       }
-      if (outcome === 'gone' || outcome === 'emptied') {
+      // A record gone meanwhile (signed out elsewhere) is not recreated; its cookie is left for
+      // the same reason as above. A record this request emptied is its own sign-out.
+      if (outcome === 'emptied') {
         cookies = clearSessionCookies(settings, this.#present, this.#secure);
         this.#present = [];
+      }
+      if (outcome === 'gone' || outcome === 'emptied') {
         this.#id = undefined;
         this.#gone = false;
       }
