@@ -77,7 +77,10 @@ export async function verifyIdToken(
       'The ID token has critical header parameters ("crit") this SDK does not understand.',
     );
   }
-  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  if (header.kid !== undefined && typeof header.kid !== 'string') {
+    throw fail('id_token.malformed', 'The ID token header has a "kid" that is not a string.');
+  }
+  const kid = header.kid;
   const keys = await getVerificationKeys(
     options.metadata.jwks_uri,
     kid === undefined ? { alg } : { alg, kid },

@@ -233,6 +233,15 @@ describe('verifyIdToken rejects', () => {
     await expectLogtoError(verify(`%%%.${payload}.${signature}`), 'id_token.malformed');
   });
 
+  it('a kid that is not a string', async () => {
+    const token = await provider.signIdToken({ header: { kid: 42 } });
+    await expectLogtoError(verify(token), 'id_token.malformed');
+  });
+
+  it('a JWE (encrypted ID token), which this SDK does not decrypt', async () => {
+    await expectLogtoError(verify('eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d'), 'id_token.malformed');
+  });
+
   it('a payload that is not JSON, once the signature verifies', async () => {
     const token = await signCompactRaw(provider, 'not json');
     await expectLogtoError(verify(token), 'id_token.malformed');
