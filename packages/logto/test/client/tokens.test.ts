@@ -111,6 +111,19 @@ describe('getAccessToken', () => {
     await expectLogtoError(client.getAccessToken(api), 'token.not_authenticated');
   });
 
+  it('without offline_access there is no refresh token: signed in until the ID token expires, no refresh', async () => {
+    const client = createClient(dev, new MemoryStorage(), {
+      includeReservedScopes: false,
+      scopes: ['openid', 'profile'],
+      resources: [],
+    });
+    await signInAs(client);
+    expect(await client.getRefreshToken()).toBeNull();
+    expect(await client.isAuthenticated()).toBe(true);
+    expect(await client.getAccessToken()).toEqual(expect.any(String));
+    await expectLogtoError(client.getAccessToken(api), 'token.not_authenticated');
+  });
+
   it('treats a corrupt access-token cache as empty', async () => {
     const { client, storage } = await signedIn();
     await storage.setItem('accessTokenMap', '[[[');
