@@ -81,10 +81,10 @@ export interface RequestSession extends CoordinatedStorage {
    * unchanged session writes nothing, except when using it moved its idle expiry by at least
    * `touchAfter` (the cookie store re-issues the cookie; server-side stores refresh the record's
    * TTL and leave the id cookie as it is). A request that never had or created a session sets no
-   * cookie. Cookies are cleared only when this request ended the session ({@link RequestSession.destroy}, or it
-   * removed the last item): a rejected or orphaned cookie is left alone, since clearing it could
-   * delete a newer cookie set by a concurrent response. Call it once, before the response headers
-   * are sent. Throws `LogtoError` `session.store_unavailable` when a server-side store cannot be
+   * cookie. Cookies are cleared only when this request ended the session
+   * ({@link RequestSession.destroy}, or it removed the last item): a rejected or orphaned cookie is
+   * left alone, since clearing it could delete a newer cookie set by a concurrent response. Call it
+   * once, before the response headers are sent. Throws `LogtoError` `session.store_unavailable` when a server-side store cannot be
    * written, `session.too_large` when a cookie session outgrows its chunk limit.
    */
   commit(): Promise<string[]>;
