@@ -133,6 +133,11 @@ export class LogtoClient {
       throw new LogtoError('sign_in.invalid_options', 'signIn needs options or a redirect URI.');
     }
     const redirectUri = parseRedirectUri(signInOptions.redirectUri);
+    // Sent and stored exactly as given: Logto matches it against the registered URI as a string.
+    const redirectUriText =
+      signInOptions.redirectUri instanceof URL
+        ? signInOptions.redirectUri.href
+        : signInOptions.redirectUri;
     const postRedirectUri =
       signInOptions.postRedirectUri === undefined
         ? undefined
@@ -143,13 +148,13 @@ export class LogtoClient {
     const metadata = await this.#metadata();
     const url = buildAuthorizationUrl(this.config, signInOptions, {
       authorizationEndpoint: metadata.authorization_endpoint,
-      redirectUri,
+      redirectUri: redirectUriText,
       state,
       nonce,
       codeChallenge: codeChallengeS256(codeVerifier),
     });
     const session: SignInSession = {
-      redirectUri: redirectUri.href,
+      redirectUri: redirectUriText,
       codeVerifier,
       state,
       nonce,

@@ -101,8 +101,8 @@ const checkPrompt = (value: unknown): string => {
 export interface AuthorizationRequestValues {
   /** The provider's `authorization_endpoint`. */
   authorizationEndpoint: string;
-  /** The parsed redirect URI. */
-  redirectUri: URL;
+  /** The redirect URI exactly as given (Logto compares it with the registered one as a string). */
+  redirectUri: string;
   /** The `state` value. */
   state: string;
   /** The `nonce` value. */
@@ -125,7 +125,7 @@ export const buildAuthorizationUrl = (
   const url = new URL(values.authorizationEndpoint);
   const parameters = url.searchParams;
   parameters.set('client_id', config.appId);
-  parameters.set('redirect_uri', values.redirectUri.href);
+  parameters.set('redirect_uri', values.redirectUri);
   parameters.set('response_type', 'code');
   parameters.set('scope', config.scopes.join(' '));
   for (const resource of config.resources) parameters.append('resource', resource);

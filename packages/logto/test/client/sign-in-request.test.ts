@@ -18,7 +18,7 @@ const config = normalizeLogtoConfig({
 const redirectUri = new URL('https://app.example.com/callback');
 const values = {
   authorizationEndpoint: 'https://tenant.logto.app/oidc/auth',
-  redirectUri,
+  redirectUri: 'https://app.example.com/callback',
   state: 'the-state',
   nonce: 'the-nonce',
   codeChallenge: 'the-challenge',

@@ -69,6 +69,11 @@ describe('signIn', () => {
     expect(url.searchParams.get('redirect_uri')).toBe(redirectUri);
   });
 
+  it('sends the redirect URI exactly as given (no added trailing slash)', async () => {
+    const url = new URL(await createClient(dev).signIn('http://127.0.0.1:3000'));
+    expect(url.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3000');
+  });
+
   it('clears the tokens of a previous sign-in', async () => {
     const storage = new MemoryStorage();
     const client = createClient(dev, storage);
