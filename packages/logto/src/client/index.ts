@@ -3,6 +3,7 @@
  *
  * @module
  */
+export type { AccessTokenEntry } from './access-token-map.js';
 export { LogtoClient } from './logto-client.js';
 export {
   type GrantOutcome,
