@@ -44,7 +44,7 @@ class RemoteKeySet {
       throw new LogtoError(
         'id_token.no_matching_key',
         `No usable key in the provider's JWKS fits the token (alg ${selector.alg}${
-          selector.kid === undefined ? ', no kid' : `, kid "${selector.kid}"`
+          selector.kid === undefined ? ', no kid' : `, kid "${selector.kid.slice(0, 64)}"`
         }).`,
       );
     }

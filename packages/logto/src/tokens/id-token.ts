@@ -68,7 +68,7 @@ export async function verifyIdToken(
   if (typeof alg !== 'string' || !allowedAlgorithms(options.metadata).includes(alg)) {
     throw fail(
       'id_token.unsupported_algorithm',
-      `The ID token is signed with "${String(alg)}", which is not an allowed asymmetric algorithm advertised by the provider.`,
+      `The ID token is signed with "${String(alg).slice(0, 32)}", which is not an allowed asymmetric algorithm advertised by the provider.`,
     );
   }
   if (header.crit !== undefined) {
