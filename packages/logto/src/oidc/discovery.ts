@@ -93,7 +93,7 @@ async function fetchMetadata(issuer: string, http: HttpOptions): Promise<Provide
   if (document.issuer !== issuer) {
     throw new LogtoError(
       'provider.issuer_mismatch',
-      `The provider's discovery document names the issuer "${document.issuer}", not "${issuer}". Check the Logto endpoint in the config.`,
+      `The provider's discovery document names the issuer "${document.issuer.slice(0, 200)}", not "${issuer}". Check the Logto endpoint in the config.`,
     );
   }
   for (const member of ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) {
