@@ -1,0 +1,297 @@
+/**
+ * Verifies Logto JWT access tokens on the API side (RFC 9068 profile as Logto issues them).
+ *
+ * @module
+ */
+import {
+  type CryptoKey,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  jwtVerify,
+  type ProtectedHeaderParameters,
+} from 'jose';
+import { LogtoError, type LogtoErrorCode } from '../errors.js';
+import { discover, type ProviderMetadata } from '../oidc/discovery.js';
+import type { HttpOptions } from '../oidc/http.js';
+import { getVerificationKeys } from '../oidc/jwks.js';
+import { SUPPORTED_ALGORITHMS } from '../oidc/key-selection.js';
+import type { AccessTokenClaims } from '../tokens/claims.js';
+import { checkAudience, checkScopes, invalidToken, scopesOf } from './claim-checks.js';
+import {
+  type AccessTokenVerifierOptions,
+  type OrganizationRule,
+  type ResolvedVerifierOptions,
+  resolveVerifierOptions,
+} from './options.js';
+import { deepFreeze, type VerifiedToken, VerifiedTokenCache } from './token-cache.js';
+
+/** Requirements of one call that replace or add to the verifier's (e.g. the organization in the URL). */
+export interface VerifyOptions {
+  /** Replaces the verifier's `organization` rule for this call. */
+  organization?: OrganizationRule;
+  /** Scopes required in addition to the verifier's `requiredScopes`. */
+  requiredScopes?: readonly string[];
+}
+
+/** Verifies access tokens; create one per API (or per audience) and reuse it. */
+export interface AccessTokenVerifier {
+  /**
+   * Verifies `token` and returns its claims (a deeply frozen object shared by later calls with
+   * the same token).
+   *
+   * @throws LogtoError `access_token.*` naming the failed check (`error`/`status` are
+   *   `invalid_token`/401, or `insufficient_scope`/403); `provider.*` when discovery or the JWKS
+   *   cannot be fetched (not the token's fault).
+   */
+  verify(token: string, options?: VerifyOptions): Promise<Readonly<AccessTokenClaims>>;
+  /** The options in use, with defaults applied. */
+  readonly options: ResolvedVerifierOptions;
+}
+
+/** The longest token accepted (in characters); a longer string is not a Logto access token. */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+
+const compactJws = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
+/**
+ * Creates an access-token verifier for one API.
+ *
+ * Checks, in order: the compact JWS shape; `typ` absent or `at+jwt`; `alg` in the allow-list
+ * (asymmetric only); the signature with a key from the provider's JWKS (process-wide cache; an
+ * unknown `kid` refetches it once per cooldown); `iss` = `<endpoint>/oidc`; `exp`, `nbf`, `iat`
+ * within `clockTolerance`; then on every call, cached or not, `aud` (and the organization) and
+ * the required scopes. A token verified before is found in a bounded cache keyed by the whole
+ * token and is never served at or after its `exp`.
+ *
+ * @example
+ * ```ts
+ * const verifier = createAccessTokenVerifier({
+ *   endpoint: 'https://tenant.logto.app',
+ *   audience: 'https://api.example.com',
+ *   requiredScopes: ['read:messages'],
+ * });
+ * const claims = await verifier.verify(token);
+ * ```
+ * @throws LogtoError `config.invalid` for invalid options.
+ */
+export function createAccessTokenVerifier(
+  options: AccessTokenVerifierOptions,
+): AccessTokenVerifier {
+  const resolved = resolveVerifierOptions(options);
+  return new Verifier(resolved);
+}
+
+class Verifier implements AccessTokenVerifier {
+  readonly options: ResolvedVerifierOptions;
+  readonly #cache: VerifiedTokenCache;
+  readonly #http: HttpOptions;
+
+  constructor(options: ResolvedVerifierOptions) {
+    this.options = options;
+    this.#cache = new VerifiedTokenCache(options.cacheSize);
+    this.#http = { fetch: options.fetch, timeout: options.timeout };
+  }
+
+  async verify(token: string, call?: VerifyOptions): Promise<Readonly<AccessTokenClaims>> {
+    const now = this.options.now();
+    const entry =
+      (typeof token === 'string' ? this.#cache.get(token, now) : undefined) ??
+      (await this.#verifyToken(token, now));
+    const organization =
+      call?.organization === undefined ? this.options.organization : call.organization;
+    checkAudience(entry.claims, this.options.audiences, organization);
+    checkScopes(entry.scopes, this.options.requiredScopes);
+    if (call?.requiredScopes !== undefined) checkScopes(entry.scopes, call.requiredScopes);
+    return entry.claims;
+  }
+
+  async #verifyToken(token: string, now: number): Promise<VerifiedToken> {
+    const header = readHeader(token);
+    const metadata = await discover(this.options.endpoint, this.#http);
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !this.#algorithms(metadata).includes(alg)) {
+      throw invalidToken(
+        'access_token.unsupported_algorithm',
+        `The access token is signed with "${String(alg)}", which is not an allowed asymmetric algorithm.`,
+      );
+    }
+    let keys: CryptoKey[];
+    try {
+      keys = await getVerificationKeys(
+        metadata.jwks_uri,
+        typeof header.kid === 'string' ? { alg, kid: header.kid } : { alg },
+        this.#http,
+      );
+    } catch (error) {
+      if (error instanceof LogtoError && error.code === 'id_token.no_matching_key') {
+        throw invalidToken(
+          'access_token.no_matching_key',
+          "No key of the provider's JWKS fits the access token: it was not signed by this Logto tenant.",
+        );
+      }
+      throw error;
+    }
+    const payload = await this.#verifyWithAnyKey(token, keys, alg, now);
+    const claims = checkIssuedClaims(payload, now, this.options.clockTolerance);
+    const entry: VerifiedToken = {
+      claims: deepFreeze(claims),
+      scopes: scopesOf(claims.scope),
+      expiresAt: claims.exp * 1000,
+    };
+    // A token that only passes thanks to the clock tolerance on nbf stays out of the cache.
+    if (payload.nbf === undefined || payload.nbf * 1000 <= now) this.#cache.set(token, entry, now);
+    return entry;
+  }
+
+  #algorithms(metadata: ProviderMetadata): readonly string[] {
+    if (this.options.algorithms) return this.options.algorithms;
+    const advertised = metadata.id_token_signing_alg_values_supported ?? ['RS256'];
+    return advertised.filter((alg) => SUPPORTED_ALGORITHMS.includes(alg));
+  }
+
+  async #verifyWithAnyKey(
+    token: string,
+    keys: readonly CryptoKey[],
+    alg: string,
+    now: number,
+  ): Promise<JWTPayload> {
+    for (const key of keys) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [alg],
+          issuer: this.options.issuer,
+          clockTolerance: this.options.clockTolerance,
+          requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+          currentDate: new Date(now),
+        });
+        return payload;
+      } catch (error) {
+        if (error instanceof errors.JWSSignatureVerificationFailed) continue;
+        throw fromJoseError(error);
+      }
+    }
+    throw invalidToken(
+      'access_token.invalid_signature',
+      "The access token's signature does not verify with the provider's key.",
+    );
+  }
+}
+
+function readHeader(token: string): ProtectedHeaderParameters {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !compactJws.test(token)) {
+    throw invalidToken(
+      'access_token.malformed',
+      'The access token is not a JWT (a compact JWS of three base64url parts).',
+    );
+  }
+  let header: ProtectedHeaderParameters;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw invalidToken(
+      'access_token.malformed',
+      'The access token header is not base64url-encoded JSON.',
+    );
+  }
+  if (header.typ !== undefined && !isAccessTokenType(header.typ)) {
+    throw invalidToken(
+      'access_token.invalid_type',
+      'The token is not a JWT access token (its "typ" is not "at+jwt"); an ID token is not an access token.',
+    );
+  }
+  if (header.crit !== undefined) {
+    throw invalidToken(
+      'access_token.malformed',
+      'The access token has critical header parameters ("crit") this verifier does not understand.',
+    );
+  }
+  if (header.kid !== undefined && typeof header.kid !== 'string') {
+    throw invalidToken('access_token.malformed', 'The access token "kid" is not a string.');
+  }
+  return header;
+}
+
+/** RFC 9068 §4: `at+jwt`, with or without the `application/` prefix, in any case. */
+function isAccessTokenType(typ: unknown): boolean {
+  if (typeof typ !== 'string') return false;
+  const type = typ.toLowerCase();
+  return type === 'at+jwt' || type === 'application/at+jwt';
+}
+
+function checkIssuedClaims(
+  payload: JWTPayload,
+  now: number,
+  clockTolerance: number,
+): AccessTokenClaims {
+  if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
+    throw invalidToken('access_token.malformed', 'The access token has no "sub".');
+  }
+  const { aud } = payload;
+  if (
+    !(typeof aud === 'string' || (Array.isArray(aud) && aud.length > 0)) ||
+    (Array.isArray(aud) && !aud.every((item) => typeof item === 'string'))
+  ) {
+    throw invalidToken('access_token.malformed', 'The access token "aud" is not valid.');
+  }
+  if (typeof payload.iat !== 'number' || payload.iat * 1000 > now + clockTolerance * 1000) {
+    throw invalidToken(
+      'access_token.not_yet_valid',
+      `The access token was issued in the future (beyond the ${clockTolerance} s clock tolerance). Check the server clock.`,
+    );
+  }
+  if (payload.scope !== undefined && typeof payload.scope !== 'string') {
+    throw invalidToken('access_token.malformed', 'The access token "scope" is not a string.');
+  }
+  if (payload.organization_id !== undefined && typeof payload.organization_id !== 'string') {
+    throw invalidToken(
+      'access_token.malformed',
+      'The access token "organization_id" is not a string.',
+    );
+  }
+  return payload as AccessTokenClaims;
+}
+
+const claimCodes: Readonly<Record<string, LogtoErrorCode>> = {
+  iss: 'access_token.invalid_issuer',
+  exp: 'access_token.expired',
+  nbf: 'access_token.not_yet_valid',
+  iat: 'access_token.malformed',
+};
+
+function fromJoseError(error: unknown): LogtoError {
+  if (error instanceof errors.JWTExpired) {
+    return invalidToken('access_token.expired', 'The access token has expired. Get a new one.');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const code =
+      error.reason === 'missing'
+        ? 'access_token.malformed'
+        : (claimCodes[error.claim] ?? 'access_token.malformed');
+    const problem = error.reason === 'missing' ? 'is missing' : 'is not valid';
+    const message =
+      code === 'access_token.invalid_issuer'
+        ? 'The access token was not issued by this Logto endpoint ("iss").'
+        : `The access token's "${error.claim}" claim ${problem}.`;
+    return invalidToken(code, message, stripClaims(error));
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return invalidToken(
+      'access_token.unsupported_algorithm',
+      'The access token algorithm is not allowed.',
+    );
+  }
+  return invalidToken(
+    'access_token.malformed',
+    'The access token is not a valid JWT.',
+    stripClaims(error),
+  );
+}
+
+/** jose's claim errors carry the whole payload; keep only their name and message. */
+function stripClaims(cause: unknown): Error {
+  if (!(cause instanceof Error)) return new Error(String(cause));
+  const copy = new Error(cause.message);
+  copy.name = cause.name;
+  return copy;
+}
