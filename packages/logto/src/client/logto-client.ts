@@ -45,6 +45,7 @@ import {
   parseSignInSession,
   type SignInSession,
 } from './sign-in-session.js';
+import { spentSignIns } from './spent-sign-ins.js';
 import type {
   LogtoClientOptions,
   LogtoLogger,
@@ -225,8 +226,14 @@ export class LogtoClient {
       );
     }
     // From here the callback belongs to this sign-in: consume it before anything slow, so that a
-    // replay (or a double submit) cannot spend it again.
+    // replay (or a double submit) cannot spend it again, even from another copy of the session.
     await this.#storage.remove('signInSession');
+    if (!spentSignIns.claim(this.#namespace, session.state)) {
+      throw new LogtoError(
+        'sign_in_session.not_found',
+        'This sign-in was already completed (a replayed or double-submitted callback). Start a new sign-in.',
+      );
+    }
     const metadata = await this.#metadata();
     const issuer = parameters.get('iss');
     if (
@@ -425,6 +432,11 @@ export class LogtoClient {
     return url.href;
   }
 
+  /** Separates this application's entries in the process-wide registries. */
+  get #namespace(): string {
+    return `${this.config.endpoint}\u0000${this.config.appId}`;
+  }
+
   async #metadata(): Promise<ProviderMetadata> {
     return discover(this.config.endpoint, this.#http);
   }
@@ -495,7 +507,7 @@ export class LogtoClient {
         usedRefreshToken = refreshToken;
         const expectedSub = (await this.#readIdTokenClaims())?.sub;
         const outcome = await this.#refreshRegistry.run({
-          namespace: `${this.config.endpoint}\u0000${this.config.appId}`,
+          namespace: this.#namespace,
           refreshToken,
           tokenKey: key,
           ticket,

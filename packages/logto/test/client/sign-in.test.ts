@@ -4,11 +4,13 @@ import { LogtoClient, MemoryStorage } from '../../src/index.js';
 import type { Storage } from '../../src/storage.js';
 import {
   clientConfig,
+  copyOf,
   createClient,
   demoApp,
   expectLogtoError,
   redirectUri,
   signInAs,
+  snapshot,
   startDev,
 } from './support.js';
 
@@ -165,6 +167,27 @@ describe('handleSignInCallback', () => {
       client.handleSignInCallback(callback),
     ]);
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('spends a callback once even across copies of the session (cookie sessions, double submit)', async () => {
+    const storage = new MemoryStorage();
+    const client = createClient(dev, storage);
+    const callback = await callbackFor(client, { redirectUri });
+    const session = await snapshot(storage);
+    const copies = await Promise.all([copyOf(session), copyOf(session), copyOf(session)]);
+    dev.resetRequests();
+    const outcomes = await Promise.allSettled(
+      copies.map((copy) => createClient(dev, copy).handleSignInCallback(callback)),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') {
+        expect(outcome.reason.code).toBe('sign_in_session.not_found');
+      }
+    }
+    expect(
+      dev.requests.filter((request) => request.grantType === 'authorization_code'),
+    ).toHaveLength(1);
   });
 
   it('rejects a callback at another path or origin than the redirect URI', async () => {
