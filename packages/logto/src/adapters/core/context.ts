@@ -1,0 +1,173 @@
+/**
+ * The per-request context an adapter puts on the request (`req.logto`, `c.get('logto')`, …):
+ * the session loaded once and lazily, a `LogtoClient` built lazily over it, and the signed-in
+ * user once a guard has run.
+ *
+ * @module
+ */
+import { LogtoClient } from '../../client/logto-client.js';
+import { LogtoError } from '../../errors.js';
+import type { RequestSession } from '../../session/types.js';
+import type { CoordinatedStorage } from '../../storage.js';
+import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
+import { decodeJwtPayload } from '../../tokens/claims.js';
+import type { AdapterRequest } from './http.js';
+import type { ResolvedAdapterOptions } from './options.js';
+
+/** A `Storage` that loads the request's session on first use, so building a client costs nothing. */
+class LazySessionStorage implements CoordinatedStorage {
+  readonly #session: () => Promise<RequestSession>;
+
+  constructor(session: () => Promise<RequestSession>) {
+    this.#session = session;
+  }
+
+  async getItem(key: string): Promise<string | null> {
+    return (await this.#session()).getItem(key);
+  }
+
+  async setItem(key: string, value: string): Promise<void> {
+    await (await this.#session()).setItem(key, value);
+  }
+
+  async removeItem(key: string): Promise<void> {
+    await (await this.#session()).removeItem(key);
+  }
+
+  async withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+    const session = await this.#session();
+    return typeof session.withLock === 'function' ? session.withLock(name, task) : task();
+  }
+
+  async reload(): Promise<void> {
+    const session = await this.#session();
+    if (typeof session.reload === 'function') await session.reload();
+  }
+}
+
+/**
+ * One request's Logto state. Nothing is read until something asks: a request that never touches
+ * it costs no session load and sets no cookie.
+ *
+ * @example
+ * ```ts
+ * // in a route, after the adapter's middleware:
+ * const token = await req.logto.client.getAccessToken('https://api.example.com');
+ * ```
+ */
+export class LogtoRequestContext {
+  /**
+   * The signed-in user, set by `authenticated()`: the ID token claims, or the userinfo response
+   * with `fetchUserInfo: true`. `undefined` before a guard ran.
+   */
+  user: IdTokenClaims | UserInfoResponse | undefined;
+  readonly #options: ResolvedAdapterOptions;
+  readonly #request: AdapterRequest;
+  #session: Promise<RequestSession> | undefined;
+  #client: LogtoClient | undefined;
+  /** The ID token the claims below were decoded from. */
+  #claimsOf: string | undefined;
+  #claims: IdTokenClaims | undefined;
+  #committed = false;
+
+  /** Built by the adapters; apps get it from the request. */
+  constructor(options: ResolvedAdapterOptions, request: AdapterRequest) {
+    this.#options = options;
+    this.#request = request;
+  }
+
+  /** The request's path and query (what the guard sends back to as `returnTo`). */
+  get pathAndQuery(): string {
+    return this.#request.pathAndQuery;
+  }
+
+  /**
+   * A {@link LogtoClient} over this request's session, for access tokens, userinfo and claims.
+   * Built on first use; the session loads on the client's first storage read.
+   */
+  get client(): LogtoClient {
+    this.#client ??= new LogtoClient(this.#options.config, {
+      storage: new LazySessionStorage(() => this.getSession()),
+      logger: this.#options.logger,
+      ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
+    });
+    return this.#client;
+  }
+
+  /**
+   * The request's session, loaded on first call (one cookie decrypt or one store read).
+   *
+   * @throws {@link LogtoError} `session.store_unavailable` when a server-side store is down.
+   */
+  getSession(): Promise<RequestSession> {
+    this.#session ??= this.#options.store.load(this.#request.cookieHeader, {
+      secure: this.#request.secure,
+    });
+    return this.#session;
+  }
+
+  /** True once the session was loaded (so it may need committing). */
+  get sessionLoaded(): boolean {
+    return this.#session !== undefined;
+  }
+
+  /**
+   * The stored ID token's claims (decoded once per request, not verified again: it was verified
+   * when it arrived), or `undefined` when there is none or it cannot be read. No provider I/O.
+   */
+  async getIdTokenClaims(): Promise<IdTokenClaims | undefined> {
+    const idToken = await (await this.getSession()).getItem('idToken');
+    if (!idToken) return undefined;
+    if (idToken !== this.#claimsOf) {
+      this.#claimsOf = idToken;
+      try {
+        const claims = decodeJwtPayload<IdTokenClaims>(idToken);
+        this.#claims = typeof claims?.sub === 'string' ? claims : undefined;
+      } catch {
+        this.#claims = undefined;
+      }
+    }
+    return this.#claims;
+  }
+
+  /**
+   * Whether the session is signed in: an ID token, and either a refresh token or an unexpired ID
+   * token (the client's rule). No provider I/O.
+   */
+  async isAuthenticated(): Promise<boolean> {
+    const claims = await this.getIdTokenClaims();
+    if (!claims) return false;
+    if (await (await this.getSession()).getItem('refreshToken')) return true;
+    return (
+      typeof claims.exp === 'number' &&
+      claims.exp + this.#options.normalized.clockTolerance > Date.now() / 1000
+    );
+  }
+
+  /**
+   * Writes the session if it changed and returns the `Set-Cookie` values to send. Adapters call
+   * it once before the response headers go out; a request that never loaded the session costs
+   * nothing and gets `[]`.
+   *
+   * @throws {@link LogtoError} `session.store_unavailable`, `session.too_large`.
+   */
+  async commit(): Promise<string[]> {
+    if (this.#session === undefined) return [];
+    this.#committed = true;
+    return (await this.#session).commit();
+  }
+
+  /** True once {@link LogtoRequestContext.commit} ran. */
+  get committed(): boolean {
+    return this.#committed;
+  }
+}
+
+/** True when `error` says the session store cannot be reached (answered with 503). */
+export const isStoreOutage = (error: unknown): error is LogtoError =>
+  error instanceof LogtoError &&
+  (error.code === 'session.store_unavailable' ||
+    error.code === 'session.lock_timeout' ||
+    (error.code === 'storage.failed' &&
+      error.cause instanceof LogtoError &&
+      error.cause.code === 'session.store_unavailable'));

@@ -1,0 +1,106 @@
+/**
+ * The framework-neutral request and response the core works with: plain values that every
+ * adapter can build from, and write to, its framework's objects.
+ *
+ * @module
+ */
+import type { LogtoError } from '../../errors.js';
+
+/** What the core needs to know about a request. */
+export interface AdapterRequest {
+  /** The HTTP method, upper case. */
+  readonly method: string;
+  /** The path and query as the client sent them, e.g. `/protected?page=2`. */
+  readonly pathAndQuery: string;
+  /** The raw `Cookie` header. */
+  readonly cookieHeader: string | undefined;
+  /** True when the request came over https (as the framework sees it, e.g. behind a trusted proxy). */
+  readonly secure: boolean;
+  /** The `Accept` header, to choose between an HTML and a JSON error. */
+  readonly accept?: string | undefined;
+  /** Reads the `application/x-www-form-urlencoded` body (only the back-channel logout route calls it). */
+  readonly readForm: () => Promise<URLSearchParams>;
+}
+
+/** A response the core built: the adapter writes it as is. */
+export interface AdapterResponse {
+  readonly status: number;
+  /** Header name/value pairs; a name may repeat (`set-cookie`). */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** The body, when there is one. */
+  readonly body?: string;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (character) =>
+      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] ??
+      character,
+  );
+
+/** A `302` to `location`, never cached. */
+export const redirectResponse = (
+  location: string,
+  cookies: readonly string[],
+): AdapterResponse => ({
+  status: 302,
+  headers: [
+    ['location', location],
+    ['cache-control', 'no-store'],
+    ...cookies.map((cookie) => ['set-cookie', cookie] as const),
+  ],
+});
+
+/** A JSON response, never cached. */
+export const jsonResponse = (
+  status: number,
+  body: unknown,
+  cookies: readonly string[] = [],
+  extraHeaders: ReadonlyArray<readonly [string, string]> = [],
+): AdapterResponse => ({
+  status,
+  headers: [
+    ['content-type', 'application/json; charset=utf-8'],
+    ['cache-control', 'no-store'],
+    ...extraHeaders,
+    ...cookies.map((cookie) => ['set-cookie', cookie] as const),
+  ],
+  body: JSON.stringify(body),
+});
+
+const prefersJson = (accept: string | undefined) =>
+  accept !== undefined && /\bjson\b/i.test(accept) && !/\btext\/html\b/i.test(accept);
+
+/**
+ * A clear error for a person (HTML) or a program (JSON, when `Accept` asks for it): the
+ * `LogtoError` code, its message and a hint. Never a stack trace, never a token.
+ */
+export const errorResponse = (
+  status: number,
+  error: LogtoError,
+  hint: string,
+  accept: string | undefined,
+  cookies: readonly string[] = [],
+): AdapterResponse => {
+  if (prefersJson(accept)) {
+    return jsonResponse(status, { error: error.code, message: error.message, hint }, cookies);
+  }
+  const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head>
+<body><h1>Sign-in error</h1>
+<p>${escapeHtml(error.message)}</p>
+<p>${escapeHtml(hint)}</p>
+<p>Error code: <code>${escapeHtml(error.code)}</code></p>
+</body></html>
+`;
+  return {
+    status,
+    headers: [
+      ['content-type', 'text/html; charset=utf-8'],
+      ['cache-control', 'no-store'],
+      ...cookies.map((cookie) => ['set-cookie', cookie] as const),
+    ],
+    body,
+  };
+};

@@ -1,0 +1,89 @@
+/**
+ * The framework-neutral core every adapter shares: options, the per-request context, the auth
+ * routes and the guard. Adapters only translate their framework's request and response.
+ *
+ * @module
+ */
+import type { IdTokenClaims } from '../../tokens/claims.js';
+import { ExpiringSet } from './backchannel-logout.js';
+import { LogtoRequestContext } from './context.js';
+import { type AuthenticatedOptions, type GuardOutcome, guard } from './guard.js';
+import type { AdapterRequest, AdapterResponse } from './http.js';
+import {
+  type LogtoAdapterOptions,
+  type ResolvedAdapterOptions,
+  resolveAdapterOptions,
+} from './options.js';
+import { type RouteMemory, type RouteName, routeMethods, runRoute } from './routes.js';
+
+export { LogtoRequestContext } from './context.js';
+export type { AuthenticatedOptions, GuardOutcome } from './guard.js';
+export type { AdapterRequest, AdapterResponse } from './http.js';
+export type {
+  AdapterLogger,
+  AdapterSignInOptions,
+  LogtoAdapterOptions,
+  LogtoRoutes,
+  ResolvedAdapterOptions,
+} from './options.js';
+export type { RouteName } from './routes.js';
+
+/** One configured Logto integration, shared by every request an adapter serves. */
+export class LogtoCore {
+  /** The validated options. */
+  readonly options: ResolvedAdapterOptions;
+  readonly #routes: ReadonlyMap<string, RouteName>;
+  readonly #memory: RouteMemory = {
+    seenLogoutTokens: new ExpiringSet(10_000),
+    endedSessions: new ExpiringSet(100_000),
+  };
+
+  /** @throws {@link LogtoError} `config.invalid`. */
+  constructor(options: LogtoAdapterOptions) {
+    this.options = resolveAdapterOptions(options);
+    const routes = new Map<string, RouteName>();
+    for (const [name, path] of Object.entries(this.options.routes)) {
+      if (path !== undefined) routes.set(path, name as RouteName);
+    }
+    this.#routes = routes;
+  }
+
+  /** The auth route a request is for, or `undefined` (a Map lookup: cheap on every request). */
+  route(method: string, pathAndQuery: string): RouteName | undefined {
+    const query = pathAndQuery.indexOf('?');
+    const name = this.#routes.get(query === -1 ? pathAndQuery : pathAndQuery.slice(0, query));
+    return name !== undefined && routeMethods[name].includes(method) ? name : undefined;
+  }
+
+  /** A new per-request context (costs nothing until used). */
+  context(request: AdapterRequest): LogtoRequestContext {
+    return new LogtoRequestContext(this.options, request);
+  }
+
+  /** Serves the auth route `name`. Throws only what is not a `LogtoError`. */
+  run(
+    name: RouteName,
+    context: LogtoRequestContext,
+    request: AdapterRequest,
+  ): Promise<AdapterResponse> {
+    return runRoute(name, context, request, this.options, this.#memory);
+  }
+
+  /** The guard of `authenticated()`. */
+  guard(context: LogtoRequestContext, options: AuthenticatedOptions = {}): Promise<GuardOutcome> {
+    return guard(context, options, this.options.routes.signIn, this.#isEnded);
+  }
+
+  readonly #isEnded = (claims: IdTokenClaims): boolean => {
+    const ended = this.#memory.endedSessions;
+    if (ended.size === 0) return false;
+    return typeof claims.sid === 'string' && ended.has(`sid:${claims.sid}`);
+  };
+}
+
+/**
+ * Creates the shared core from adapter options.
+ *
+ * @throws {@link LogtoError} `config.invalid`, naming the bad option.
+ */
+export const createLogtoCore = (options: LogtoAdapterOptions): LogtoCore => new LogtoCore(options);

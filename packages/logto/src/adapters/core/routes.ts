@@ -1,0 +1,256 @@
+/**
+ * The auth routes in terms of plain values: sign-in, callback, sign-out and back-channel logout.
+ *
+ * @module
+ */
+import { LogtoError } from '../../errors.js';
+import type { HttpOptions } from '../../oidc/http.js';
+import { type ExpiringSet, verifyLogoutToken } from './backchannel-logout.js';
+import { isStoreOutage, type LogtoRequestContext } from './context.js';
+import {
+  type AdapterRequest,
+  type AdapterResponse,
+  errorResponse,
+  jsonResponse,
+  redirectResponse,
+} from './http.js';
+import type { ResolvedAdapterOptions } from './options.js';
+import { safeReturnTo } from './return-to.js';
+
+/** The name of an auth route. */
+export type RouteName = 'signIn' | 'callback' | 'signOut' | 'backchannelLogout';
+
+/** Process-wide memories of one adapter instance. */
+export interface RouteMemory {
+  /** `jti`s of accepted logout tokens (replay protection). */
+  readonly seenLogoutTokens: ExpiringSet;
+  /** `sid:<sid>` / `sub:<sub>` ended by back-channel logout, for stores that cannot end sessions themselves. */
+  readonly endedSessions: ExpiringSet;
+}
+
+const hints: Partial<Record<string, string>> = {
+  'sign_in_session.not_found':
+    'The sign-in was already completed, or the session cookie was lost (cookies blocked, or a different host name than the one the sign-in started on). Start a new sign-in.',
+  'sign_in_session.expired': 'Start a new sign-in.',
+  'callback.state_mismatch': 'Start a new sign-in from this browser.',
+  'callback.error_response':
+    'Logto refused the sign-in; the message above has its reason. Try again, or check the application settings in Logto.',
+  'callback.redirect_uri_mismatch':
+    'Check that baseUrl and the callback route match the redirect URI registered in Logto.',
+};
+
+const hintFor = (error: LogtoError) =>
+  hints[error.code] ??
+  (error.code.startsWith('provider.')
+    ? 'Logto could not be reached or answered unexpectedly. Try again in a moment.'
+    : 'Start a new sign-in. If this keeps happening, check the Logto configuration.');
+
+/** Commits, turning a store failure into a clear 503 (the caller keeps `response` otherwise). */
+const finish = async (
+  context: LogtoRequestContext,
+  request: AdapterRequest,
+  build: (cookies: string[]) => AdapterResponse,
+): Promise<AdapterResponse> => {
+  let cookies: string[];
+  try {
+    cookies = await context.commit();
+  } catch (error) {
+    if (error instanceof LogtoError) return failure(error, request);
+    throw error;
+  }
+  return build(cookies);
+};
+
+const failure = (error: LogtoError, request: AdapterRequest, cookies: string[] = []) =>
+  errorResponse(
+    isStoreOutage(error) ? 503 : 400,
+    error,
+    isStoreOutage(error)
+      ? 'The session store is unavailable. Try again in a moment.'
+      : hintFor(error),
+    request.accept,
+    cookies,
+  );
+
+const signIn = async (
+  context: LogtoRequestContext,
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+): Promise<AdapterResponse> => {
+  const query = new URLSearchParams(request.pathAndQuery.split('?')[1] ?? '');
+  const returnTo = safeReturnTo(query.get('returnTo'), options.baseUrl);
+  try {
+    const url = await context.client.signIn({
+      ...options.signInOptions,
+      redirectUri: options.redirectUri,
+      ...(returnTo === undefined ? {} : { postRedirectUri: returnTo }),
+    });
+    return finish(context, request, (cookies) => redirectResponse(url, cookies));
+  } catch (error) {
+    if (error instanceof LogtoError) return failure(error, request);
+    throw error;
+  }
+};
+
+const callback = async (
+  context: LogtoRequestContext,
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+): Promise<AdapterResponse> => {
+  try {
+    const { postRedirectUri } = await context.client.handleSignInCallback(
+      `${options.baseUrl}${request.pathAndQuery}`,
+    );
+    const session = await context.getSession();
+    await session.regenerate();
+    if (typeof session.addTags === 'function') {
+      const claims = await context.getIdTokenClaims();
+      const tags = [
+        ...(claims?.sub ? [`sub:${claims.sub}`] : []),
+        ...(typeof claims?.sid === 'string' ? [`sid:${claims.sid}`] : []),
+      ];
+      if (tags.length > 0) await session.addTags(tags);
+    }
+    const location = safeReturnTo(postRedirectUri, options.baseUrl) ?? '/';
+    return finish(context, request, (cookies) => redirectResponse(location, cookies));
+  } catch (error) {
+    if (!(error instanceof LogtoError)) throw error;
+    // The consumed sign-in session is written away, so a reload cannot replay it.
+    let cookies: string[] = [];
+    try {
+      cookies = await context.commit();
+    } catch {
+      // The error below is what the user needs to see.
+    }
+    return failure(error, request, cookies);
+  }
+};
+
+const signOut = async (
+  context: LogtoRequestContext,
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+): Promise<AdapterResponse> => {
+  let location = '/';
+  try {
+    location = await context.client.signOut(options.postLogoutRedirectUri);
+  } catch (error) {
+    if (!(error instanceof LogtoError)) throw error;
+    if (isStoreOutage(error)) return failure(error, request);
+    // The local session ends anyway; the provider's session could not be ended from here.
+    options.logger.warn(
+      'Signing out at Logto failed; the local session was ended and the user sent home.',
+      error,
+    );
+  }
+  try {
+    await (await context.getSession()).destroy();
+  } catch (error) {
+    if (error instanceof LogtoError) return failure(error, request);
+    throw error;
+  }
+  return finish(context, request, (cookies) => redirectResponse(location, cookies));
+};
+
+const logoutFailure = (message: string) =>
+  jsonResponse(400, { error: 'invalid_request', error_description: message });
+
+const backchannelLogout = async (
+  _context: LogtoRequestContext,
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+  memory: RouteMemory,
+): Promise<AdapterResponse> => {
+  let token: string | null;
+  try {
+    token = (await request.readForm()).get('logout_token');
+  } catch {
+    return logoutFailure('The body is not a form.');
+  }
+  if (!token) return logoutFailure('The request has no logout_token.');
+  const http: HttpOptions = {
+    fetch: options.fetch ?? globalThis.fetch,
+    timeout: options.normalized.timeout,
+  };
+  let target: Awaited<ReturnType<typeof verifyLogoutToken>>;
+  try {
+    target = await verifyLogoutToken(token, {
+      endpoint: options.normalized.endpoint,
+      clientId: options.normalized.appId,
+      http,
+      maxAge: options.logoutTokenMaxAge,
+      clockTolerance: options.normalized.clockTolerance,
+    });
+  } catch (error) {
+    if (!(error instanceof LogtoError)) throw error;
+    options.logger.warn('Rejected a back-channel logout token.', error);
+    return logoutFailure(error.message);
+  }
+  const now = Date.now();
+  if (memory.seenLogoutTokens.has(target.jti, now)) {
+    const error = new LogtoError(
+      'logout_token.replayed',
+      'This logout token (its jti) was already used.',
+    );
+    options.logger.warn('Rejected a replayed back-channel logout token.', error);
+    return logoutFailure(error.message);
+  }
+  // Long enough to outlive the token's acceptance window (iat + maxAge + tolerance).
+  memory.seenLogoutTokens.add(
+    target.jti,
+    now + (options.logoutTokenMaxAge + options.normalized.clockTolerance) * 2000,
+  );
+  const tag = target.sid === undefined ? `sub:${target.sub}` : `sid:${target.sid}`;
+  const store = options.store;
+  if (typeof store.destroyByTag === 'function') {
+    try {
+      await store.destroyByTag(tag);
+    } catch (error) {
+      if (!(error instanceof LogtoError)) throw error;
+      return jsonResponse(503, {
+        error: 'temporarily_unavailable',
+        error_description: 'The session store is unavailable.',
+      });
+    }
+  } else if (target.sid !== undefined) {
+    // Cookie sessions live in browsers: remember the ended provider session and treat cookies
+    // whose ID token names it as signed out (in this process only; see the adapters' README).
+    memory.endedSessions.add(tag, now + endedSessionLifetime);
+  } else {
+    options.logger.warn(
+      'A back-channel logout token named only a user (no sid); cookie sessions cannot be ended by user. Use a server-side session store.',
+    );
+  }
+  return { status: 200, headers: [['cache-control', 'no-store']] };
+};
+
+/** How long an ended session is remembered for stores that cannot end sessions (the default absolute lifetime). */
+export const endedSessionLifetime = 7 * 24 * 3600 * 1000;
+
+/** Runs the route `name`. Errors that are not `LogtoError`s are thrown (to the framework's error path). */
+export const runRoute = (
+  name: RouteName,
+  context: LogtoRequestContext,
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+  memory: RouteMemory,
+): Promise<AdapterResponse> => {
+  switch (name) {
+    case 'signIn':
+      return signIn(context, request, options);
+    case 'callback':
+      return callback(context, request, options);
+    case 'signOut':
+      return signOut(context, request, options);
+    case 'backchannelLogout':
+      return backchannelLogout(context, request, options, memory);
+  }
+};
+
+/** Methods each route answers. */
+export const routeMethods: Readonly<Record<RouteName, readonly string[]>> = {
+  signIn: ['GET', 'HEAD'],
+  callback: ['GET'],
+  signOut: ['GET', 'POST'],
+  backchannelLogout: ['POST'],
+};

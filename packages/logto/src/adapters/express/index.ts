@@ -1,0 +1,124 @@
+/**
+ * `logto/express`: Logto sign-in for Express 4 and 5.
+ *
+ * ```ts
+ * import express from 'express';
+ * import { authenticated, logto } from 'logto/express';
+ *
+ * const app = express();
+ * app.use(logto({ endpoint, appId, appSecret, baseUrl: 'http://localhost:3000', secret }));
+ * app.get('/protected', authenticated({ redirect: true }), (req, res) => {
+ *   res.json(req.logto.user);
+ * });
+ * ```
+ *
+ * The middleware serves `/sign-in`, `/callback`, `/sign-out` and `/backchannel-logout`, and puts
+ * a {@link LogtoRequestContext} on every request as `req.logto`. The type of `req.logto` comes
+ * from a module augmentation of `express-serve-static-core` (the `Request` interface only; no
+ * `declare global`, no `user` or `session` property, so it composes with express-session and
+ * passport). The signed-in user is `req.logto.user` after {@link authenticated}.
+ *
+ * @module
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { LogtoError } from '../../errors.js';
+import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
+import {
+  type AdapterRequest,
+  type AuthenticatedOptions,
+  createLogtoCore,
+  type LogtoAdapterOptions,
+  type LogtoCore,
+  type LogtoRequestContext,
+} from '../core/index.js';
+import { formFromParsedBody, readNodeForm } from '../node/body.js';
+import { holdUntilCommitted, writeAdapterResponse } from '../node/response.js';
+
+export type {
+  AdapterLogger,
+  AdapterSignInOptions,
+  AuthenticatedOptions,
+  LogtoAdapterOptions,
+  LogtoRoutes,
+} from '../core/index.js';
+export { LogtoRequestContext } from '../core/index.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Logto's per-request context, set by the `logto()` middleware of `logto/express`. */
+    logto: LogtoRequestContext;
+  }
+}
+
+const coreOf = Symbol('logto.core');
+
+type RequestWithCore = Request & { [coreOf]?: LogtoCore };
+
+const adapterRequest = (req: Request): AdapterRequest => ({
+  method: req.method,
+  pathAndQuery: req.originalUrl || req.url,
+  cookieHeader: req.headers.cookie,
+  secure: req.secure,
+  accept: req.headers.accept,
+  readForm: async () => formFromParsedBody(req.body) ?? readNodeForm(req),
+});
+
+/**
+ * The Logto middleware: serves the auth routes (see {@link LogtoAdapterOptions.routes}) and puts
+ * `req.logto` on every other request. Mount it once, before your routes, at the app's root (route
+ * paths are matched against `req.originalUrl`). Every session change a route makes (a refreshed
+ * token) is written as `Set-Cookie` before the response headers go out; every error goes to
+ * `next(err)`, on Express 4 as on Express 5.
+ *
+ * @throws {@link LogtoError} `config.invalid` at setup, naming the bad option.
+ */
+export function logto(options: LogtoAdapterOptions): RequestHandler {
+  const core = createLogtoCore(options);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const request = adapterRequest(req);
+    const context = core.context(request);
+    req.logto = context;
+    (req as RequestWithCore)[coreOf] = core;
+    const route = core.route(request.method, request.pathAndQuery);
+    if (route !== undefined) {
+      core.run(route, context, request).then((result) => writeAdapterResponse(res, result), next);
+      return;
+    }
+    holdUntilCommitted(
+      res,
+      () => context.sessionLoaded,
+      () => context.commit(),
+      next,
+    );
+    next();
+  };
+}
+
+/**
+ * The seed's guard: lets signed-in requests through with `req.logto.user` set (the ID token
+ * claims, or the userinfo with `fetchUserInfo`), and answers the others with a `302` to sign-in
+ * (`redirect: true`, with `returnTo`) or `401` JSON `{ "error": "not_authenticated" }`; `503`
+ * when the session store is down. Needs {@link logto} before it.
+ */
+export function authenticated(options: AuthenticatedOptions = {}): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const core = (req as RequestWithCore)[coreOf];
+    if (core === undefined || req.logto === undefined) {
+      next(
+        new LogtoError(
+          'config.invalid',
+          'authenticated() needs the logto() middleware of logto/express mounted before it.',
+        ),
+      );
+      return;
+    }
+    core.guard(req.logto, options).then((outcome) => {
+      if (outcome.allow) next();
+      else writeAdapterResponse(res, outcome.response);
+    }, next);
+  };
+}
+
+/** The signed-in user of a request that passed {@link authenticated}, or `undefined`. */
+export const getUser = (req: Request): IdTokenClaims | UserInfoResponse | undefined =>
+  req.logto?.user;

@@ -1,0 +1,91 @@
+/**
+ * Writing core responses to, and holding Set-Cookie back on, a Node `ServerResponse`.
+ *
+ * @module
+ */
+import type { ServerResponse } from 'node:http';
+import type { AdapterResponse } from '../core/http.js';
+
+/** Adds `Set-Cookie` values to those already on the response. */
+export const appendSetCookie = (response: ServerResponse, cookies: readonly string[]): void => {
+  if (cookies.length === 0) return;
+  const current = response.getHeader('set-cookie');
+  const existing =
+    current === undefined ? [] : Array.isArray(current) ? current : [String(current)];
+  response.setHeader('set-cookie', [...existing, ...cookies]);
+};
+
+/** Writes a core response. */
+export const writeAdapterResponse = (response: ServerResponse, result: AdapterResponse): void => {
+  response.statusCode = result.status;
+  const cookies: string[] = [];
+  for (const [name, value] of result.headers) {
+    if (name === 'set-cookie') cookies.push(value);
+    else response.setHeader(name, value);
+  }
+  appendSetCookie(response, cookies);
+  response.end(result.body);
+};
+
+type Method = 'writeHead' | 'write' | 'end';
+
+/**
+ * Holds `writeHead`, `write` and `end` back until `commit` has run, so the session's
+ * `Set-Cookie` goes out with the headers even when a route changed the session (a refreshed
+ * token) after the middleware ran. Calls keep their order. When `commit` fails, `onError` gets
+ * the error with the response untouched (headers unsent), and the held calls are dropped.
+ *
+ * `shouldHold` is asked at the first call: when it says no (the request never loaded the
+ * session), the response passes straight through.
+ */
+export const holdUntilCommitted = (
+  response: ServerResponse,
+  shouldHold: () => boolean,
+  commit: () => Promise<string[]>,
+  onError: (error: unknown) => void,
+): void => {
+  const originals = {
+    writeHead: response.writeHead,
+    write: response.write,
+    end: response.end,
+  } as Record<Method, (...args: unknown[]) => unknown>;
+  /** `undefined` before the first call; then the tail of the held calls. */
+  let queue: Promise<boolean> | undefined;
+  let pending = 0;
+  /** True once nothing needs holding any more (committed, failed, or never needed). */
+  let open = false;
+  const call = (name: Method, args: unknown[]) => originals[name]?.apply(response, args);
+  const hold = (name: Method, result: () => unknown) =>
+    function (this: ServerResponse, ...args: unknown[]) {
+      if (open) return call(name, args);
+      if (queue === undefined) {
+        if (!shouldHold() || response.headersSent) {
+          open = true;
+          return call(name, args);
+        }
+        queue = commit().then(
+          (cookies) => {
+            if (!response.headersSent) appendSetCookie(response, cookies);
+            return true;
+          },
+          (error: unknown) => {
+            open = true;
+            onError(error);
+            return false;
+          },
+        );
+      }
+      pending++;
+      queue = queue.then((ok) => {
+        pending--;
+        if (ok) call(name, args);
+        // Once every held call went out in order, later calls need no queue.
+        if (ok && pending === 0) open = true;
+        return ok;
+      });
+      return result();
+    };
+  response.writeHead = hold('writeHead', () => response) as ServerResponse['writeHead'];
+  response.write = hold('write', () => true) as ServerResponse['write'];
+  response.end = hold('end', () => response) as ServerResponse['end'];
+};
