@@ -1,0 +1,220 @@
+/**
+ * The sample app: the Logto quick-start's pages on Express with `logto/express`.
+ *
+ * @module
+ */
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import { type IdTokenClaims, isLogtoError, type LogtoConfig, UserInfoScope } from 'logto';
+import { authenticated, getLogto, logto } from 'logto/express';
+import { callApi } from './api-call.js';
+import { html } from './html.js';
+import {
+  type ApiCallResult,
+  idTokenPage,
+  organizationPage,
+  organizationsPage,
+  resourcePage,
+  type ScopedApiToken,
+  summarizeOrganizations,
+  userInfoPage,
+} from './pages/claims.js';
+import { errorView } from './pages/error.js';
+import { type DemoUser, signedInHome, signedOutHome } from './pages/home.js';
+import { renderPage } from './pages/layout.js';
+
+/** The API resource this sample asks tokens for (registered in logto-dev's demo data). */
+export const apiResource = 'https://api.example.com';
+
+/** Options of {@link createSampleApp}. */
+export interface SampleAppOptions {
+  /** The Logto endpoint, e.g. `https://tenant.logto.app` or logto-dev's `http://127.0.0.1:3001`. */
+  endpoint: string;
+  /** The application id. */
+  appId: string;
+  /** The application secret. */
+  appSecret: string;
+  /** The address people open, e.g. `http://localhost:3000`; `<baseUrl>/callback` must be registered in Logto. */
+  baseUrl: string;
+  /** The session cookie secret (or secrets: the first encrypts, all decrypt), each ≥ 32 characters. */
+  sessionSecret: string | readonly string[];
+  /** Users to show on the signed-out home page (the embedded logto-dev's demo users). */
+  demoUsers?: readonly DemoUser[];
+  /** The example API's URL the resource page calls with the access token; none: the page says so. */
+  apiUrl?: string;
+}
+
+/** The Logto configuration of the sample: the quick-start's scopes and one API resource. */
+export function sampleLogtoConfig(
+  options: Pick<SampleAppOptions, 'endpoint' | 'appId' | 'appSecret'>,
+): LogtoConfig {
+  return {
+    endpoint: options.endpoint,
+    appId: options.appId,
+    appSecret: options.appSecret,
+    scopes: [
+      UserInfoScope.Email,
+      UserInfoScope.Phone,
+      UserInfoScope.CustomData,
+      UserInfoScope.Identities,
+      UserInfoScope.Organizations,
+      UserInfoScope.OrganizationRoles,
+      // Permissions: of the API resource, and of organizations (in organization tokens).
+      'read:messages',
+      'read:members',
+    ],
+    resources: [apiResource],
+  };
+}
+
+const send = (
+  request: Request,
+  title: string,
+  signedIn: boolean,
+  content: ReturnType<typeof html>,
+) => renderPage({ title, path: request.path, signedIn }, content);
+
+/**
+ * Builds the sample app. It does no I/O until a request arrives, so a test can serve it on a
+ * random port next to its own logto-dev.
+ *
+ * @example
+ * ```ts
+ * const app = createSampleApp({ endpoint, appId, appSecret, baseUrl: 'http://localhost:3000', sessionSecret });
+ * app.listen(3000);
+ * ```
+ */
+export function createSampleApp(options: SampleAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  // Sign-in (/sign-in), callback (/callback) and sign-out (/sign-out) routes, and req.logto.
+  app.use(
+    logto({
+      config: sampleLogtoConfig(options),
+      baseUrl: options.baseUrl,
+      secret: options.sessionSecret,
+    }),
+  );
+
+  app.get('/', async (request, response) => {
+    const claims = await getLogto(request).getIdTokenClaims();
+    const signedIn = claims !== undefined && (await getLogto(request).isAuthenticated());
+    response.send(
+      signedIn
+        ? send(
+            request,
+            `Hello, ${claims.name ?? claims.username ?? 'you'}`,
+            true,
+            signedInHome(claims),
+          )
+        : send(request, 'Logto sample', false, signedOutHome(options.demoUsers ?? [])),
+    );
+  });
+
+  app.get('/protected', authenticated({ redirect: true }), (request, response) => {
+    const claims = getLogto(request).user as IdTokenClaims;
+    response.send(send(request, 'ID token claims', true, idTokenPage(claims)));
+  });
+
+  app.get(
+    '/protected/userinfo',
+    authenticated({ redirect: true, fetchUserInfo: true }),
+    (request, response) => {
+      const userInfo = getLogto(request).user ?? { sub: '' };
+      response.send(send(request, 'Userinfo', true, userInfoPage(userInfo)));
+    },
+  );
+
+  app.get('/protected/no-redirect', authenticated({ redirect: false }), (request, response) => {
+    const claims = getLogto(request).user;
+    response.json({ message: 'You are signed in.', sub: claims?.sub, name: claims?.name ?? null });
+  });
+
+  app.get(
+    '/protected/organizations',
+    authenticated({ redirect: true }),
+    async (request, response) => {
+      const logtoContext = getLogto(request);
+      const claims = logtoContext.user as IdTokenClaims;
+      const userInfo = await logtoContext.client.fetchUserInfo();
+      response.send(
+        send(
+          request,
+          'Organizations',
+          true,
+          organizationsPage(summarizeOrganizations(claims, userInfo)),
+        ),
+      );
+    },
+  );
+
+  app.get(
+    '/protected/organizations/:organizationId',
+    authenticated({ redirect: true }),
+    async (request, response) => {
+      const organizationId = String(request.params.organizationId);
+      const client = getLogto(request).client;
+      const claims = await client.getOrganizationTokenClaims(organizationId);
+      let scoped: ScopedApiToken;
+      try {
+        scoped = {
+          ok: true,
+          resource: apiResource,
+          claims: await client.getAccessTokenClaims(apiResource, organizationId),
+        };
+      } catch (error) {
+        // Shown on the page: the organization token above is the point of this page.
+        if (!isLogtoError(error)) throw error;
+        scoped = { ok: false, resource: apiResource, code: error.code, message: error.message };
+      }
+      response.send(
+        send(
+          request,
+          `Organization ${organizationId}`,
+          true,
+          organizationPage(organizationId, claims, scoped),
+        ),
+      );
+    },
+  );
+
+  app.get('/protected/resource', authenticated({ redirect: true }), async (request, response) => {
+    const client = getLogto(request).client;
+    const token = await client.getAccessToken(apiResource);
+    const claims = await client.getAccessTokenClaims(apiResource);
+    const apiCall: ApiCallResult =
+      options.apiUrl === undefined
+        ? {
+            kind: 'not_configured',
+            reason: 'No example API is configured for this run, so only the token is shown.',
+          }
+        : await callApi(options.apiUrl, token);
+    response.send(send(request, 'API resource', true, resourcePage(apiResource, claims, apiCall)));
+  });
+
+  app.use((request, response) => {
+    response
+      .status(404)
+      .send(
+        send(
+          request,
+          'Not found',
+          false,
+          html`<div class="card"><p>There is no page at <code>${request.path}</code>. Go <a href="/">home</a>.</p></div>`,
+        ),
+      );
+  });
+
+  const onError: ErrorRequestHandler = (error, request, response, next) => {
+    if (response.headersSent) {
+      next(error);
+      return;
+    }
+    const view = errorView(error);
+    if (view.status >= 500) console.error(error);
+    response.status(view.status).send(send(request, view.title, false, view.content));
+  };
+  app.use(onError);
+
+  return app;
+}

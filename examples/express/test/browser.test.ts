@@ -1,0 +1,210 @@
+/**
+ * The quick-start's checkpoint in a real browser (Debian's Chromium, driven by playwright-core):
+ * sign in on logto-dev's page, look at every protected page, fail a password, sign out.
+ * Screenshots of every step go to test-output/browser/.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SampleUnderTest, startSample } from './harness.js';
+
+const screenshots = fileURLToPath(new URL('../../../test-output/browser/', import.meta.url));
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+let sample: SampleUnderTest;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let step = 0;
+
+/** Saves a numbered full-page screenshot of the current page. */
+async function snap(name: string): Promise<void> {
+  step += 1;
+  await page.screenshot({
+    path: `${screenshots}${String(step).padStart(2, '0')}-${name}.png`,
+    fullPage: true,
+  });
+}
+
+/** The JSON shown in the `<pre>` inside the element with this test id. */
+async function shownJson(testId: string): Promise<Record<string, unknown>> {
+  const text = await page.getByTestId(testId).locator('pre').textContent();
+  return JSON.parse(text ?? 'null') as Record<string, unknown>;
+}
+
+/** The trimmed text of the first element `locator` matches, once it is there. */
+async function textOf(locator: Locator): Promise<string> {
+  await locator.first().waitFor();
+  return ((await locator.first().textContent()) ?? '').trim();
+}
+
+/** Fills logto-dev's sign-in form and submits it. */
+async function submitSignIn(username: string, password: string): Promise<void> {
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  sample = await startSample();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  page = await context.newPage();
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await sample?.stop();
+});
+
+// One visitor's session, in order: each step starts where the previous one ended.
+describe.sequential('the sample app in Chromium', () => {
+  it('shows a signed-out home page with a sign-in link and the protected pages', async () => {
+    await page.goto(`${sample.baseUrl}/`);
+    await page.getByTestId('sign-in').waitFor();
+    for (const path of [
+      '/protected',
+      '/protected/userinfo',
+      '/protected/organizations',
+      '/protected/resource',
+    ]) {
+      expect(await page.locator(`main a[href="${path}"]`).count()).toBe(1);
+    }
+    await snap('home-signed-out');
+  });
+
+  it('signs in as alice on the logto-dev page and lands back on home, signed in', async () => {
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL(`${sample.logtoDev.endpoint}/**`);
+    await page.locator('#username').waitFor();
+    await snap('logto-dev-sign-in');
+
+    await submitSignIn('alice', 'alice-password');
+    await page.waitForURL(`${sample.baseUrl}/`);
+    expect(await textOf(page.getByTestId('user-name'))).toBe('Alice Liddell');
+    expect(await textOf(page.getByTestId('user-email'))).toBe('alice@example.com');
+    await page.getByTestId('sign-out').waitFor();
+    await snap('home-signed-in');
+  });
+
+  it('shows the ID token claims on /protected', async () => {
+    await page.goto(`${sample.baseUrl}/protected`);
+    const claims = await shownJson('claims');
+    expect(claims).toMatchObject({
+      sub: 'user-alice',
+      name: 'Alice Liddell',
+      email: 'alice@example.com',
+      phone_number: '+15555550100',
+      organizations: expect.arrayContaining(['acme', 'globex']),
+      aud: 'demo-app',
+      iss: `${sample.logtoDev.endpoint}/oidc`,
+    });
+    expect(claims).not.toHaveProperty('custom_data');
+    await snap('protected-id-token');
+  });
+
+  it('shows userinfo with custom_data and identities on /protected/userinfo', async () => {
+    await page.goto(`${sample.baseUrl}/protected/userinfo`);
+    expect(await shownJson('custom-data')).toEqual({ plan: 'pro' });
+    const userInfo = await shownJson('claims');
+    expect(userInfo).toMatchObject({
+      sub: 'user-alice',
+      custom_data: { plan: 'pro' },
+      identities: { github: { userId: 'alice-gh-1865' } },
+    });
+    await snap('protected-userinfo');
+  });
+
+  it('lists the organizations acme and globex, each linking to its organization token', async () => {
+    await page.goto(`${sample.baseUrl}/protected/organizations`);
+    const list = page.getByTestId('organizations');
+    expect(await textOf(list.locator('[data-organization="acme"]'))).toContain('Acme Inc.');
+    expect(await textOf(list.locator('[data-organization="globex"]'))).toContain(
+      'Globex Corporation',
+    );
+    await snap('protected-organizations');
+
+    await list.locator('[data-organization="acme"] a').click();
+    await page.waitForURL(`${sample.baseUrl}/protected/organizations/acme`);
+    const token = await shownJson('organization-token');
+    expect(token.aud).toBe('urn:logto:organization:acme');
+    expect(String(token.scope).split(' ')).toContain('read:members');
+    const scoped = await shownJson('scoped-api-token');
+    expect(scoped).toMatchObject({ aud: 'https://api.example.com', organization_id: 'acme' });
+    await snap('protected-organization-acme');
+  });
+
+  it('shows the API resource token and the result of calling the example API', async () => {
+    await page.goto(`${sample.baseUrl}/protected/resource`);
+    const token = await shownJson('resource-token');
+    expect(token.aud).toBe('https://api.example.com');
+    expect(String(token.scope).split(' ')).toContain('read:messages');
+    expect(token.sub).toBe('user-alice');
+    await page.getByTestId('api-result').waitFor();
+    await snap('protected-resource');
+  });
+
+  it('answers /protected/no-redirect with JSON when signed in', async () => {
+    const response = await page.goto(`${sample.baseUrl}/protected/no-redirect`);
+    expect(response?.status()).toBe(200);
+    expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toMatchObject({
+      sub: 'user-alice',
+    });
+    await snap('no-redirect-signed-in');
+  });
+
+  it('signs out through logto-dev and lands on home, signed out', async () => {
+    await page.goto(`${sample.baseUrl}/`);
+    await page.getByTestId('sign-out').click();
+    // logto-dev asks to confirm the RP-initiated logout.
+    const confirm = page.getByRole('button', { name: 'Yes, sign me out' });
+    await confirm.waitFor();
+    await snap('logto-dev-sign-out');
+    await confirm.click();
+    await page.waitForURL(`${sample.baseUrl}/`);
+    await page.getByTestId('sign-in').waitFor();
+    await snap('home-signed-out-again');
+  });
+
+  it('answers /protected/no-redirect with 401 JSON when signed out', async () => {
+    const response = await page.goto(`${sample.baseUrl}/protected/no-redirect`);
+    expect(response?.status()).toBe(401);
+    expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toEqual({
+      error: 'not_authenticated',
+    });
+    await snap('no-redirect-signed-out');
+  });
+
+  it('shows the error on the logto-dev page after a wrong password, then signs in', async () => {
+    await page.goto(`${sample.baseUrl}/protected/userinfo`);
+    await page.waitForURL(`${sample.logtoDev.endpoint}/**`);
+    await submitSignIn('alice', 'not-her-password');
+    expect(await textOf(page.getByRole('alert'))).toBe('Wrong username or password.');
+    await snap('wrong-password');
+
+    await submitSignIn('alice', 'alice-password');
+    // Back to the page that asked for sign-in (returnTo).
+    await page.waitForURL(`${sample.baseUrl}/protected/userinfo`);
+    expect(await shownJson('custom-data')).toEqual({ plan: 'pro' });
+    await snap('back-to-userinfo');
+  });
+});
