@@ -109,7 +109,10 @@ describe('tokens logto-dev issues', () => {
 
   it('refuses an organization token for another organization', async () => {
     const verifier = createAccessTokenVerifier({ endpoint: dev.endpoint, organization: 'globex' });
-    await expectLogtoError(verifier.verify(tokens.organization), 'access_token.invalid_organization');
+    await expectLogtoError(
+      verifier.verify(tokens.organization),
+      'access_token.invalid_organization',
+    );
   });
 
   it('refuses an API token where an organization token is expected', async () => {
@@ -128,16 +131,20 @@ describe('tokens logto-dev issues', () => {
     );
     expect(error.status).toBe(401);
     expect(error.error).toBe('invalid_token');
-    await expectLogtoError(resourceVerifier().verify(tokens.organization), 'access_token.invalid_audience');
+    await expectLogtoError(
+      resourceVerifier().verify(tokens.organization),
+      'access_token.invalid_audience',
+    );
   });
 
-  it('refuses the ID token: it is not an access token for the API', async () => {
+  it('refuses the ID token (no typ, as oidc-provider signs it): its audience is the application', async () => {
     const idToken = (await alice.getIdToken()) ?? '';
-    const header = decodePart(idToken, 0);
-    await expectLogtoError(
-      resourceVerifier().verify(idToken),
-      header.typ === undefined ? 'access_token.invalid_audience' : 'access_token.invalid_type',
-    );
+    expect(decodePart(idToken, 0).typ).toBeUndefined();
+    await expectLogtoError(resourceVerifier().verify(idToken), 'access_token.invalid_audience');
+  });
+
+  it('sees typ at+jwt on the access tokens logto-dev issues', () => {
+    for (const token of Object.values(tokens)) expect(decodePart(token, 0).typ).toBe('at+jwt');
   });
 
   it('refuses a token issued by another Logto endpoint (its key is not in this JWKS)', async () => {
@@ -162,8 +169,11 @@ describe('time', () => {
   it('accepts a token within the clock tolerance after exp, and refuses it at exp without tolerance', async () => {
     const exp = expOf(tokens.resource);
     expect(
-      (await resourceVerifier({ clockTolerance: 60, now: () => (exp + 30) * 1000 }).verify(tokens.resource))
-        .sub,
+      (
+        await resourceVerifier({ clockTolerance: 60, now: () => (exp + 30) * 1000 }).verify(
+          tokens.resource,
+        )
+      ).sub,
     ).toBe('user-alice');
     await expectLogtoError(
       resourceVerifier({ clockTolerance: 0, now: () => exp * 1000 }).verify(tokens.resource),
@@ -220,7 +230,10 @@ describe('forged and broken tokens', () => {
       verifier.verify(`${header}.${payload}.${flipped}`),
       'access_token.invalid_signature',
     );
-    await expectLogtoError(verifier.verify(`${header}.${payload}.`), 'access_token.invalid_signature');
+    await expectLogtoError(
+      verifier.verify(`${header}.${payload}.`),
+      'access_token.invalid_signature',
+    );
   });
 
   it.each([
@@ -376,7 +389,10 @@ describe('RS256 provider', () => {
         requiredScopes: ['read:messages'],
       });
       expect(await verifier.verify(token)).toMatchObject({ sub: 'user-alice', aud: api });
-      const organization = createAccessTokenVerifier({ endpoint: rsa.endpoint, organization: 'acme' });
+      const organization = createAccessTokenVerifier({
+        endpoint: rsa.endpoint,
+        organization: 'acme',
+      });
       expect((await organization.verify(await client.getOrganizationToken('acme'))).sub).toBe(
         'user-alice',
       );
@@ -393,8 +409,14 @@ describe('options', () => {
     ['an empty audience list', { endpoint: 'http://127.0.0.1:1', audience: [] }],
     ['an HMAC algorithm', { endpoint: 'http://127.0.0.1:1', audience: api, algorithms: ['HS256'] }],
     ['the none algorithm', { endpoint: 'http://127.0.0.1:1', audience: api, algorithms: ['none'] }],
-    ['a clock tolerance over 300 s', { endpoint: 'http://127.0.0.1:1', audience: api, clockTolerance: 301 }],
-    ['an empty required scope', { endpoint: 'http://127.0.0.1:1', audience: api, requiredScopes: [''] }],
+    [
+      'a clock tolerance over 300 s',
+      { endpoint: 'http://127.0.0.1:1', audience: api, clockTolerance: 301 },
+    ],
+    [
+      'an empty required scope',
+      { endpoint: 'http://127.0.0.1:1', audience: api, requiredScopes: [''] },
+    ],
   ])('refuses %s', async (_name, options) => {
     await expectLogtoError(
       Promise.resolve().then(() => createAccessTokenVerifier(options)),
