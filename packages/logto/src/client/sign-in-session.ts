@@ -38,6 +38,7 @@ export const parseSignInSession = (text: string | null): SignInSession | undefin
   const session = value as Record<string, unknown>;
   if (
     !isString(session.redirectUri) ||
+    !URL.canParse(session.redirectUri) ||
     !isString(session.codeVerifier) ||
     !isString(session.state) ||
     !isString(session.nonce) ||

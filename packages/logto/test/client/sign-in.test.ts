@@ -269,8 +269,20 @@ describe('handleSignInCallback', () => {
     const storage = new MemoryStorage();
     const client = createClient(dev, storage);
     const callback = await callbackFor(client, { redirectUri });
-    await storage.setItem('signInSession', '{not json');
-    await expectLogtoError(client.handleSignInCallback(callback), 'sign_in_session.not_found');
+    for (const corrupt of [
+      '{not json',
+      'null',
+      JSON.stringify({
+        redirectUri: 'not a url',
+        codeVerifier: 'v',
+        state: 's',
+        nonce: 'n',
+        createdAt: 1,
+      }),
+    ]) {
+      await storage.setItem('signInSession', corrupt);
+      await expectLogtoError(client.handleSignInCallback(callback), 'sign_in_session.not_found');
+    }
   });
 
   it('rejects a URL that is not absolute', async () => {
