@@ -4,8 +4,10 @@
  *
  * @module
  */
+
+import { parsePrompt } from '../config/normalize.js';
 import { FirstScreen } from '../config/scopes.js';
-import type { NormalizedLogtoConfig, Prompt } from '../config/types.js';
+import type { NormalizedLogtoConfig } from '../config/types.js';
 import { LogtoError } from '../errors.js';
 import type { SignInOptions } from './types.js';
 
@@ -34,7 +36,6 @@ export const coreAuthorizationParameters: ReadonlySet<string> = new Set([
 
 const firstScreens: ReadonlySet<string> = new Set(Object.values(FirstScreen));
 const identifierTypes: ReadonlySet<string> = new Set(['email', 'phone', 'username']);
-const prompts: ReadonlySet<string> = new Set(['consent', 'login', 'none', 'select_account']);
 
 const invalidOption = (message: string): LogtoError =>
   new LogtoError('sign_in.invalid_options', message);
@@ -90,11 +91,13 @@ export const checkPostRedirectUri = (value: unknown, redirectUri: URL): string =
 };
 
 const checkPrompt = (value: unknown): string => {
-  const list: unknown[] = Array.isArray(value) ? value : [value];
-  if (list.length === 0 || !list.every((item) => typeof item === 'string' && prompts.has(item))) {
-    throw invalidOption(`signIn: prompt must be one of ${[...prompts].join(', ')}.`);
+  const prompt = parsePrompt(value);
+  if (prompt === undefined) {
+    throw invalidOption(
+      'signIn: prompt must be one of consent, login, none, select_account (or a list of them; none stands alone).',
+    );
   }
-  return [...new Set(list as Prompt[])].join(' ');
+  return prompt;
 };
 
 /** What {@link buildAuthorizationUrl} needs besides the options. */

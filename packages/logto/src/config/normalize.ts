@@ -99,16 +99,27 @@ const normalizeResources = (value: unknown, addOrganizations: boolean): string[]
   return resources;
 };
 
+/**
+ * Joins a prompt value or list into the `prompt` parameter, de-duplicated. Gives `undefined` for
+ * an empty list, an unknown value, or `none` combined with another value (OIDC forbids it).
+ */
+export const parsePrompt = (value: unknown): string | undefined => {
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  if (list.length === 0 || !list.every((item) => prompts.includes(item as Prompt))) {
+    return undefined;
+  }
+  const unique = [...new Set(list as Prompt[])];
+  if (unique.includes('none') && unique.length > 1) return undefined;
+  return unique.join(' ');
+};
+
+const promptRule = `must be one of ${prompts.join(', ')} (or a list of them; none stands alone).`;
+
 const normalizePrompt = (value: unknown): string => {
   if (value === undefined) return defaultPrompt;
-  const list: unknown[] = Array.isArray(value) ? value : [value];
-  if (list.length === 0) throw invalid('prompt', 'must not be an empty list.');
-  for (const prompt of list) {
-    if (!prompts.includes(prompt as Prompt)) {
-      throw invalid('prompt', `must be one of ${prompts.join(', ')}.`);
-    }
-  }
-  return [...new Set(list as Prompt[])].join(' ');
+  const prompt = parsePrompt(value);
+  if (prompt === undefined) throw invalid('prompt', promptRule);
+  return prompt;
 };
 
 const normalizeNumber = (

@@ -141,6 +141,7 @@ describe('LogtoConfig normalisation', () => {
     );
     invalidField({ ...base, prompt: 'always' as never }, 'prompt');
     invalidField({ ...base, prompt: [] }, 'prompt');
+    invalidField({ ...base, prompt: ['none', 'consent'] }, 'prompt');
   });
 
   it('bounds the clock tolerance and the timeout', () => {

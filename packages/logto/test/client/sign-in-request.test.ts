@@ -108,6 +108,7 @@ describe('authorization URL', () => {
       'sign_in.invalid_options',
     );
     expectCode(() => build({ prompt: 'always' as never }), 'sign_in.invalid_options');
+    expectCode(() => build({ prompt: ['none', 'login'] }), 'sign_in.invalid_options');
   });
 
   it('keeps query parameters already in the authorization endpoint', () => {
