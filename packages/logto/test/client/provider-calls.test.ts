@@ -1,0 +1,38 @@
+import { completeSignIn, type LogtoDev } from 'logto-dev';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { LogtoClient } from '../../src/index.js';
+import { createClient, redirectUri, startDev } from './support.js';
+
+let dev: LogtoDev;
+beforeAll(async () => {
+  dev = await startDev();
+});
+afterAll(async () => {
+  await dev.stop();
+});
+
+const served = () => dev.requests.map((request) => `${request.method} ${request.path}`);
+
+/** The provider requests of signIn and of handleSignInCallback, measured separately. */
+const measureSignIn = async (client: LogtoClient) => {
+  dev.resetRequests();
+  const url = await client.signIn({ redirectUri });
+  const signIn = served();
+  const callback = await completeSignIn(url, { username: 'alice', password: 'alice-password' });
+  dev.resetRequests();
+  await client.handleSignInCallback(callback);
+  return { signIn, callback: served() };
+};
+
+it('costs discovery + token + JWKS on a cold process, then only the token request per sign-in', async () => {
+  expect(await measureSignIn(createClient(dev))).toEqual({
+    signIn: ['GET /oidc/.well-known/openid-configuration'],
+    callback: ['POST /oidc/token', 'GET /oidc/jwks'],
+  });
+  for (let index = 0; index < 3; index += 1) {
+    expect(await measureSignIn(createClient(dev))).toEqual({
+      signIn: [],
+      callback: ['POST /oidc/token'],
+    });
+  }
+});
