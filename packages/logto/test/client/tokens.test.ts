@@ -207,3 +207,17 @@ describe('fetchUserInfo', () => {
     await expectLogtoError(createClient(dev).fetchUserInfo(), 'token.not_authenticated');
   });
 });
+
+describe('signing key rotation', () => {
+  it('verifies a refreshed ID token signed with a new key after one JWKS refetch', async () => {
+    const { client } = await signedIn();
+    await dev.rotateSigningKey();
+    dev.resetRequests();
+    await client.getAccessToken(api);
+    expect(dev.requests.filter((request) => request.path === '/oidc/jwks')).toHaveLength(1);
+    expect((await client.getIdTokenClaims()).sub).toBe('user-alice');
+    await client.clearAccessToken();
+    await client.getAccessToken(api);
+    expect(dev.requests.filter((request) => request.path === '/oidc/jwks')).toHaveLength(1);
+  });
+});
