@@ -28,8 +28,15 @@ export type {
 } from './options.js';
 export type { RouteName } from './routes.js';
 
+const cores = new WeakMap<LogtoRequestContext, LogtoCore>();
+
 /** One configured Logto integration, shared by every request an adapter serves. */
 export class LogtoCore {
+  /** The core that built `context` (how a guard finds its configuration). */
+  static of(context: LogtoRequestContext): LogtoCore | undefined {
+    return cores.get(context);
+  }
+
   /** The validated options. */
   readonly options: ResolvedAdapterOptions;
   readonly #routes: ReadonlyMap<string, RouteName>;
@@ -57,7 +64,9 @@ export class LogtoCore {
 
   /** A new per-request context (costs nothing until used). */
   context(request: AdapterRequest): LogtoRequestContext {
-    return new LogtoRequestContext(this.options, request);
+    const context = new LogtoRequestContext(this.options, request);
+    cores.set(context, this);
+    return context;
   }
 
   /** Serves the auth route `name`. Throws only what is not a `LogtoError`. */

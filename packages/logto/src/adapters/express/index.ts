@@ -28,7 +28,7 @@ import {
   type AuthenticatedOptions,
   createLogtoCore,
   type LogtoAdapterOptions,
-  type LogtoCore,
+  LogtoCore,
   type LogtoRequestContext,
 } from '../core/index.js';
 import { formFromParsedBody, readNodeForm } from '../node/body.js';
@@ -49,10 +49,6 @@ declare module 'express-serve-static-core' {
     logto: LogtoRequestContext;
   }
 }
-
-const coreOf = Symbol('logto.core');
-
-type RequestWithCore = Request & { [coreOf]?: LogtoCore };
 
 const adapterRequest = (req: Request): AdapterRequest => ({
   method: req.method,
@@ -78,7 +74,6 @@ export function logto(options: LogtoAdapterOptions): RequestHandler {
     const request = adapterRequest(req);
     const context = core.context(request);
     req.logto = context;
-    (req as RequestWithCore)[coreOf] = core;
     const route = core.route(request.method, request.pathAndQuery);
     if (route !== undefined) {
       core.run(route, context, request).then((result) => writeAdapterResponse(res, result), next);
@@ -102,8 +97,8 @@ export function logto(options: LogtoAdapterOptions): RequestHandler {
  */
 export function authenticated(options: AuthenticatedOptions = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const core = (req as RequestWithCore)[coreOf];
-    if (core === undefined || req.logto === undefined) {
+    const core = req.logto && LogtoCore.of(req.logto);
+    if (core === undefined) {
       next(
         new LogtoError(
           'config.invalid',

@@ -1,0 +1,147 @@
+/**
+ * `logto/fastify`: Logto sign-in for Fastify 4 and 5.
+ *
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { authenticated, logto } from 'logto/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(logto({ endpoint, appId, appSecret, baseUrl: 'http://localhost:3000', secret }));
+ * app.get('/protected', { preHandler: authenticated({ redirect: true }) }, async (request) => request.logto.user);
+ * ```
+ *
+ * The plugin is not encapsulated (`Symbol.for('skip-override')`, like fastify-plugin), so
+ * `request.logto` and the cookie hook reach every route of the app; the back-channel logout
+ * route's form parser stays in its own child context and does not clash with `@fastify/formbody`.
+ *
+ * @module
+ */
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
+import { LogtoError } from '../../errors.js';
+import {
+  type AdapterRequest,
+  type AdapterResponse,
+  type AuthenticatedOptions,
+  createLogtoCore,
+  type LogtoAdapterOptions,
+  LogtoCore,
+  type LogtoRequestContext,
+  type RouteName,
+} from '../core/index.js';
+import { formFromParsedBody } from '../node/body.js';
+
+export type {
+  AdapterLogger,
+  AdapterSignInOptions,
+  AuthenticatedOptions,
+  LogtoAdapterOptions,
+  LogtoRoutes,
+} from '../core/index.js';
+export { LogtoRequestContext } from '../core/index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Logto's per-request context, set by the plugin of `logto/fastify`. */
+    logto: LogtoRequestContext;
+  }
+}
+
+/** The Fastify plugin returned by {@link logto}. */
+export type LogtoFastifyPlugin = ((instance: FastifyInstance) => Promise<void>) & {
+  [key: symbol]: unknown;
+};
+
+const adapterRequest = (request: FastifyRequest): AdapterRequest => ({
+  method: request.method,
+  pathAndQuery: request.url,
+  cookieHeader: request.headers.cookie,
+  secure: request.protocol === 'https',
+  accept: request.headers.accept,
+  readForm: async () => {
+    const form = formFromParsedBody(request.body);
+    if (form === undefined) throw new Error('not a form');
+    return form;
+  },
+});
+
+const send = (reply: FastifyReply, result: AdapterResponse): FastifyReply => {
+  reply.code(result.status);
+  for (const [name, value] of result.headers) reply.header(name, value);
+  return reply.send(result.body ?? '');
+};
+
+const methodsOf: Readonly<Record<RouteName, Array<'GET' | 'HEAD' | 'POST'>>> = {
+  signIn: ['GET'],
+  callback: ['GET'],
+  signOut: ['GET', 'POST'],
+  backchannelLogout: ['POST'],
+};
+
+/**
+ * The Logto plugin: decorates every request with `request.logto`, serves the auth routes, and
+ * adds the session's `Set-Cookie` in `onSend` when a route changed it. Errors go to Fastify's
+ * error handler.
+ *
+ * @throws {@link LogtoError} `config.invalid`, naming the bad option.
+ */
+export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
+  const core = createLogtoCore(options);
+  const plugin = async (fastify: FastifyInstance): Promise<void> => {
+    fastify.decorateRequest('logto', null as unknown as LogtoRequestContext);
+    fastify.addHook('onRequest', async (request) => {
+      request.logto = core.context(adapterRequest(request));
+    });
+    fastify.addHook('onSend', async (request, reply, payload) => {
+      const context = request.logto;
+      if (!context || !context.sessionLoaded || context.committed) return payload;
+      for (const cookie of await context.commit()) reply.header('set-cookie', cookie);
+      return payload;
+    });
+    await fastify.register(async (routes) => {
+      routes.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string', bodyLimit: 64 * 1024 },
+        (_request, body, done) => done(null, body),
+      );
+      for (const [name, path] of Object.entries(core.options.routes)) {
+        if (path === undefined) continue;
+        const route = name as RouteName;
+        routes.route({
+          method: methodsOf[route],
+          url: path,
+          handler: async (request, reply) =>
+            send(reply, await core.run(route, request.logto, adapterRequest(request))),
+        });
+      }
+    });
+  };
+  return Object.assign(plugin, {
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: 'logto',
+  });
+}
+
+/**
+ * The seed's guard, as a `preHandler`: signed in, `request.logto.user` is set and the route runs;
+ * not signed in, `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
+ * `{ "error": "not_authenticated" }`; the session store down, `503`. Needs {@link logto}.
+ */
+export function authenticated(options: AuthenticatedOptions = {}): preHandlerAsyncHookHandler {
+  return async function logtoAuthenticated(request, reply) {
+    const context = request.logto as LogtoRequestContext | null | undefined;
+    const core = context ? LogtoCore.of(context) : undefined;
+    if (!context || core === undefined) {
+      throw new LogtoError(
+        'config.invalid',
+        'authenticated() needs the logto() plugin of logto/fastify registered before the route.',
+      );
+    }
+    const outcome = await core.guard(context, options);
+    if (!outcome.allow) return send(reply, outcome.response);
+  };
+}

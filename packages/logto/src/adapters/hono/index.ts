@@ -1,0 +1,92 @@
+/**
+ * `logto/hono`: Logto sign-in for Hono.
+ *
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { authenticated, logto, type LogtoEnv } from 'logto/hono';
+ *
+ * const app = new Hono<LogtoEnv>();
+ * app.use(logto({ endpoint, appId, appSecret, baseUrl: 'http://localhost:3000', secret }));
+ * app.get('/protected', authenticated({ redirect: true }), (c) => c.json(c.get('user')));
+ * ```
+ *
+ * @module
+ */
+import type { MiddlewareHandler } from 'hono';
+import { LogtoError } from '../../errors.js';
+import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
+import {
+  type AuthenticatedOptions,
+  createLogtoCore,
+  type LogtoAdapterOptions,
+  LogtoCore,
+  type LogtoRequestContext,
+} from '../core/index.js';
+import { adapterRequestOf, toWebResponse, withSetCookies } from '../web/response.js';
+
+export type {
+  AdapterLogger,
+  AdapterSignInOptions,
+  AuthenticatedOptions,
+  LogtoAdapterOptions,
+  LogtoRoutes,
+} from '../core/index.js';
+export { LogtoRequestContext } from '../core/index.js';
+
+/** The variables this adapter sets on Hono's context. */
+export interface LogtoVariables {
+  /** The request's Logto context (`c.get('logto')`). */
+  logto: LogtoRequestContext;
+  /** The signed-in user, set by {@link authenticated} (ID token claims, or userinfo). */
+  user: IdTokenClaims | UserInfoResponse;
+}
+
+/** Hono environment with {@link LogtoVariables}: `new Hono<LogtoEnv>()`. */
+export interface LogtoEnv {
+  /** See {@link LogtoVariables}. */
+  Variables: LogtoVariables;
+}
+
+/**
+ * The Logto middleware: serves the auth routes and sets `c.get('logto')` for every other request;
+ * after the route, the session's `Set-Cookie` is appended when it changed. Errors go to
+ * `app.onError`.
+ *
+ * @throws {@link LogtoError} `config.invalid` at setup, naming the bad option.
+ */
+export function logto(options: LogtoAdapterOptions): MiddlewareHandler<LogtoEnv> {
+  const core = createLogtoCore(options);
+  return async (c, next) => {
+    const request = adapterRequestOf(c.req.raw);
+    const context = core.context(request);
+    c.set('logto', context);
+    const route = core.route(request.method, request.pathAndQuery);
+    if (route !== undefined) return toWebResponse(await core.run(route, context, request));
+    await next();
+    if (!context.sessionLoaded || context.committed) return;
+    const cookies = await context.commit();
+    if (cookies.length > 0) c.res = withSetCookies(c.res, cookies);
+  };
+}
+
+/**
+ * The seed's guard: signed in, sets `c.get('user')` (and `c.get('logto').user`) and continues;
+ * not signed in, `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
+ * `{ "error": "not_authenticated" }`; the session store down, `503`. Needs {@link logto} before it.
+ */
+export function authenticated(options: AuthenticatedOptions = {}): MiddlewareHandler<LogtoEnv> {
+  return async (c, next) => {
+    const context = c.get('logto') as LogtoRequestContext | undefined;
+    const core = context && LogtoCore.of(context);
+    if (context === undefined || core === undefined) {
+      throw new LogtoError(
+        'config.invalid',
+        'authenticated() needs the logto() middleware of logto/hono mounted before it.',
+      );
+    }
+    const outcome = await core.guard(context, options);
+    if (!outcome.allow) return toWebResponse(outcome.response);
+    c.set('user', outcome.user);
+    await next();
+  };
+}

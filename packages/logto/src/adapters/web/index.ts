@@ -1,0 +1,112 @@
+/**
+ * `logto/web`: Logto sign-in for anything that speaks Web `Request`/`Response`: Next.js route
+ * handlers, Bun, Deno, Cloudflare-style `fetch` handlers.
+ *
+ * ```ts
+ * import { createLogto } from 'logto/web';
+ *
+ * const logto = createLogto({ endpoint, appId, appSecret, baseUrl: 'https://app.example.com', secret });
+ *
+ * export default {
+ *   async fetch(request: Request) {
+ *     return (
+ *       (await logto.handle(request)) ??   // /sign-in, /callback, /sign-out, /backchannel-logout
+ *       logto.authenticated(request, { redirect: true }, (context) => Response.json(context.user))
+ *     );
+ *   },
+ * };
+ * ```
+ *
+ * @module
+ */
+import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
+import {
+  type AuthenticatedOptions,
+  createLogtoCore,
+  type LogtoAdapterOptions,
+  type LogtoRequestContext,
+} from '../core/index.js';
+import { adapterRequestOf, toWebResponse, withSetCookies } from './response.js';
+
+export type {
+  AdapterLogger,
+  AdapterSignInOptions,
+  AuthenticatedOptions,
+  LogtoAdapterOptions,
+  LogtoRoutes,
+} from '../core/index.js';
+export { LogtoRequestContext } from '../core/index.js';
+
+/** A handler of an app route, given the request's Logto context. */
+export type LogtoWebHandler = (
+  context: LogtoRequestContext,
+  request: Request,
+) => Response | Promise<Response>;
+
+/** A signed-in context: {@link LogtoRequestContext} whose `user` is set. */
+export type AuthenticatedContext = LogtoRequestContext & {
+  user: IdTokenClaims | UserInfoResponse;
+};
+
+/** The Web adapter of one configured Logto app. */
+export interface WebLogto {
+  /** Serves the auth routes; `undefined` for any other request (serve it yourself). */
+  handle(request: Request): Promise<Response | undefined>;
+  /**
+   * Runs `handler` with the request's Logto context and returns its response with the session's
+   * `Set-Cookie` appended (a refreshed token is kept). Errors of `handler` are thrown as they are.
+   */
+  withLogto(request: Request, handler: LogtoWebHandler): Promise<Response>;
+  /**
+   * The seed's guard around `handler`: signed in, `handler` runs with `context.user` set; not
+   * signed in, a `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
+   * `{ "error": "not_authenticated" }`; the session store down, `503`.
+   */
+  authenticated(
+    request: Request,
+    options: AuthenticatedOptions,
+    handler: (context: AuthenticatedContext, request: Request) => Response | Promise<Response>,
+  ): Promise<Response>;
+}
+
+/**
+ * Creates the Web adapter.
+ *
+ * @throws {@link LogtoError} `config.invalid`, naming the bad option.
+ */
+export function createLogto(options: LogtoAdapterOptions): WebLogto {
+  const core = createLogtoCore(options);
+  const withLogto = async (request: Request, handler: LogtoWebHandler): Promise<Response> => {
+    const context = core.context(adapterRequestOf(request));
+    const response = await handler(context, request);
+    return withSetCookies(response, await context.commit());
+  };
+  return {
+    async handle(request) {
+      const adapterRequest = adapterRequestOf(request);
+      const route = core.route(adapterRequest.method, adapterRequest.pathAndQuery);
+      if (route === undefined) return undefined;
+      return toWebResponse(await core.run(route, core.context(adapterRequest), adapterRequest));
+    },
+    withLogto,
+    authenticated(request, guardOptions, handler) {
+      return withLogto(request, async (context) => {
+        const outcome = await core.guard(context, guardOptions);
+        if (!outcome.allow) return toWebResponse(outcome.response);
+        return handler(context as AuthenticatedContext, request);
+      });
+    },
+  };
+}
+
+/**
+ * Only the auth routes: `(request) => Response | undefined`, e.g. for a Next.js catch-all route
+ * handler. Use {@link createLogto} to guard your own routes as well.
+ *
+ * @throws {@link LogtoError} `config.invalid`, naming the bad option.
+ */
+export function createLogtoHandler(
+  options: LogtoAdapterOptions,
+): (request: Request) => Promise<Response | undefined> {
+  return createLogto(options).handle;
+}

@@ -1,0 +1,62 @@
+/**
+ * Turning core responses into Web `Response`s, and adding `Set-Cookie` to an app's `Response`.
+ *
+ * @module
+ */
+import type { AdapterResponse } from '../core/http.js';
+
+/** A Web `Response` from a core response. */
+export const toWebResponse = (result: AdapterResponse): Response => {
+  const headers = new Headers();
+  for (const [name, value] of result.headers) headers.append(name, value);
+  return new Response(result.body ?? null, { status: result.status, headers });
+};
+
+/**
+ * `response` with the `Set-Cookie` values appended; a copy when its headers are immutable
+ * (a `Response` from `fetch`, `Response.redirect`).
+ */
+export const withSetCookies = (response: Response, cookies: readonly string[]): Response => {
+  if (cookies.length === 0) return response;
+  try {
+    for (const cookie of cookies) response.headers.append('set-cookie', cookie);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    for (const cookie of cookies) copy.headers.append('set-cookie', cookie);
+    return copy;
+  }
+};
+
+/** The path and query of an absolute URL, without building a `URL` (hot path). */
+export const pathAndQueryOf = (url: string): string => {
+  const scheme = url.indexOf('://');
+  if (scheme === -1) return url.startsWith('/') ? url : '/';
+  const path = url.indexOf('/', scheme + 3);
+  if (path === -1) {
+    const query = url.indexOf('?', scheme + 3);
+    return query === -1 ? '/' : `/${url.slice(query)}`;
+  }
+  const query = url.indexOf('?', scheme + 3);
+  return query !== -1 && query < path
+    ? `/${url.slice(query)}`
+    : (url.slice(path).split('#')[0] ?? '/');
+};
+
+/** The core's view of a Web `Request`. */
+export const adapterRequestOf = (request: Request) => ({
+  method: request.method,
+  pathAndQuery: pathAndQueryOf(request.url),
+  cookieHeader: request.headers.get('cookie') ?? undefined,
+  secure: request.url.startsWith('https:'),
+  accept: request.headers.get('accept') ?? undefined,
+  readForm: async () => {
+    const type = request.headers.get('content-type') ?? '';
+    if (type.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
+      throw new Error('not a form');
+    }
+    const text = await request.text();
+    if (text.length > 64 * 1024) throw new Error('form too large');
+    return new URLSearchParams(text);
+  },
+});
