@@ -8,11 +8,7 @@
  * @module
  */
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import {
-  createAccessTokenVerifier,
-  type RequestWithAuth,
-  requireAccessToken,
-} from 'logto/api';
+import { createAccessTokenVerifier, type RequestWithAuth, requireAccessToken } from 'logto/api';
 
 /** The API resource indicator of this API (as registered in Logto). */
 export const API_RESOURCE = 'https://api.example.com';

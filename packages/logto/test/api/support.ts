@@ -10,8 +10,11 @@ export const api = 'https://api.example.com';
 /** The redirect URI registered in the demo config. */
 export const redirectUri = 'http://127.0.0.1:3000/callback';
 
-/** A client for the demo app, asking for the demo API and organization scopes. */
-export function demoClient(dev: LogtoDev): LogtoClient {
+/** The scopes asked at sign-in by default: organizations, and the demo API and organization scopes. */
+export const defaultScopes = ['urn:logto:scope:organizations', 'read:messages', 'read:members'];
+
+/** A client for the demo app, asking for the demo API and `scopes`. */
+export function demoClient(dev: LogtoDev, scopes: string[] = defaultScopes): LogtoClient {
   const app = demoConfig().applications[0];
   if (!app?.secret) throw new Error('the demo config has no confidential application');
   return new LogtoClient(
@@ -19,7 +22,7 @@ export function demoClient(dev: LogtoDev): LogtoClient {
       endpoint: dev.endpoint,
       appId: app.id,
       appSecret: app.secret,
-      scopes: ['urn:logto:scope:organizations', 'read:messages', 'read:members'],
+      scopes,
       resources: [api],
     },
     { storage: new MemoryStorage() },
@@ -27,8 +30,12 @@ export function demoClient(dev: LogtoDev): LogtoClient {
 }
 
 /** Signs `username` in (password `<username>-password`) and returns the signed-in client. */
-export async function signedIn(dev: LogtoDev, username = 'alice'): Promise<LogtoClient> {
-  const client = demoClient(dev);
+export async function signedIn(
+  dev: LogtoDev,
+  username = 'alice',
+  scopes: string[] = defaultScopes,
+): Promise<LogtoClient> {
+  const client = demoClient(dev, scopes);
   const url = await client.signIn({ redirectUri });
   await client.handleSignInCallback(
     await completeSignIn(url, { username, password: `${username}-password` }),
