@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LogtoConfig } from '../../src/config/types.js';
 import { LogtoClient, MemoryStorage } from '../../src/index.js';
 import {
@@ -9,12 +9,16 @@ import {
 import { expectLogtoError } from './support.js';
 
 const redirectUri = 'http://127.0.0.1:3000/callback';
+// A new provider per test, all closed at the end: closing one early could let a later provider
+// get its port, and discovery and JWKS are cached process-wide by URL.
 let provider: HostileProvider;
+const providers: HostileProvider[] = [];
 beforeEach(async () => {
   provider = await startHostileProvider();
+  providers.push(provider);
 });
-afterEach(async () => {
-  await provider.close();
+afterAll(async () => {
+  await Promise.all(providers.map((each) => each.close().catch(() => undefined)));
 });
 
 const configFor = (extra: Partial<LogtoConfig> = {}): LogtoConfig => ({
@@ -115,7 +119,6 @@ describe('against a misbehaving provider', () => {
   it('says provider.unreachable when the provider is down', async () => {
     const endpoint = provider.endpoint;
     await provider.close();
-    provider = await startHostileProvider();
     const client = new LogtoClient(
       { endpoint, appId: 'test-client', timeout: 1000 },
       { storage: new MemoryStorage() },
