@@ -1,0 +1,278 @@
+/**
+ * One specification of the adapters, run against each of them (Express 5 and 4, Hono, Fastify,
+ * Web) end to end: a real logto-dev, the real sign-in pages, a cookie jar, and for the Redis
+ * variants a real redis-server.
+ */
+import type { LogtoDev } from 'logto-dev';
+import { createRedisSessionStore } from 'logto/redis';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import type { LogtoAdapterOptions } from '../../src/adapters/core/index.js';
+import { createCookieSessionStore } from '../../src/session/cookie-store.js';
+import { type AppServer, adapters, api, startAppServer } from './apps.js';
+import { Browser } from './browser.js';
+import { adapterOptions, json, otherSecret, secret, signIn, startDevFor } from './spec-support.js';
+
+type StoreKind = 'cookie' | 'redis';
+
+const variants: Array<{ adapter: (typeof adapters)[number]; store: StoreKind }> = [
+  ...adapters.map((adapter) => ({ adapter, store: 'cookie' as const })),
+  ...adapters
+    .filter((adapter) => adapter.name === 'express 5' || adapter.name === 'fastify')
+    .map((adapter) => ({ adapter, store: 'redis' as const })),
+];
+
+const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store }) => {
+  let server: AppServer;
+  let dev: LogtoDev;
+  let redis: ReturnType<typeof createClient> | undefined;
+  let options: LogtoAdapterOptions;
+
+  const use = async (extra: Partial<LogtoAdapterOptions> = {}) =>
+    server.use(await adapter.build({ ...options, ...extra }));
+
+  beforeAll(async () => {
+    server = await startAppServer();
+    dev = await startDevFor(server.origin);
+    options = adapterOptions(dev, server.origin);
+    if (store === 'redis') {
+      redis = createClient({ url: inject('redisUrl') });
+      await redis.connect();
+      options = {
+        ...options,
+        session: createRedisSessionStore({
+          client: redis,
+          prefix: `adapters:${adapter.name}:`,
+          logger: { warn() {} },
+        }),
+      };
+    }
+  });
+  afterAll(async () => {
+    await server?.close();
+    await dev?.stop();
+    await redis?.quit();
+  });
+  beforeEach(() => use());
+
+  it('an anonymous request creates no session and sets no cookie', async () => {
+    const browser = new Browser(server.origin);
+    const home = await browser.get('/');
+    expect(home.status).toBe(200);
+    expect(browser.setCookies).toEqual([]);
+    const me = await browser.get('/api/me');
+    expect(me.status).toBe(401);
+    expect(await json(me)).toEqual({ error: 'not_authenticated' });
+    expect(browser.setCookies).toEqual([]);
+  });
+
+  it('the redirect guard sends a visitor to sign-in with returnTo, and the callback brings them back', async () => {
+    const browser = new Browser(server.origin);
+    const guarded = await browser.get('/protected?page=2&sort=name');
+    expect(guarded.status).toBe(302);
+    const signInPath = guarded.headers.get('location') ?? '';
+    expect(signInPath).toBe(`/sign-in?returnTo=${encodeURIComponent('/protected?page=2&sort=name')}`);
+    const callback = await signIn(browser, signInPath);
+    expect(callback.status).toBe(302);
+    expect(callback.headers.get('location')).toBe('/protected?page=2&sort=name');
+    const page = await browser.get('/protected?page=2&sort=name');
+    expect(page.status).toBe(200);
+    expect(await json(page)).toMatchObject({ sub: 'user-alice', name: 'Alice Liddell' });
+  });
+
+  it('a signed-in protected request does no provider I/O and sets no cookie', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    dev.resetRequests();
+    for (let i = 0; i < 3; i++) {
+      const response = await browser.get('/api/me');
+      expect(response.status).toBe(200);
+      expect(browser.setCookies).toEqual([]);
+    }
+    expect(dev.requests).toEqual([]);
+  });
+
+  it('regenerates the session at sign-in (the pre-sign-in cookie is not the signed-in one)', async () => {
+    const browser = new Browser(server.origin);
+    await browser.get('/sign-in');
+    const before = new Map(browser.cookies);
+    expect(before.size).toBeGreaterThan(0);
+    const authorizationUrl = (await browser.get('/sign-in')).headers.get('location') ?? '';
+    const pending = new Map(browser.cookies);
+    const { completeSignIn } = await import('logto-dev');
+    await browser.get(await completeSignIn(authorizationUrl, { username: 'alice', password: 'alice-password' }));
+    for (const [name, value] of pending) expect(browser.cookies.get(name)).not.toBe(value);
+    expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
+  it('sets the session cookie HttpOnly, SameSite=Lax, Path=/ and not Secure over http', async () => {
+    const browser = new Browser(server.origin);
+    const callback = await signIn(browser);
+    const cookies = callback.headers.getSetCookie();
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/^logto_session(\.\d+)?=[^;]+;/);
+      expect(cookie).toMatch(/; HttpOnly/i);
+      expect(cookie).toMatch(/; SameSite=Lax/i);
+      expect(cookie).toMatch(/; Path=\//i);
+      expect(cookie).not.toMatch(/; Secure/i);
+    }
+  });
+
+  it('puts the userinfo on the request with fetchUserInfo', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const response = await browser.get('/protected/userinfo');
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({
+      sub: 'user-alice',
+      custom_data: { plan: 'pro' },
+    });
+  });
+
+  it('gets resource and organization tokens through req.logto.client, and keeps them in the session', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const resource = await browser.get('/resource');
+    expect(resource.status).toBe(200);
+    const claims = await json(resource);
+    expect(claims.aud).toBe(api);
+    expect(String(claims.scope).split(' ')).toContain('read:messages');
+    const organization = await browser.get('/organization?id=acme');
+    expect(await json(organization)).toMatchObject({ aud: 'urn:logto:organization:acme' });
+    dev.resetRequests();
+    expect((await browser.get('/resource')).status).toBe(200);
+    expect((await browser.get('/organization?id=acme')).status).toBe(200);
+    expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
+  });
+
+  it('signs out: the session cookie is cleared and the browser goes to the end-session URL', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const old = browser.cookieHeader() ?? '';
+    const response = await browser.get('/sign-out');
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(`${location.origin}${location.pathname}`).toBe(`${dev.issuer}/session/end`);
+    expect(location.searchParams.get('post_logout_redirect_uri')).toBe(`${server.origin}/`);
+    expect(location.searchParams.get('client_id')).toBe(options.appId ?? '');
+    expect(response.headers.getSetCookie().every((cookie) => /Max-Age=0/i.test(cookie))).toBe(true);
+    expect(browser.cookies.size).toBe(0);
+    expect((await browser.get('/api/me')).status).toBe(401);
+    if (store === 'redis') {
+      // The server-side record is gone: the old cookie is worthless.
+      const replay = await fetch(`${server.origin}/api/me`, { headers: { cookie: old } });
+      expect(replay.status).toBe(401);
+    }
+  });
+
+  it('refuses returnTo values that would leave the app (no open redirect)', async () => {
+    for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+      const browser = new Browser(server.origin);
+      const callback = await signIn(browser, `/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
+      expect(callback.headers.get('location')).toBe('/');
+    }
+  });
+
+  it('answers a callback without a pending sign-in with 400 and the error code, no stack trace', async () => {
+    const browser = new Browser(server.origin);
+    const html = await browser.get('/callback?code=abc&state=xyz');
+    expect(html.status).toBe(400);
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    const text = await html.text();
+    expect(text).toContain('sign_in_session.not_found');
+    noStackTrace(text);
+    const asJson = await browser.get('/callback?code=abc&state=xyz', 'application/json');
+    expect(asJson.status).toBe(400);
+    expect(await json(asJson)).toMatchObject({ error: 'sign_in_session.not_found' });
+  });
+
+  it('answers a forged state with 400 callback.state_mismatch, and a provider error with callback.error_response', async () => {
+    const browser = new Browser(server.origin);
+    await browser.get('/sign-in');
+    const forged = await browser.get('/callback?code=abc&state=forged', 'application/json');
+    expect(forged.status).toBe(400);
+    expect(await json(forged)).toMatchObject({ error: 'callback.state_mismatch' });
+    const start = await browser.get('/sign-in');
+    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    const refused = await browser.get(
+      `/callback?error=access_denied&error_description=no&state=${state}&iss=${encodeURIComponent(dev.issuer)}`,
+      'application/json',
+    );
+    expect(refused.status).toBe(400);
+    expect(await json(refused)).toMatchObject({ error: 'callback.error_response' });
+  });
+
+  if (store === 'cookie') {
+    it('treats tampered, truncated and foreign cookies as signed out, without crashing', async () => {
+      const browser = new Browser(server.origin);
+      await signIn(browser);
+      const value = browser.cookies.get('logto_session') ?? '';
+      expect(value).not.toBe('');
+      const foreignSession = await createCookieSessionStore({
+        secret: otherSecret,
+        logger: { warn() {} },
+      }).load(undefined, { secure: false });
+      await foreignSession.setItem('idToken', 'x.y.z');
+      const foreign = (await foreignSession.commit())[0]?.split(';')[0]?.split('=')[1] ?? '';
+      const flipped = `${value.slice(0, -5)}${value.at(-5) === 'A' ? 'B' : 'A'}${value.slice(-4)}`;
+      for (const bad of [flipped, value.slice(0, value.length / 2), foreign, 'garbage']) {
+        const response = await fetch(`${server.origin}/api/me`, {
+          headers: { cookie: `logto_session=${bad}` },
+        });
+        expect(response.status).toBe(401);
+      }
+      expect((await browser.get('/api/me')).status).toBe(200);
+    });
+
+    it('keeps sessions across a secret rotation (new secret first), and drops them when the old secret goes', async () => {
+      const browser = new Browser(server.origin);
+      await signIn(browser);
+      await use({ secret: [otherSecret, secret] });
+      expect((await browser.get('/api/me')).status).toBe(200);
+      await use({ secret: otherSecret });
+      expect((await browser.get('/api/me')).status).toBe(401);
+    });
+
+    it('chunks a session with 6 cached tokens into cookies of at most 4096 bytes, and it still works', async () => {
+      const browser = new Browser(server.origin);
+      await signIn(browser);
+      const response = await browser.get('/tokens');
+      expect(response.status).toBe(200);
+      expect(await json(response)).toEqual({ tokens: 6 });
+      expect(browser.setCookies.length).toBeGreaterThan(1);
+      for (const cookie of browser.setCookies) {
+        expect(Buffer.byteLength(cookie)).toBeLessThanOrEqual(4096);
+      }
+      dev.resetRequests();
+      expect((await browser.get('/tokens')).status).toBe(200);
+      expect((await browser.get('/api/me')).status).toBe(200);
+      expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
+    });
+  }
+
+  if (store === 'redis') {
+    it('answers 503 from the guard when the session store is down, and recovers', async () => {
+      const browser = new Browser(server.origin);
+      await signIn(browser);
+      const broken = createClient({ url: inject('redisUrl') });
+      await broken.connect();
+      await use({
+        session: createRedisSessionStore({
+          client: broken,
+          prefix: `adapters:${adapter.name}:`,
+          logger: { warn() {} },
+        }),
+      });
+      await broken.quit();
+      const down = await browser.get('/api/me');
+      expect(down.status).toBe(503);
+      expect(await json(down)).toMatchObject({ error: 'session_unavailable' });
+      await use();
+      expect((await browser.get('/api/me')).status).toBe(200);
+    });
+  }
+});

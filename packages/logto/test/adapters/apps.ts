@@ -1,0 +1,175 @@
+/**
+ * The same small app served by every adapter, so one specification runs against each of them.
+ * Routes: `/` (never touches Logto), `/protected` (redirect guard), `/api/me` (401 guard),
+ * `/protected/userinfo`, `/resource`, `/organization?id=`, `/tokens` (six cached tokens).
+ */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import express5 from 'express';
+import express4 from 'express4';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import * as expressAdapter from 'logto/express';
+import * as fastifyAdapter from 'logto/fastify';
+import * as honoAdapter from 'logto/hono';
+import * as webAdapter from 'logto/web';
+import type { LogtoError } from '../../src/errors.js';
+import type { AuthenticatedOptions, LogtoAdapterOptions, LogtoRequestContext } from '../../src/adapters/core/index.js';
+
+export const api = 'https://api.example.com';
+
+interface AppRoute {
+  guard?: AuthenticatedOptions;
+  handle: (context: LogtoRequestContext, query: URLSearchParams) => Promise<unknown>;
+}
+
+/** The app's routes, written once. */
+export const appRoutes: Readonly<Record<string, AppRoute>> = {
+  '/': { handle: async () => ({ home: true }) },
+  '/protected': { guard: { redirect: true }, handle: async (context) => context.user },
+  '/api/me': { guard: {}, handle: async (context) => context.user },
+  '/protected/userinfo': {
+    guard: { redirect: true, fetchUserInfo: true },
+    handle: async (context) => context.user,
+  },
+  '/resource': {
+    guard: {},
+    handle: (context) => context.client.getAccessTokenClaims(api),
+  },
+  '/organization': {
+    guard: {},
+    handle: (context, query) => context.client.getOrganizationTokenClaims(query.get('id') ?? ''),
+  },
+  '/tokens': {
+    guard: {},
+    handle: async (context) => {
+      const { client } = context;
+      await client.getAccessToken(api);
+      await client.getOrganizationToken('acme');
+      await client.getOrganizationToken('globex');
+      await client.getAccessToken(api, 'acme');
+      await client.getAccessToken(api, 'globex');
+      const map = await (await context.getSession()).getItem('accessTokenMap');
+      return { tokens: Object.keys(JSON.parse(map ?? '{}')).length };
+    },
+  },
+};
+
+const errorBody = (error: unknown) => ({
+  error: (error as Partial<LogtoError>)?.code ?? 'internal',
+});
+
+/** Builds a Node request listener for the app on one adapter. */
+export type AppBuilder = (options: LogtoAdapterOptions) => Promise<RequestListener>;
+
+const expressApp =
+  (express: typeof express5): AppBuilder =>
+  async (options) => {
+    const app = express();
+    app.use(expressAdapter.logto(options));
+    for (const [path, route] of Object.entries(appRoutes)) {
+      const guard = route.guard ? [expressAdapter.authenticated(route.guard)] : [];
+      app.get(path, ...guard, (req, res, next) => {
+        const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+        route.handle(req.logto, query).then((value) => res.json(value), next);
+      });
+    }
+    app.use(
+      (error: unknown, _req: express5.Request, res: express5.Response, _next: express5.NextFunction) => {
+        res.status(500).json(errorBody(error));
+      },
+    );
+    return app as unknown as RequestListener;
+  };
+
+const honoApp: AppBuilder = async (options) => {
+  const app = new Hono<honoAdapter.LogtoEnv>();
+  app.use(honoAdapter.logto(options));
+  for (const [path, route] of Object.entries(appRoutes)) {
+    const guard = route.guard ? [honoAdapter.authenticated(route.guard)] : [];
+    app.get(path, ...guard, async (c) =>
+      c.json(await route.handle(c.get('logto'), new URL(c.req.url).searchParams) as object),
+    );
+  }
+  app.onError((error, c) => c.json(errorBody(error), 500));
+  return getRequestListener(app.fetch);
+};
+
+const fastifyApp: AppBuilder = async (options) => {
+  let listener: RequestListener | undefined;
+  const app = Fastify({
+    serverFactory: (handler) => {
+      listener = handler as RequestListener;
+      return createServer();
+    },
+  });
+  await app.register(fastifyAdapter.logto(options));
+  for (const [path, route] of Object.entries(appRoutes)) {
+    app.get(
+      path,
+      route.guard ? { preHandler: fastifyAdapter.authenticated(route.guard) } : {},
+      async (request) =>
+        route.handle(request.logto, new URLSearchParams(request.url.split('?')[1] ?? '')),
+    );
+  }
+  app.setErrorHandler((error, _request, reply) => reply.code(500).send(errorBody(error)));
+  await app.ready();
+  if (!listener) throw new Error('fastify did not hand over its request handler');
+  return listener;
+};
+
+const webApp: AppBuilder = async (options) => {
+  const logto = webAdapter.createLogto(options);
+  const dispatch = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const route = appRoutes[url.pathname];
+    if (!route) return new Response('not found', { status: 404 });
+    const run = async (context: LogtoRequestContext) =>
+      Response.json(await route.handle(context, url.searchParams));
+    return route.guard
+      ? logto.authenticated(request, route.guard, run)
+      : logto.withLogto(request, run);
+  };
+  return getRequestListener(async (request: Request) => {
+    try {
+      return (await logto.handle(request)) ?? (await dispatch(request));
+    } catch (error) {
+      return Response.json(errorBody(error), { status: 500 });
+    }
+  });
+};
+
+/** Every adapter under test. */
+export const adapters: ReadonlyArray<{ name: string; build: AppBuilder }> = [
+  { name: 'express 5', build: expressApp(express5) },
+  { name: 'express 4', build: expressApp(express4 as typeof express5) },
+  { name: 'hono', build: honoApp },
+  { name: 'fastify', build: fastifyApp },
+  { name: 'web', build: webApp },
+];
+
+/** A server on 127.0.0.1:0 whose listener can be swapped (to rebuild the app with other options). */
+export interface AppServer {
+  readonly origin: string;
+  use(listener: RequestListener): void;
+  close(): Promise<void>;
+}
+
+export const startAppServer = async (): Promise<AppServer> => {
+  let current: RequestListener = (_req, res) => res.writeHead(503).end();
+  const server: Server = createServer((req, res) => current(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    use(listener) {
+      current = listener;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

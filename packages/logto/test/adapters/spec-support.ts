@@ -1,0 +1,70 @@
+/**
+ * Shared set-up of the adapter specifications: a logto-dev whose demo app points at the test
+ * app's origin, and sign-in through the real pages.
+ */
+import { completeSignIn, demoConfig, type LogtoDev, startLogtoDev } from 'logto-dev';
+import { expect } from 'vitest';
+import type { LogtoAdapterOptions } from '../../src/adapters/core/index.js';
+import { api } from './apps.js';
+import type { Browser } from './browser.js';
+
+export const secret = 'adapter-tests-secret-0123456789abcdef-0123456789';
+export const otherSecret = 'another-secret-for-rotation-0123456789abcdef-xyz';
+
+/** Starts logto-dev with the demo app registered for `origin` (and its back-channel URI when asked). */
+export const startDevFor = (origin: string, backchannel = false): Promise<LogtoDev> => {
+  const config = demoConfig();
+  const [app] = config.applications;
+  if (!app) throw new Error('the demo config has no application');
+  app.redirectUris = [`${origin}/callback`];
+  app.postLogoutRedirectUris = [`${origin}/`];
+  if (backchannel) app.backchannelLogoutUri = `${origin}/backchannel-logout`;
+  return startLogtoDev({ port: 0, config });
+};
+
+/** Adapter options for the demo app on `dev`. */
+export const adapterOptions = (
+  dev: LogtoDev,
+  origin: string,
+  extra: Partial<LogtoAdapterOptions> = {},
+): LogtoAdapterOptions => {
+  const app = dev.config.applications[0];
+  return {
+    endpoint: dev.endpoint,
+    appId: app?.id ?? '',
+    appSecret: app?.secret ?? '',
+    scopes: [
+      'email',
+      'custom_data',
+      'urn:logto:scope:organizations',
+      'urn:logto:scope:organization_roles',
+      'read:messages',
+      'read:members',
+    ],
+    resources: [api],
+    baseUrl: origin,
+    secret,
+    logger: { warn() {} },
+    ...extra,
+  };
+};
+
+/** Follows `/sign-in` (or `path`) through the real sign-in pages; returns the app's callback response. */
+export const signIn = async (
+  browser: Browser,
+  path = '/sign-in',
+  username = 'alice',
+): Promise<Response> => {
+  const start = await browser.get(path);
+  expect(start.status).toBe(302);
+  const authorizationUrl = start.headers.get('location') ?? '';
+  const callbackUrl = await completeSignIn(authorizationUrl, {
+    username,
+    password: `${username}-password`,
+  });
+  return browser.get(callbackUrl);
+};
+
+/** The JSON body of a response. */
+export const json = async (response: Response): Promise<Record<string, unknown>> =>
+  (await response.json()) as Record<string, unknown>;
