@@ -1,5 +1,5 @@
 import type { LogtoDev } from 'logto-dev';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStorage, RefreshRegistry } from '../../src/index.js';
 import type { CoordinatedStorage, Storage, StorageKey } from '../../src/storage.js';
 import {
@@ -14,10 +14,10 @@ import {
 } from './support.js';
 
 let dev: LogtoDev;
-beforeEach(async () => {
+beforeAll(async () => {
   dev = await startDev({ refreshTokenRotation: 'strict' });
 });
-afterEach(async () => {
+afterAll(async () => {
   await dev.stop();
 });
 
