@@ -3,11 +3,11 @@
  * Web) end to end: a real logto-dev, the real sign-in pages, a cookie jar, and for the Redis
  * variants a real redis-server.
  */
-import type { LogtoDev } from 'logto-dev';
+
 import { createRedisSessionStore } from 'logto/redis';
+import type { LogtoDev } from 'logto-dev';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { LogtoAdapterOptions } from '../../src/adapters/core/index.js';
 import { createCookieSessionStore } from '../../src/session/cookie-store.js';
 import { type AppServer, adapters, api, startAppServer } from './apps.js';
@@ -74,7 +74,9 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     const guarded = await browser.get('/protected?page=2&sort=name');
     expect(guarded.status).toBe(302);
     const signInPath = guarded.headers.get('location') ?? '';
-    expect(signInPath).toBe(`/sign-in?returnTo=${encodeURIComponent('/protected?page=2&sort=name')}`);
+    expect(signInPath).toBe(
+      `/sign-in?returnTo=${encodeURIComponent('/protected?page=2&sort=name')}`,
+    );
     const callback = await signIn(browser, signInPath);
     expect(callback.status).toBe(302);
     expect(callback.headers.get('location')).toBe('/protected?page=2&sort=name');
@@ -103,7 +105,9 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     const authorizationUrl = (await browser.get('/sign-in')).headers.get('location') ?? '';
     const pending = new Map(browser.cookies);
     const { completeSignIn } = await import('logto-dev');
-    await browser.get(await completeSignIn(authorizationUrl, { username: 'alice', password: 'alice-password' }));
+    await browser.get(
+      await completeSignIn(authorizationUrl, { username: 'alice', password: 'alice-password' }),
+    );
     for (const [name, value] of pending) expect(browser.cookies.get(name)).not.toBe(value);
     expect((await browser.get('/api/me')).status).toBe(200);
   });

@@ -9,13 +9,17 @@ import { getRequestListener } from '@hono/node-server';
 import express5 from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
-import { Hono } from 'hono';
+import { type Handler, Hono } from 'hono';
 import * as expressAdapter from 'logto/express';
 import * as fastifyAdapter from 'logto/fastify';
 import * as honoAdapter from 'logto/hono';
 import * as webAdapter from 'logto/web';
+import type {
+  AuthenticatedOptions,
+  LogtoAdapterOptions,
+  LogtoRequestContext,
+} from '../../src/adapters/core/index.js';
 import type { LogtoError } from '../../src/errors.js';
-import type { AuthenticatedOptions, LogtoAdapterOptions, LogtoRequestContext } from '../../src/adapters/core/index.js';
 
 export const api = 'https://api.example.com';
 
@@ -76,7 +80,12 @@ const expressApp =
       });
     }
     app.use(
-      (error: unknown, _req: express5.Request, res: express5.Response, _next: express5.NextFunction) => {
+      (
+        error: unknown,
+        _req: express5.Request,
+        res: express5.Response,
+        _next: express5.NextFunction,
+      ) => {
         res.status(500).json(errorBody(error));
       },
     );
@@ -87,10 +96,10 @@ const honoApp: AppBuilder = async (options) => {
   const app = new Hono<honoAdapter.LogtoEnv>();
   app.use(honoAdapter.logto(options));
   for (const [path, route] of Object.entries(appRoutes)) {
-    const guard = route.guard ? [honoAdapter.authenticated(route.guard)] : [];
-    app.get(path, ...guard, async (c) =>
-      c.json(await route.handle(c.get('logto'), new URL(c.req.url).searchParams) as object),
-    );
+    const handler: Handler<honoAdapter.LogtoEnv> = async (c) =>
+      c.json((await route.handle(c.get('logto'), new URL(c.req.url).searchParams)) as object);
+    if (route.guard) app.get(path, honoAdapter.authenticated(route.guard), handler);
+    else app.get(path, handler);
   }
   app.onError((error, c) => c.json(errorBody(error), 500));
   return getRequestListener(app.fetch);

@@ -11,14 +11,14 @@ import type { Browser } from './browser.js';
 export const secret = 'adapter-tests-secret-0123456789abcdef-0123456789';
 export const otherSecret = 'another-secret-for-rotation-0123456789abcdef-xyz';
 
-/** Starts logto-dev with the demo app registered for `origin` (and its back-channel URI when asked). */
-export const startDevFor = (origin: string, backchannel = false): Promise<LogtoDev> => {
+/** Starts logto-dev with the demo app registered for `origin` (and a back-channel logout URI at `backchannelPath`). */
+export const startDevFor = (origin: string, backchannelPath?: string): Promise<LogtoDev> => {
   const config = demoConfig();
   const [app] = config.applications;
   if (!app) throw new Error('the demo config has no application');
   app.redirectUris = [`${origin}/callback`];
   app.postLogoutRedirectUris = [`${origin}/`];
-  if (backchannel) app.backchannelLogoutUri = `${origin}/backchannel-logout`;
+  if (backchannelPath !== undefined) app.backchannelLogoutUri = `${origin}${backchannelPath}`;
   return startLogtoDev({ port: 0, config });
 };
 

@@ -154,7 +154,14 @@ export class LogtoRequestContext {
   async commit(): Promise<string[]> {
     if (this.#session === undefined) return [];
     this.#committed = true;
-    return (await this.#session).commit();
+    let session: RequestSession;
+    try {
+      session = await this.#session;
+    } catch {
+      // The load failed (a store outage, already answered): there is nothing to write.
+      return [];
+    }
+    return session.commit();
   }
 
   /** True once {@link LogtoRequestContext.commit} ran. */

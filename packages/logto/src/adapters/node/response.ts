@@ -54,10 +54,12 @@ export const holdUntilCommitted = (
   let pending = 0;
   /** True once nothing needs holding any more (committed, failed, or never needed). */
   let open = false;
+  /** True while a held call runs: Node's `end`/`write` call `this.writeHead` themselves. */
+  let replaying = false;
   const call = (name: Method, args: unknown[]) => originals[name]?.apply(response, args);
   const hold = (name: Method, result: () => unknown) =>
     function (this: ServerResponse, ...args: unknown[]) {
-      if (open) return call(name, args);
+      if (open || replaying) return call(name, args);
       if (queue === undefined) {
         if (!shouldHold() || response.headersSent) {
           open = true;
@@ -78,7 +80,14 @@ export const holdUntilCommitted = (
       pending++;
       queue = queue.then((ok) => {
         pending--;
-        if (ok) call(name, args);
+        if (ok) {
+          replaying = true;
+          try {
+            call(name, args);
+          } finally {
+            replaying = false;
+          }
+        }
         // Once every held call went out in order, later calls need no queue.
         if (ok && pending === 0) open = true;
         return ok;
