@@ -1,0 +1,257 @@
+/**
+ * `npm run soak`: N sign-ins and M protected requests through an Express app on `logto/express`
+ * with the Redis session store, against logto-dev, with bounded concurrency. Reports the app's
+ * RSS and heap at the start and the end, errors and throughput; exits non-zero when the app's RSS
+ * grew by more than 50 MB or when any request failed.
+ *
+ *   npm run soak -- --sign-ins 10000 --requests 100000 [--concurrency 16] [--redis-url redis://…]
+ *
+ * The app runs in a child process (its memory is what is measured); logto-dev, a dedicated
+ * redis-server (unless `--redis-url`) and the driver run here.
+ */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { completeSignIn, demoConfig, startLogtoDev } from 'logto-dev';
+
+const { values } = parseArgs({
+  options: {
+    'sign-ins': { type: 'string', default: '10000' },
+    requests: { type: 'string', default: '100000' },
+    concurrency: { type: 'string', default: '16' },
+    'redis-url': { type: 'string' },
+    'max-rss-growth-mb': { type: 'string', default: '50' },
+  },
+});
+
+const count = (name: string, text: string | undefined) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
+  return value;
+};
+const signIns = count('sign-ins', values['sign-ins']);
+const requests = count('requests', values.requests);
+const concurrency = Math.max(1, count('concurrency', values.concurrency));
+const maxRssGrowth = count('max-rss-growth-mb', values['max-rss-growth-mb']) * 1024 * 1024;
+/** Every this-many protected requests, one asks for an API access token (a refresh grant when none is cached). */
+const tokenEvery = 100;
+const baseUrl = 'http://127.0.0.1:3000';
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+const startRedis = async (): Promise<{ url: string; stop: () => void }> => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'logto-soak-redis-'));
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', (error) =>
+      reject(new Error(`could not start redis-server: ${error.message}`)),
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Ready to accept connections')) resolve();
+    });
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+interface AppChild {
+  url: string;
+  memory(): Promise<{ memory: NodeJS.MemoryUsage; unhandled: number }>;
+  stop(): void;
+}
+
+const startApp = (env: Record<string, string>): Promise<AppChild> =>
+  new Promise((resolve, reject) => {
+    const child: ChildProcess = fork(new URL('./app.ts', import.meta.url), {
+      env: { ...process.env, ...env },
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the soak app exited (${code}) before listening`)),
+    );
+    child.once('message', (message: { port?: number }) => {
+      resolve({
+        url: `http://127.0.0.1:${message.port}`,
+        memory: () =>
+          new Promise((done) => {
+            child.once('message', done as (message: unknown) => void);
+            child.send({ type: 'memory' });
+          }),
+        stop: () => child.disconnect(),
+      });
+    });
+  });
+
+/** Runs `task(i)` for i in [0, total) with at most `limit` in flight. */
+const pool = async (total: number, limit: number, task: (index: number) => Promise<void>) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const index = next++;
+      await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, total) }, worker));
+};
+
+const errors = new Map<string, number>();
+const fail = (what: string) => {
+  errors.set(what, (errors.get(what) ?? 0) + 1);
+};
+
+const sessionCookie = (response: Response) => {
+  for (const header of response.headers.getSetCookie()) {
+    const pair = header.split(';')[0] ?? '';
+    if (pair.startsWith('logto_session=')) return pair;
+  }
+  return undefined;
+};
+
+const users = [
+  { username: 'alice', password: 'alice-password' },
+  { username: 'bob', password: 'bob-password' },
+];
+
+const signIn = async (appUrl: string, index: number): Promise<string | undefined> => {
+  const start = await fetch(`${appUrl}/sign-in`, { redirect: 'manual' });
+  await start.arrayBuffer();
+  const pending = sessionCookie(start);
+  const location = start.headers.get('location');
+  if (start.status !== 302 || !location || !pending) {
+    fail(`sign-in answered ${start.status}`);
+    return undefined;
+  }
+  const callback = new URL(
+    await completeSignIn(location, users[index % users.length] ?? users[0]!),
+  );
+  const done = await fetch(`${appUrl}${callback.pathname}${callback.search}`, {
+    redirect: 'manual',
+    headers: { cookie: pending },
+  });
+  await done.arrayBuffer();
+  const cookie = sessionCookie(done);
+  if (done.status !== 302 || !cookie) {
+    fail(`callback answered ${done.status}`);
+    return undefined;
+  }
+  return cookie;
+};
+
+const main = async () => {
+  const redis = values['redis-url']
+    ? { url: values['redis-url'], stop: () => undefined }
+    : await startRedis();
+  const config = demoConfig();
+  const dev = await startLogtoDev({ port: 0, config });
+  const [app0] = config.applications;
+  if (!app0?.secret) throw new Error('the demo config has no confidential application');
+  const app = await startApp({
+    LOGTO_ENDPOINT: dev.endpoint,
+    LOGTO_APP_ID: app0.id,
+    LOGTO_APP_SECRET: app0.secret,
+    BASE_URL: baseUrl,
+    REDIS_URL: redis.url,
+  });
+  try {
+    const start = await app.memory();
+    console.log(
+      `soak: ${signIns} sign-ins, ${requests} protected requests, concurrency ${concurrency}, Redis ${redis.url}, logto-dev ${dev.endpoint}`,
+    );
+    console.log(`start: rss ${mb(start.memory.rss)}, heap used ${mb(start.memory.heapUsed)}`);
+
+    const cookies: string[] = [];
+    let began = performance.now();
+    await pool(signIns, concurrency, async (index) => {
+      try {
+        const cookie = await signIn(app.url, index);
+        if (cookie) cookies.push(cookie);
+      } catch (error) {
+        fail(`sign-in threw: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if ((index + 1) % 1000 === 0) console.log(`  ${index + 1} sign-ins`);
+    });
+    const signInSeconds = (performance.now() - began) / 1000;
+    const afterSignIns = await app.memory();
+    console.log(
+      `sign-ins: ${cookies.length}/${signIns} in ${signInSeconds.toFixed(1)} s (${(signIns / signInSeconds).toFixed(1)}/s); rss ${mb(afterSignIns.memory.rss)}, heap used ${mb(afterSignIns.memory.heapUsed)}`,
+    );
+
+    began = performance.now();
+    if (cookies.length > 0) {
+      await pool(requests, concurrency * 4, async (index) => {
+        const cookie = cookies[(index * 7919) % cookies.length] ?? '';
+        const path = index % tokenEvery === tokenEvery - 1 ? '/protected/resource' : '/protected';
+        try {
+          const response = await fetch(`${app.url}${path}`, {
+            redirect: 'manual',
+            headers: { cookie },
+          });
+          await response.arrayBuffer();
+          if (response.status !== 200) fail(`${path} answered ${response.status}`);
+        } catch (error) {
+          fail(`${path} threw: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if ((index + 1) % 10000 === 0) console.log(`  ${index + 1} requests`);
+      });
+    } else if (requests > 0) {
+      fail('no session to make protected requests with');
+    }
+    const requestSeconds = (performance.now() - began) / 1000;
+    const end = await app.memory();
+    const growth = end.memory.rss - start.memory.rss;
+    console.log(
+      `requests: ${requests} in ${requestSeconds.toFixed(1)} s (${(requests / requestSeconds).toFixed(0)}/s)`,
+    );
+    console.log(`end: rss ${mb(end.memory.rss)}, heap used ${mb(end.memory.heapUsed)}`);
+    console.log(
+      `rss growth ${mb(growth)} (limit ${mb(maxRssGrowth)}); heap growth ${mb(end.memory.heapUsed - start.memory.heapUsed)}; unhandled rejections in the app: ${end.unhandled}`,
+    );
+    const errorCount = [...errors.values()].reduce((sum, value) => sum + value, 0);
+    console.log(`errors: ${errorCount}`);
+    for (const [what, times] of errors) console.log(`  ${times} × ${what}`);
+    const ok = errorCount === 0 && end.unhandled === 0 && growth <= maxRssGrowth;
+    console.log(ok ? 'soak: PASS' : 'soak: FAIL');
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    app.stop();
+    await dev.stop();
+    redis.stop();
+  }
+};
+
+await main();
