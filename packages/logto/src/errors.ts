@@ -116,6 +116,7 @@ export interface LogtoErrorOptions {
  * ```
  */
 export class LogtoError extends Error {
+  /** Always `'LogtoError'`. */
   override readonly name = 'LogtoError';
   /** The stable code a program can branch on. */
   readonly code: LogtoErrorCode;

@@ -12,14 +12,23 @@ import { toProviderError } from './provider-errors.js';
 
 /** The provider's discovery document (only the members this SDK reads are typed). */
 export interface ProviderMetadata {
+  /** The issuer identifier: `<endpoint>/oidc` for Logto. */
   issuer: string;
+  /** Where the browser is sent to sign in. */
   authorization_endpoint: string;
+  /** Where codes and refresh tokens are exchanged. */
   token_endpoint: string;
+  /** Where user claims are fetched with an access token. */
   userinfo_endpoint?: string;
+  /** Where the provider's public signing keys are published. */
   jwks_uri: string;
+  /** RP-initiated logout endpoint. */
   end_session_endpoint?: string;
+  /** Token revocation endpoint (RFC 7009). */
   revocation_endpoint?: string;
+  /** The algorithms the provider may sign ID tokens with. */
   id_token_signing_alg_values_supported?: string[];
+  /** Whether authorization responses carry `iss` (RFC 9207). */
   authorization_response_iss_parameter_supported?: boolean;
   [key: string]: unknown;
 }

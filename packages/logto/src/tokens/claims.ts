@@ -18,19 +18,33 @@ export interface IdTokenClaims {
   exp: number;
   /** Issue time, in seconds since the epoch. */
   iat: number;
+  /** Authorized party: the application ID, when present. */
   azp?: string;
+  /** The nonce sent with the authorization request (checked on arrival). */
   nonce?: string;
+  /** Access-token hash (OpenID Connect Core §3.1.3.6). */
   at_hash?: string;
+  /** The provider's session ID (used by back-channel logout). */
   sid?: string;
+  /** Full name (scope `profile`); `null` when the user has none. */
   name?: string | null;
+  /** Username (scope `profile`); `null` when the user has none. */
   username?: string | null;
+  /** Avatar URL (scope `profile`); `null` when the user has none. */
   picture?: string | null;
+  /** Email address (scope `email`). */
   email?: string | null;
+  /** Whether the email address is verified (scope `email`). */
   email_verified?: boolean;
+  /** Phone number (scope `phone`). */
   phone_number?: string | null;
+  /** Whether the phone number is verified (scope `phone`). */
   phone_number_verified?: boolean;
+  /** The user's role names (scope `roles`). */
   roles?: string[];
+  /** IDs of the organizations the user belongs to (scope `urn:logto:scope:organizations`). */
   organizations?: string[];
+  /** Organization roles as `<organizationId>:<roleName>` (scope `urn:logto:scope:organization_roles`). */
   organization_roles?: string[];
   /** Account creation time, in milliseconds since the epoch (Logto's convention). */
   created_at?: number;
@@ -41,7 +55,9 @@ export interface IdTokenClaims {
 
 /** Claims of a Logto JWT access token (for an API resource or an organization). */
 export interface AccessTokenClaims {
+  /** Issuer: `<endpoint>/oidc`. */
   iss: string;
+  /** The user's ID (or the client ID for a machine-to-machine token). */
   sub: string;
   /** The API resource indicator, or `urn:logto:organization:<id>` for an organization token. */
   aud: string | string[];
@@ -51,18 +67,26 @@ export interface AccessTokenClaims {
   iat: number;
   /** Granted scopes, space-separated. */
   scope?: string;
+  /** The application the token was issued to. */
   client_id?: string;
+  /** The organization of an organization-scoped API token. */
   organization_id?: string;
+  /** Unique token ID. */
   jti?: string;
   [claim: string]: unknown;
 }
 
 /** The userinfo response: the ID token's claims plus Logto's extended user data. */
 export interface UserInfoResponse extends Partial<IdTokenClaims> {
+  /** The user's ID; must equal the ID token's `sub`. */
   sub: string;
+  /** Arbitrary data stored on the user (scope `custom_data`; userinfo only). */
   custom_data?: unknown;
+  /** Social identities by connector target (scope `identities`; userinfo only). */
   identities?: Record<string, { userId: string; details?: Record<string, unknown> }>;
+  /** Enterprise SSO identities (scope `identities`; userinfo only). */
   sso_identities?: unknown[];
+  /** The user's organizations with names (scope `urn:logto:scope:organizations`; userinfo only). */
   organization_data?: Array<{ id: string; name: string; description?: string | null }>;
 }
 
