@@ -3,9 +3,17 @@
  *
  * @module
  */
+
+import { createApiApp } from 'example-api';
 import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
-import { type IdTokenClaims, isLogtoError, type LogtoConfig, UserInfoScope } from 'logto';
-import { authenticated, getLogto, logto } from 'logto/express';
+import {
+  type IdTokenClaims,
+  isLogtoError,
+  type LogtoConfig,
+  type UserInfoResponse,
+  UserInfoScope,
+} from 'logto';
+import { authenticated, logto } from 'logto/express';
 import { callApi } from './api-call.js';
 import { html } from './html.js';
 import {
@@ -39,8 +47,13 @@ export interface SampleAppOptions {
   sessionSecret: string | readonly string[];
   /** Users to show on the signed-out home page (the embedded logto-dev's demo users). */
   demoUsers?: readonly DemoUser[];
-  /** The example API's URL the resource page calls with the access token; none: the page says so. */
-  apiUrl?: string;
+  /**
+   * Serve the example API (`examples/api`, verified with `logto/api`) under `/api` of this app, for
+   * the resource and organization pages to call. Default `true`.
+   */
+  exampleApi?: boolean;
+  /** Where the pages send API requests. Default `baseUrl` (the API served by this app). */
+  apiBaseUrl?: string;
 }
 
 /** The Logto configuration of the sample: the quick-start's scopes and one API resource. */
@@ -66,6 +79,26 @@ export function sampleLogtoConfig(
   };
 }
 
+/** Calls the example API, or says why it is not called. */
+const callExampleApi = (
+  baseUrl: string | undefined,
+  path: string,
+  token: string,
+): Promise<ApiCallResult> =>
+  baseUrl === undefined
+    ? Promise.resolve({
+        kind: 'not_configured',
+        reason: 'No example API is configured for this run, so only the token is shown.',
+      })
+    : callApi(new URL(path, baseUrl).href, token);
+
+/** The user `authenticated()` put on the request (it has, whenever a handler after it runs). */
+const userOf = (request: Request): IdTokenClaims | UserInfoResponse => {
+  const user = request.logto.user;
+  if (user === undefined) throw new Error('authenticated() must run before this handler.');
+  return user;
+};
+
 const send = (
   request: Request,
   title: string,
@@ -86,6 +119,19 @@ const send = (
 export function createSampleApp(options: SampleAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  const embedApi = options.exampleApi ?? true;
+  const apiBaseUrl = options.apiBaseUrl ?? (embedApi ? options.baseUrl : undefined);
+
+  // The example API, as a separate app would serve it: it knows nothing of the session and
+  // trusts only the bearer token, verified against Logto's keys.
+  if (embedApi) {
+    const api = createApiApp({ endpoint: options.endpoint });
+    // Its own paths start with /api/ (and it answers 404 to anything else): route only those.
+    app.use((request, response, next) => {
+      if (request.path.startsWith('/api/')) api(request, response, next);
+      else next();
+    });
+  }
 
   // Sign-in (/sign-in), callback (/callback) and sign-out (/sign-out) routes, and req.logto.
   app.use(
@@ -97,8 +143,8 @@ export function createSampleApp(options: SampleAppOptions): Express {
   );
 
   app.get('/', async (request, response) => {
-    const claims = await getLogto(request).getIdTokenClaims();
-    const signedIn = claims !== undefined && (await getLogto(request).isAuthenticated());
+    const claims = await request.logto.getIdTokenClaims();
+    const signedIn = claims !== undefined && (await request.logto.isAuthenticated());
     response.send(
       signedIn
         ? send(
@@ -112,29 +158,27 @@ export function createSampleApp(options: SampleAppOptions): Express {
   });
 
   app.get('/protected', authenticated({ redirect: true }), (request, response) => {
-    const claims = getLogto(request).user as IdTokenClaims;
-    response.send(send(request, 'ID token claims', true, idTokenPage(claims)));
+    response.send(send(request, 'ID token claims', true, idTokenPage(userOf(request))));
   });
 
   app.get(
     '/protected/userinfo',
     authenticated({ redirect: true, fetchUserInfo: true }),
     (request, response) => {
-      const userInfo = getLogto(request).user ?? { sub: '' };
-      response.send(send(request, 'Userinfo', true, userInfoPage(userInfo)));
+      response.send(send(request, 'Userinfo', true, userInfoPage(userOf(request))));
     },
   );
 
   app.get('/protected/no-redirect', authenticated({ redirect: false }), (request, response) => {
-    const claims = getLogto(request).user;
-    response.json({ message: 'You are signed in.', sub: claims?.sub, name: claims?.name ?? null });
+    const user = userOf(request);
+    response.json({ message: 'You are signed in.', sub: user.sub, name: user.name ?? null });
   });
 
   app.get(
     '/protected/organizations',
     authenticated({ redirect: true }),
     async (request, response) => {
-      const logtoContext = getLogto(request);
+      const logtoContext = request.logto;
       const claims = logtoContext.user as IdTokenClaims;
       const userInfo = await logtoContext.client.fetchUserInfo();
       response.send(
@@ -153,8 +197,13 @@ export function createSampleApp(options: SampleAppOptions): Express {
     authenticated({ redirect: true }),
     async (request, response) => {
       const organizationId = String(request.params.organizationId);
-      const client = getLogto(request).client;
+      const client = request.logto.client;
       const claims = await client.getOrganizationTokenClaims(organizationId);
+      const apiCall = await callExampleApi(
+        apiBaseUrl,
+        `/api/organizations/${encodeURIComponent(organizationId)}/members`,
+        await client.getOrganizationToken(organizationId),
+      );
       let scoped: ScopedApiToken;
       try {
         scoped = {
@@ -172,23 +221,17 @@ export function createSampleApp(options: SampleAppOptions): Express {
           request,
           `Organization ${organizationId}`,
           true,
-          organizationPage(organizationId, claims, scoped),
+          organizationPage(organizationId, claims, scoped, apiCall),
         ),
       );
     },
   );
 
   app.get('/protected/resource', authenticated({ redirect: true }), async (request, response) => {
-    const client = getLogto(request).client;
+    const client = request.logto.client;
     const token = await client.getAccessToken(apiResource);
     const claims = await client.getAccessTokenClaims(apiResource);
-    const apiCall: ApiCallResult =
-      options.apiUrl === undefined
-        ? {
-            kind: 'not_configured',
-            reason: 'No example API is configured for this run, so only the token is shown.',
-          }
-        : await callApi(options.apiUrl, token);
+    const apiCall = await callExampleApi(apiBaseUrl, '/api/messages', token);
     response.send(send(request, 'API resource', true, resourcePage(apiResource, claims, apiCall)));
   });
 

@@ -68,6 +68,7 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   page = await context.newPage();
+  page.setDefaultTimeout(10_000);
 }, 60_000);
 
 afterAll(async () => {
@@ -150,6 +151,12 @@ describe.sequential('the sample app in Chromium', () => {
     expect(String(token.scope).split(' ')).toContain('read:members');
     const scoped = await shownJson('scoped-api-token');
     expect(scoped).toMatchObject({ aud: 'https://api.example.com', organization_id: 'acme' });
+    // The example API accepted the organization token for its members route.
+    expect(await textOf(page.getByTestId('api-status'))).toBe('200');
+    expect(await shownJson('api-result')).toMatchObject({
+      organizationId: 'acme',
+      user: 'user-alice',
+    });
     await snap('protected-organization-acme');
   });
 
@@ -159,7 +166,10 @@ describe.sequential('the sample app in Chromium', () => {
     expect(token.aud).toBe('https://api.example.com');
     expect(String(token.scope).split(' ')).toContain('read:messages');
     expect(token.sub).toBe('user-alice');
-    await page.getByTestId('api-result').waitFor();
+    expect(await textOf(page.getByTestId('api-status'))).toBe('200');
+    const result = await shownJson('api-result');
+    expect(result).toMatchObject({ user: 'user-alice', scope: 'read:messages' });
+    expect(result.messages).toHaveLength(2);
     await snap('protected-resource');
   });
 

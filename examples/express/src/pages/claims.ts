@@ -7,7 +7,7 @@ import type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from 'logto';
 import { html, jsonBlock, type SafeHtml } from '../html.js';
 
 /** `/protected`: the claims of the verified ID token. */
-export function idTokenPage(claims: IdTokenClaims): SafeHtml {
+export function idTokenPage(claims: IdTokenClaims | UserInfoResponse): SafeHtml {
   return html`<p class="lead">Read from the session: the ID token was verified when you signed in, so this page makes no network call.</p>
 <p>Claims from scopes that only the userinfo endpoint answers (<code>custom_data</code>, <code>identities</code>) are not here: see <a href="/protected/userinfo">Userinfo</a>.</p>
 <div data-testid="claims">${jsonBlock(claims)}</div>`;
@@ -37,7 +37,7 @@ export interface OrganizationSummary {
 
 /** Lists the user's organizations from the ID token, with their names and the user's roles. */
 export function summarizeOrganizations(
-  claims: IdTokenClaims,
+  claims: Pick<Partial<IdTokenClaims>, 'organizations' | 'organization_roles'>,
   userInfo?: UserInfoResponse,
 ): OrganizationSummary[] {
   return (claims.organizations ?? []).map((id) => {
@@ -72,9 +72,12 @@ export function organizationPage(
   organizationId: string,
   claims: AccessTokenClaims,
   scopedApiToken: ScopedApiToken,
+  apiCall: ApiCallResult,
 ): SafeHtml {
   return html`<p class="lead">An organization token for <code>${organizationId}</code>: a refresh grant with <code>organization_id</code>; its audience is <code>urn:logto:organization:${organizationId}</code>.</p>
 <div data-testid="organization-token">${jsonBlock(claims)}</div>
+<h2>Calling the example API with it</h2>
+${renderApiCall(apiCall)}
 <h2>Organization-scoped API token</h2>
 <p>The same grant with <code>resource=${scopedApiToken.resource}</code> as well: a token for the API, carrying this organization's permissions.</p>
 ${
