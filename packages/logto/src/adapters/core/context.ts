@@ -14,6 +14,9 @@ import { decodeJwtPayload } from '../../tokens/claims.js';
 import type { AdapterRequest } from './http.js';
 import type { ResolvedAdapterOptions } from './options.js';
 
+/** Where a context keeps a reference to the core that built it. */
+export const coreSlot: unique symbol = Symbol('logto.core');
+
 /** A `Storage` that loads the request's session on first use, so building a client costs nothing. */
 class LazySessionStorage implements CoordinatedStorage {
   readonly #session: () => Promise<RequestSession>;
@@ -70,10 +73,14 @@ export class LogtoRequestContext {
   #claims: IdTokenClaims | undefined;
   #committed = false;
 
+  /** The adapter core that built this context (read through `LogtoCore.of`). */
+  readonly [coreSlot]: unknown;
+
   /** Built by the adapters; apps get it from the request. */
-  constructor(options: ResolvedAdapterOptions, request: AdapterRequest) {
+  constructor(options: ResolvedAdapterOptions, request: AdapterRequest, core?: unknown) {
     this.#options = options;
     this.#request = request;
+    this[coreSlot] = core;
   }
 
   /** The request's path and query (what the guard sends back to as `returnTo`). */
@@ -100,9 +107,12 @@ export class LogtoRequestContext {
    * @throws {@link LogtoError} `session.store_unavailable` when a server-side store is down.
    */
   getSession(): Promise<RequestSession> {
-    this.#session ??= this.#options.store.load(this.#request.cookieHeader, {
-      secure: this.#request.secure,
-    });
+    if (this.#session === undefined) {
+      this.#request.onSessionLoad?.();
+      this.#session = this.#options.store.load(this.#request.cookieHeader, {
+        secure: this.#request.secure,
+      });
+    }
     return this.#session;
   }
 

@@ -20,6 +20,12 @@ export interface AdapterRequest {
   readonly accept?: string | undefined;
   /** Reads the `application/x-www-form-urlencoded` body (only the back-channel logout route calls it). */
   readonly readForm: () => Promise<URLSearchParams>;
+  /**
+   * Called once, when something first loads the session: the moment an adapter must make sure
+   * the session gets committed before the response headers go out. Requests that never load the
+   * session never call it (and cost the adapter nothing).
+   */
+  readonly onSessionLoad?: () => void;
 }
 
 /** A response the core built: the adapter writes it as is. */

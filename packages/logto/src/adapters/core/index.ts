@@ -6,7 +6,7 @@
  */
 import type { IdTokenClaims } from '../../tokens/claims.js';
 import { ExpiringSet } from './backchannel-logout.js';
-import { LogtoRequestContext } from './context.js';
+import { coreSlot, LogtoRequestContext } from './context.js';
 import { type AuthenticatedOptions, type GuardOutcome, guard } from './guard.js';
 import type { AdapterRequest, AdapterResponse } from './http.js';
 import {
@@ -28,13 +28,12 @@ export type {
 } from './options.js';
 export type { RouteName } from './routes.js';
 
-const cores = new WeakMap<LogtoRequestContext, LogtoCore>();
-
 /** One configured Logto integration, shared by every request an adapter serves. */
 export class LogtoCore {
   /** The core that built `context` (how a guard finds its configuration). */
   static of(context: LogtoRequestContext): LogtoCore | undefined {
-    return cores.get(context);
+    const core = context[coreSlot];
+    return core instanceof LogtoCore ? core : undefined;
   }
 
   /** The validated options. */
@@ -64,9 +63,7 @@ export class LogtoCore {
 
   /** A new per-request context (costs nothing until used). */
   context(request: AdapterRequest): LogtoRequestContext {
-    const context = new LogtoRequestContext(this.options, request);
-    cores.set(context, this);
-    return context;
+    return new LogtoRequestContext(this.options, request, this);
   }
 
   /** Serves the auth route `name`. Throws only what is not a `LogtoError`. */

@@ -50,13 +50,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const adapterRequest = (req: Request): AdapterRequest => ({
+const adapterRequest = (req: Request, onSessionLoad?: () => void): AdapterRequest => ({
   method: req.method,
   pathAndQuery: req.originalUrl || req.url,
   cookieHeader: req.headers.cookie,
   secure: req.secure,
   accept: req.headers.accept,
   readForm: async () => formFromParsedBody(req.body) ?? readNodeForm(req),
+  ...(onSessionLoad === undefined ? {} : { onSessionLoad }),
 });
 
 /**
@@ -71,20 +72,22 @@ const adapterRequest = (req: Request): AdapterRequest => ({
 export function logto(options: LogtoAdapterOptions): RequestHandler {
   const core = createLogtoCore(options);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const request = adapterRequest(req);
-    const context = core.context(request);
-    req.logto = context;
-    const route = core.route(request.method, request.pathAndQuery);
+    const pathAndQuery = req.originalUrl || req.url;
+    const route = core.route(req.method, pathAndQuery);
     if (route !== undefined) {
+      // The route commits the session itself, into the response it builds.
+      const request = adapterRequest(req);
+      const context = core.context(request);
+      req.logto = context;
       core.run(route, context, request).then((result) => writeAdapterResponse(res, result), next);
       return;
     }
-    holdUntilCommitted(
-      res,
-      () => context.sessionLoaded,
-      () => context.commit(),
-      next,
+    // Only a request that loads the session needs its response held until the session is
+    // committed; every other request passes through untouched.
+    const context = core.context(
+      adapterRequest(req, () => holdUntilCommitted(res, () => context.commit(), next)),
     );
+    req.logto = context;
     next();
   };
 }

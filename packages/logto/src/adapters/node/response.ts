@@ -35,12 +35,10 @@ type Method = 'writeHead' | 'write' | 'end';
  * token) after the middleware ran. Calls keep their order. When `commit` fails, `onError` gets
  * the error with the response untouched (headers unsent), and the held calls are dropped.
  *
- * `shouldHold` is asked at the first call: when it says no (the request never loaded the
- * session), the response passes straight through.
+ * Install it when the request loads its session (before that, there is nothing to commit).
  */
 export const holdUntilCommitted = (
   response: ServerResponse,
-  shouldHold: () => boolean,
   commit: () => Promise<string[]>,
   onError: (error: unknown) => void,
 ): void => {
@@ -61,7 +59,7 @@ export const holdUntilCommitted = (
     function (this: ServerResponse, ...args: unknown[]) {
       if (open || replaying) return call(name, args);
       if (queue === undefined) {
-        if (!shouldHold() || response.headersSent) {
+        if (response.headersSent) {
           open = true;
           return call(name, args);
         }
