@@ -5,11 +5,11 @@
  */
 import {
   type CryptoKey,
-  decodeProtectedHeader,
   errors,
+  type JWSHeaderParameters,
   type JWTPayload,
+  type JWTVerifyOptions,
   jwtVerify,
-  type ProtectedHeaderParameters,
 } from 'jose';
 import { LogtoError, type LogtoErrorCode } from '../errors.js';
 import { discover, type ProviderMetadata } from '../oidc/discovery.js';
@@ -52,7 +52,19 @@ export interface AccessTokenVerifier {
 /** The longest token accepted (in characters); a longer string is not a Logto access token. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 
-const compactJws = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+/**
+ * How long (in milliseconds) a verifier reuses what it read from the shared discovery and JWKS
+ * caches: 30 seconds. A key removed from the JWKS is refused at most this long after the shared
+ * cache learns of it.
+ */
+export const PROVIDER_MEMO_TTL = 30 * 1000;
+
+interface ProviderState {
+  readonly jwksUri: string;
+  readonly algorithms: readonly string[];
+  /** `Date.now()` until which the state is reused. */
+  readonly until: number;
+}
 
 /**
  * Creates an access-token verifier for one API.
@@ -86,6 +98,8 @@ class Verifier implements AccessTokenVerifier {
   readonly options: ResolvedVerifierOptions;
   readonly #cache: VerifiedTokenCache;
   readonly #http: HttpOptions;
+  #providerState: ProviderState | undefined;
+  readonly #keyMemo = new Map<string, { keys: CryptoKey[]; until: number }>();
 
   constructor(options: ResolvedVerifierOptions) {
     this.options = options;
@@ -107,32 +121,35 @@ class Verifier implements AccessTokenVerifier {
   }
 
   async #verifyToken(token: string, now: number): Promise<VerifiedToken> {
-    const header = readHeader(token);
-    const metadata = await discover(this.options.endpoint, this.#http);
-    const alg = header.alg;
-    if (typeof alg !== 'string' || !this.#algorithms(metadata).includes(alg)) {
-      throw invalidToken(
-        'access_token.unsupported_algorithm',
-        `The access token is signed with "${String(alg)}", which is not an allowed asymmetric algorithm.`,
-      );
-    }
-    let keys: CryptoKey[];
-    try {
-      keys = await getVerificationKeys(
-        metadata.jwks_uri,
-        typeof header.kid === 'string' ? { alg, kid: header.kid } : { alg },
-        this.#http,
-      );
-    } catch (error) {
-      if (error instanceof LogtoError && error.code === 'id_token.no_matching_key') {
-        throw invalidToken(
-          'access_token.no_matching_key',
-          "No key of the provider's JWKS fits the access token: it was not signed by this Logto tenant.",
-        );
+    checkShape(token);
+    // The warm path awaits nothing of its own: every await costs a turn of the event loop.
+    const state = this.#providerState;
+    const provider = state && state.until > Date.now() ? state : await this.#loadProvider();
+    // Several keys fit only a token without kid; jose gets the first, the others are tried after.
+    let otherKeys: readonly CryptoKey[] = [];
+    const resolveKey = (header: JWSHeaderParameters): CryptoKey | Promise<CryptoKey> => {
+      checkHeader(header);
+      const alg = header.alg ?? '';
+      const memo = this.#keyMemo.get(`${alg} ${header.kid ?? ''}`);
+      const keys = memo && memo.until > Date.now() ? memo.keys : undefined;
+      if (keys) {
+        if (keys.length > 1) otherKeys = keys.slice(1);
+        return keys[0] as CryptoKey;
       }
-      throw error;
+      return this.#fetchKeys(provider.jwksUri, alg, header.kid).then((fetched) => {
+        otherKeys = fetched.slice(1);
+        return fetched[0] as CryptoKey;
+      });
+    };
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, resolveKey, this.#joseOptions(provider, now)));
+    } catch (error) {
+      if (!(error instanceof errors.JWSSignatureVerificationFailed) || otherKeys.length === 0) {
+        throw fromJoseError(error);
+      }
+      payload = await this.#verifyWithAnyKey(token, otherKeys, provider, now);
     }
-    const payload = await this.#verifyWithAnyKey(token, keys, alg, now);
     const claims = checkIssuedClaims(payload, now, this.options.clockTolerance);
     const entry: VerifiedToken = {
       claims: deepFreeze(claims),
@@ -144,72 +161,100 @@ class Verifier implements AccessTokenVerifier {
     return entry;
   }
 
-  #algorithms(metadata: ProviderMetadata): readonly string[] {
-    if (this.options.algorithms) return this.options.algorithms;
-    const advertised = metadata.id_token_signing_alg_values_supported ?? ['RS256'];
-    return advertised.filter((alg) => SUPPORTED_ALGORITHMS.includes(alg));
+  /** What discovery says (jwks_uri, algorithms), reread from the shared cache now and then. */
+  async #loadProvider(): Promise<ProviderState> {
+    const metadata = await discover(this.options.endpoint, this.#http);
+    const state: ProviderState = {
+      jwksUri: metadata.jwks_uri,
+      algorithms: this.options.algorithms ?? advertisedAlgorithms(metadata),
+      until: Date.now() + PROVIDER_MEMO_TTL,
+    };
+    this.#providerState = state;
+    return state;
+  }
+
+  /**
+   * The keys for `alg`/`kid` from the shared JWKS cache (which refetches on an unknown kid),
+   * remembered in `#keyMemo` for {@link PROVIDER_MEMO_TTL} so a new token costs no cache walk.
+   */
+  async #fetchKeys(jwksUri: string, alg: string, kid: string | undefined): Promise<CryptoKey[]> {
+    const memoKey = `${alg} ${kid ?? ''}`;
+    let keys: CryptoKey[];
+    try {
+      keys = await getVerificationKeys(
+        jwksUri,
+        kid === undefined ? { alg } : { alg, kid },
+        this.#http,
+      );
+    } catch (error) {
+      if (error instanceof LogtoError && error.code === 'id_token.no_matching_key') {
+        throw invalidToken(
+          'access_token.no_matching_key',
+          "No key of the provider's JWKS fits the access token: it was not signed by this Logto tenant.",
+        );
+      }
+      throw error;
+    }
+    // Only keys the JWKS really has are remembered: made-up kids cannot grow this map.
+    this.#keyMemo.set(memoKey, { keys, until: Date.now() + PROVIDER_MEMO_TTL });
+    return keys;
+  }
+
+  #joseOptions(provider: ProviderState, now: number): JWTVerifyOptions {
+    return {
+      algorithms: provider.algorithms as string[],
+      issuer: this.options.issuer,
+      clockTolerance: this.options.clockTolerance,
+      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+      currentDate: new Date(now),
+    };
   }
 
   async #verifyWithAnyKey(
     token: string,
     keys: readonly CryptoKey[],
-    alg: string,
+    provider: ProviderState,
     now: number,
   ): Promise<JWTPayload> {
     for (const key of keys) {
       try {
-        const { payload } = await jwtVerify(token, key, {
-          algorithms: [alg],
-          issuer: this.options.issuer,
-          clockTolerance: this.options.clockTolerance,
-          requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
-          currentDate: new Date(now),
-        });
-        return payload;
+        return (await jwtVerify(token, key, this.#joseOptions(provider, now))).payload;
       } catch (error) {
         if (error instanceof errors.JWSSignatureVerificationFailed) continue;
         throw fromJoseError(error);
       }
     }
-    throw invalidToken(
-      'access_token.invalid_signature',
-      "The access token's signature does not verify with the provider's key.",
-    );
+    throw fromJoseError(new errors.JWSSignatureVerificationFailed());
   }
 }
 
-function readHeader(token: string): ProtectedHeaderParameters {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !compactJws.test(token)) {
+/** The asymmetric algorithms the provider advertises (OpenID Connect's RS256 when it says none). */
+function advertisedAlgorithms(metadata: ProviderMetadata): string[] {
+  const advertised = metadata.id_token_signing_alg_values_supported ?? ['RS256'];
+  return advertised.filter((alg) => SUPPORTED_ALGORITHMS.includes(alg));
+}
+
+/** Cheap checks only: jose parses the three parts strictly (a regex over the token costs µs). */
+function checkShape(token: string): void {
+  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
     throw invalidToken(
       'access_token.malformed',
       'The access token is not a JWT (a compact JWS of three base64url parts).',
     );
   }
-  let header: ProtectedHeaderParameters;
-  try {
-    header = decodeProtectedHeader(token);
-  } catch {
-    throw invalidToken(
-      'access_token.malformed',
-      'The access token header is not base64url-encoded JSON.',
-    );
-  }
+}
+
+/** Header checks jose leaves to the caller (it has already checked `alg` and `crit`). */
+function checkHeader(header: JWSHeaderParameters): void {
   if (header.typ !== undefined && !isAccessTokenType(header.typ)) {
     throw invalidToken(
       'access_token.invalid_type',
       'The token is not a JWT access token (its "typ" is not "at+jwt"); an ID token is not an access token.',
     );
   }
-  if (header.crit !== undefined) {
-    throw invalidToken(
-      'access_token.malformed',
-      'The access token has critical header parameters ("crit") this verifier does not understand.',
-    );
-  }
   if (header.kid !== undefined && typeof header.kid !== 'string') {
     throw invalidToken('access_token.malformed', 'The access token "kid" is not a string.');
   }
-  return header;
 }
 
 /** RFC 9068 §4: `at+jwt`, with or without the `application/` prefix, in any case. */
@@ -260,6 +305,14 @@ const claimCodes: Readonly<Record<string, LogtoErrorCode>> = {
 };
 
 function fromJoseError(error: unknown): LogtoError {
+  // Thrown by our key resolver: already the right code (or a provider.* error).
+  if (error instanceof LogtoError) return error;
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return invalidToken(
+      'access_token.invalid_signature',
+      "The access token's signature does not verify with the provider's key.",
+    );
+  }
   if (error instanceof errors.JWTExpired) {
     return invalidToken('access_token.expired', 'The access token has expired. Get a new one.');
   }
