@@ -1,0 +1,131 @@
+/**
+ * The adapters' options and the sign-in route's `returnTo`: pure rules, checked without a server.
+ */
+import { describe, expect, it } from 'vitest';
+import { createLogtoCore, type LogtoAdapterOptions } from '../../src/adapters/core/index.js';
+import { safeReturnTo } from '../../src/adapters/core/return-to.js';
+import { createMemorySessionStore } from '../../src/session/memory-store.js';
+import { expectLogtoError } from '../support/expect-logto-error.js';
+
+const base = 'https://app.example.com';
+const valid: LogtoAdapterOptions = {
+  endpoint: 'https://tenant.logto.app',
+  appId: 'app',
+  appSecret: 'app-secret',
+  baseUrl: base,
+  secret: 'a-secret-of-at-least-32-characters-long!',
+};
+
+const invalidConfig = (options: unknown) =>
+  expectLogtoError(
+    (async () => createLogtoCore(options as LogtoAdapterOptions))(),
+    'config.invalid',
+  );
+
+describe('returnTo', () => {
+  it.each([
+    ['/protected', '/protected'],
+    ['/protected?page=2&sort=name', '/protected?page=2&sort=name'],
+    ['/a/b#section', '/a/b#section'],
+    ['/', '/'],
+  ])('keeps the same-origin path %s', (value, expected) => {
+    expect(safeReturnTo(value, base)).toBe(expected);
+  });
+
+  it.each([
+    'https://evil.example/',
+    'http://app.example.com/',
+    '//evil.example/',
+    '///evil.example/',
+    '/\\evil.example',
+    '\\\\evil.example',
+    '/%5Cevil.example',
+    '/%2F%2Fevil.example',
+    'javascript:alert(1)',
+    'data:text/html,hi',
+    'protected',
+    ' /protected',
+    '/pro\ntected',
+    '/pro\ttected',
+    '/x%0d%0aSet-Cookie:a=b',
+    '',
+    `/${'a'.repeat(3000)}`,
+  ])('refuses %j', (value) => {
+    expect(safeReturnTo(value, base)).toBeUndefined();
+  });
+
+  it('refuses what is not a string', () => {
+    expect(safeReturnTo(null, base)).toBeUndefined();
+    expect(safeReturnTo(undefined, base)).toBeUndefined();
+  });
+});
+
+describe('adapter options', () => {
+  it('accepts the Logto config at the top level or as `config`, and derives the redirect URIs from baseUrl', () => {
+    const flat = createLogtoCore(valid);
+    const nested = createLogtoCore({
+      config: { endpoint: 'https://tenant.logto.app', appId: 'app', appSecret: 'app-secret' },
+      baseUrl: `${base}/`,
+      secret: valid.secret ?? '',
+      routes: { callback: '/auth/callback' },
+    });
+    expect(flat.options.redirectUri).toBe(`${base}/callback`);
+    expect(flat.options.postLogoutRedirectUri).toBe(`${base}/`);
+    expect(nested.options.redirectUri).toBe(`${base}/auth/callback`);
+    expect(nested.options.normalized.appId).toBe('app');
+  });
+
+  it('needs a secret or a session store', async () => {
+    const { secret: _secret, ...withoutSecret } = valid;
+    const error = await invalidConfig(withoutSecret);
+    expect(error.message).toMatch(/secret/);
+    expect(createLogtoCore({ ...withoutSecret, session: createMemorySessionStore() })).toBeTruthy();
+  });
+
+  it('rejects a secret shorter than 32 characters', async () => {
+    await invalidConfig({ ...valid, secret: 'short' });
+  });
+
+  it.each([
+    'app.example.com',
+    'ftp://app.example.com',
+    'https://app.example.com/app',
+    'https://app.example.com/?x=1',
+    'https://user:pass@app.example.com',
+    '',
+  ])('rejects the baseUrl %j (an origin is required)', async (baseUrl) => {
+    await invalidConfig({ ...valid, baseUrl });
+  });
+
+  it('rejects a missing Logto endpoint or app id', async () => {
+    await invalidConfig({ ...valid, endpoint: undefined });
+    await invalidConfig({ ...valid, appId: undefined });
+  });
+
+  it.each([
+    { signIn: 'sign-in' },
+    { callback: '//evil.example/callback' },
+    { signOut: '/sign-out?x=1' },
+    { signIn: '/same', signOut: '/same' },
+  ])('rejects the routes %j', async (routes) => {
+    await invalidConfig({ ...valid, routes });
+  });
+
+  it('serves only the enabled routes, each on its methods', () => {
+    const core = createLogtoCore({ ...valid, routes: { signOut: false, signIn: '/login' } });
+    expect(core.route('GET', '/login?returnTo=/x')).toBe('signIn');
+    expect(core.route('GET', '/sign-in')).toBeUndefined();
+    expect(core.route('GET', '/sign-out')).toBeUndefined();
+    expect(core.route('GET', '/callback?code=1')).toBe('callback');
+    expect(core.route('POST', '/callback')).toBeUndefined();
+    expect(core.route('POST', '/backchannel-logout')).toBe('backchannelLogout');
+    expect(core.route('GET', '/backchannel-logout')).toBeUndefined();
+  });
+
+  it('rejects a non-function logger or fetch, and an out-of-range logoutTokenMaxAge', async () => {
+    await invalidConfig({ ...valid, logger: {} });
+    await invalidConfig({ ...valid, fetch: 'fetch' });
+    await invalidConfig({ ...valid, logoutTokenMaxAge: 0 });
+    await invalidConfig({ ...valid, logoutTokenMaxAge: Number.NaN });
+  });
+});
