@@ -1,0 +1,161 @@
+/**
+ * What only the Express adapter has to get right, on Express 4 and 5: Set-Cookie on responses
+ * that a route writes itself (streamed), errors through `next(err)`, bodies parsed before it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
+import express5 from 'express';
+import express4 from 'express4';
+import { authenticated, logto } from 'logto/express';
+import { createRedisSessionStore } from 'logto/redis';
+import type { LogtoDev } from 'logto-dev';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { LogtoAdapterOptions } from '../../src/adapters/core/index.js';
+import { startHostileProvider } from '../support/hostile-provider.js';
+import { type AppServer, api, startAppServer } from './apps.js';
+import { Browser } from './browser.js';
+import { adapterOptions, json, secret, signIn, startDevFor } from './spec-support.js';
+
+const versions = [
+  { name: 'express 5', express: express5 },
+  { name: 'express 4', express: express4 as typeof express5 },
+];
+
+const errorHandler = (
+  error: unknown,
+  _req: express5.Request,
+  res: express5.Response,
+  _next: express5.NextFunction,
+) => {
+  res.status(500).json({ error: (error as { code?: string }).code ?? 'internal' });
+};
+
+describe.each(versions)('$name', ({ express }) => {
+  let server: AppServer;
+  let dev: LogtoDev;
+  let options: LogtoAdapterOptions;
+
+  beforeAll(async () => {
+    server = await startAppServer();
+    dev = await startDevFor(server.origin);
+    options = adapterOptions(dev, server.origin);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await dev?.stop();
+  });
+
+  const serve = (build: (app: express5.Express) => void) => {
+    const app = express();
+    build(app);
+    app.use(errorHandler);
+    server.use(app as unknown as RequestListener);
+  };
+
+  it('writes the session cookie before a streamed response that a route writes after refreshing a token', async () => {
+    serve((app) => {
+      app.use(logto(options));
+      app.get('/stream', authenticated(), (req, res, next) => {
+        req.logto.client.getAccessToken(api).then(() => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('a');
+          res.write('b');
+          res.end('c');
+        }, next);
+      });
+    });
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const first = await browser.get('/stream');
+    expect(await first.text()).toBe('abc');
+    expect(first.headers.getSetCookie().length).toBeGreaterThan(0);
+    dev.resetRequests();
+    const second = await browser.get('/stream');
+    expect(await second.text()).toBe('abc');
+    expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
+  });
+
+  it('sends a session store failure at commit to the error handler (no hung request, no crash)', async () => {
+    const redis = createClient({ url: inject('redisUrl') });
+    await redis.connect();
+    serve((app) => {
+      app.use(
+        logto({
+          ...options,
+          session: createRedisSessionStore({ client: redis, logger: { warn() {} } }),
+        }),
+      );
+      app.get('/break', (req, res, next) => {
+        req.logto
+          .getSession()
+          .then(async (session) => {
+            await session.setItem('note', 'written at commit');
+            await redis.quit();
+            res.json({ ok: true });
+          })
+          .catch(next);
+      });
+    });
+    const response = await new Browser(server.origin).get('/break');
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual({ error: 'session.store_unavailable' });
+  });
+
+  it('passes config.invalid to the error handler when authenticated() runs without logto()', async () => {
+    serve((app) => {
+      app.get('/protected', authenticated(), (_req, res) => {
+        res.json({ reached: true });
+      });
+    });
+    const response = await new Browser(server.origin).get('/protected');
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual({ error: 'config.invalid' });
+  });
+
+  it('leaves a disabled route to the app', async () => {
+    serve((app) => {
+      app.use(logto({ ...options, routes: { signOut: false } }));
+      app.get('/sign-out', (_req, res) => {
+        res.json({ mine: true });
+      });
+    });
+    const response = await new Browser(server.origin).get('/sign-out');
+    expect(await json(response)).toEqual({ mine: true });
+  });
+
+  it('serves back-channel logout when express.urlencoded() parsed the body first', async () => {
+    const provider = await startHostileProvider({ clientId: 'bcl-app' });
+    try {
+      serve((app) => {
+        app.use(express.urlencoded({ extended: false }));
+        app.use(
+          logto({
+            endpoint: provider.endpoint,
+            appId: provider.clientId,
+            baseUrl: server.origin,
+            secret,
+            logger: { warn() {} },
+          }),
+        );
+      });
+      const token = await provider.signIdToken({
+        header: { typ: 'logout+jwt' },
+        claims: {
+          jti: randomUUID(),
+          sid: 'provider-session',
+          events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+        },
+        omit: ['exp', 'nonce'],
+      });
+      const response = await fetch(`${server.origin}/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ logout_token: token }),
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      await provider.close();
+    }
+  });
+});
