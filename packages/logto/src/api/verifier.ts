@@ -236,7 +236,14 @@ function advertisedAlgorithms(metadata: ProviderMetadata): string[] {
 
 /** Cheap checks only: jose parses the three parts strictly (a regex over the token costs µs). */
 function checkShape(token: string): void {
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+  const first = typeof token === 'string' ? token.indexOf('.') : -1;
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1);
+  if (
+    first <= 0 ||
+    second === -1 ||
+    token.indexOf('.', second + 1) !== -1 ||
+    token.length > MAX_TOKEN_LENGTH
+  ) {
     throw invalidToken(
       'access_token.malformed',
       'The access token is not a JWT (a compact JWS of three base64url parts).',

@@ -61,6 +61,13 @@ it('accepts a well-formed token of the provider (the baseline of this file)', as
   expect(await verifier().verify(await sign())).toMatchObject({ sub: 'user-1', aud: api });
 });
 
+it('refuses a token that is not three dot-separated parts without asking the provider anything', async () => {
+  for (const garbage of ['garbage', 'a.b', 'a.b.c.d', '.b.c']) {
+    await expectLogtoError(verifier().verify(garbage), 'access_token.malformed');
+  }
+  expect(provider.requests).toHaveLength(0);
+});
+
 describe('algorithms', () => {
   it('refuses alg none', async () => {
     const token = await signCompact({ alg: 'none', typ: 'at+jwt' }, claims(), new Uint8Array());
