@@ -262,6 +262,21 @@ describe('cache', () => {
     await expectLogtoError(v.verify(token), 'access_token.expired');
   });
 
+  it('evicts the least recently used token first', async () => {
+    const v = verifier({ cacheSize: 2 });
+    const [a, b, c] = await Promise.all([
+      sign(claims({ jti: 'a' })),
+      sign(claims({ jti: 'b' })),
+      sign(claims({ jti: 'c' })),
+    ]);
+    const claimsA = await v.verify(a);
+    const claimsB = await v.verify(b);
+    expect(await v.verify(a)).toBe(claimsA);
+    await v.verify(c);
+    expect(await v.verify(a)).toBe(claimsA);
+    expect(await v.verify(b)).not.toBe(claimsB);
+  });
+
   it('does not cache a token accepted only thanks to the tolerance on nbf', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await sign(claims({ nbf: now + 10 }));

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import express4 from 'express4';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,25 @@ const fetchFrom = (base: string) => async (authorization?: string) =>
 const harnesses: Record<string, (verifier: AccessTokenVerifier) => Promise<Harness>> = {
   async express(verifier) {
     const app = express();
+    app.get(
+      '/messages',
+      requireAccessToken(verifier, { requiredScopes: ['read:messages'] }),
+      (req, res) => {
+        res.json({ sub: (req as RequestWithAuth).auth.sub });
+      },
+    );
+    app.use(((error, _req, res, _next) => {
+      res.status(503).json({ error: 'server_error', code: (error as { code?: string }).code });
+    }) as express.ErrorRequestHandler);
+    const server: Server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    return {
+      request: fetchFrom(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  },
+  async 'express 4'(verifier) {
+    const app = (express4 as typeof express)();
     app.get(
       '/messages',
       requireAccessToken(verifier, { requiredScopes: ['read:messages'] }),
