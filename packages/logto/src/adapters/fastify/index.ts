@@ -1,5 +1,5 @@
 /**
- * `logto/fastify`: Logto sign-in for Fastify 4 and 5.
+ * `logto/fastify`: Logto sign-in for Fastify 5.
  *
  * ```ts
  * import Fastify from 'fastify';
