@@ -1,6 +1,7 @@
 /**
  * The adapters' options and the sign-in route's `returnTo`: pure rules, checked without a server.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLogtoCore, type LogtoAdapterOptions } from '../../src/adapters/core/index.js';
 import { safeReturnTo } from '../../src/adapters/core/return-to.js';
@@ -52,6 +53,32 @@ describe('returnTo', () => {
     `/${'a'.repeat(3000)}`,
   ])('refuses %j', (value) => {
     expect(safeReturnTo(value, base)).toBeUndefined();
+  });
+
+  it('never yields a location that leaves the origin, whatever the input', () => {
+    const hostile = fc.oneof(
+      fc.string(),
+      fc.webUrl(),
+      fc.webPath(),
+      fc
+        .array(
+          fc.constantFrom('/', '\\', '.', '%2f', '%5c', '@', ':', 'evil.example', '\t', '?', '#'),
+        )
+        .map((parts) => parts.join('')),
+    );
+    fc.assert(
+      fc.property(hostile, (value) => {
+        const result = safeReturnTo(value, base);
+        if (result === undefined) return;
+        expect(result.startsWith('/')).toBe(true);
+        expect(result.startsWith('//')).toBe(false);
+        expect(result).not.toContain('\\');
+        // As a browser resolves a Location header against the app:
+        expect(new URL(result, base).origin).toBe(base);
+        expect(new URL(result, 'https://other.example').origin).toBe('https://other.example');
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('refuses what is not a string', () => {
