@@ -69,8 +69,9 @@ interface ProviderState {
 /**
  * Creates an access-token verifier for one API.
  *
- * Checks, in order: the compact JWS shape; `typ` absent or `at+jwt`; `alg` in the allow-list
- * (asymmetric only); the signature with a key from the provider's JWKS (process-wide cache; an
+ * Checks, in order: the compact JWS shape; `alg` in the allow-list (asymmetric only, never
+ * `none` or HMAC); no unknown `crit`; `typ` absent or `at+jwt` (RFC 9068; oidc-provider and so
+ * Logto set it, and an ID token, which has none, fails on its audience); the signature with a key from the provider's JWKS (process-wide cache; an
  * unknown `kid` refetches it once per cooldown); `iss` = `<endpoint>/oidc`; `exp`, `nbf`, `iat`
  * within `clockTolerance`; then on every call, cached or not, `aud` (and the organization) and
  * the required scopes. A token verified before is found in a bounded cache keyed by the whole
@@ -195,7 +196,9 @@ class Verifier implements AccessTokenVerifier {
       }
       throw error;
     }
-    // Only keys the JWKS really has are remembered: made-up kids cannot grow this map.
+    // Only keys the JWKS really has are remembered: made-up kids cannot grow this map, and
+    // rotations leave at most a few stale entries, dropped all at once past a small bound.
+    if (this.#keyMemo.size >= 64) this.#keyMemo.clear();
     this.#keyMemo.set(memoKey, { keys, until: Date.now() + PROVIDER_MEMO_TTL });
     return keys;
   }
