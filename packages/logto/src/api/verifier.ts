@@ -101,6 +101,7 @@ class Verifier implements AccessTokenVerifier {
   readonly #http: HttpOptions;
   #providerState: ProviderState | undefined;
   readonly #keyMemo = new Map<string, { keys: CryptoKey[]; until: number }>();
+  readonly #inFlight = new Map<string, Promise<VerifiedToken>>();
 
   constructor(options: ResolvedVerifierOptions) {
     this.options = options;
@@ -112,13 +113,26 @@ class Verifier implements AccessTokenVerifier {
     const now = this.options.now();
     const entry =
       (typeof token === 'string' ? this.#cache.get(token, now) : undefined) ??
-      (await this.#verifyToken(token, now));
+      (await this.#verifyOnce(token, now));
     const organization =
       call?.organization === undefined ? this.options.organization : call.organization;
     checkAudience(entry.claims, this.options.audiences, organization);
     checkScopes(entry.scopes, this.options.requiredScopes);
     if (call?.requiredScopes !== undefined) checkScopes(entry.scopes, call.requiredScopes);
     return entry.claims;
+  }
+
+  /** Concurrent first sights of one token (a page firing several API calls) share one check. */
+  #verifyOnce(token: string, now: number): Promise<VerifiedToken> {
+    if (typeof token !== 'string' || this.options.cacheSize === 0) {
+      return this.#verifyToken(token, now);
+    }
+    let pending = this.#inFlight.get(token);
+    if (!pending) {
+      pending = this.#verifyToken(token, now).finally(() => this.#inFlight.delete(token));
+      this.#inFlight.set(token, pending);
+    }
+    return pending;
   }
 
   async #verifyToken(token: string, now: number): Promise<VerifiedToken> {

@@ -294,3 +294,23 @@ describe('cache', () => {
     expect(await v.verify(b)).not.toBe(await v.verify(a));
   });
 });
+
+describe('concurrency', () => {
+  it('verifies a token sent by many concurrent requests once: they all get the same claims object', async () => {
+    const token = await sign();
+    const v = verifier();
+    const results = await Promise.all(Array.from({ length: 20 }, () => v.verify(token)));
+    for (const claimsOf of results) expect(claimsOf).toBe(results[0]);
+  });
+
+  it('gives every concurrent caller the refusal of a bad token, and caches nothing', async () => {
+    const foreign = await generateTestKey('ES384', {
+      kid: provider.signingKey.publicJwk.kid ?? null,
+    });
+    const token = await sign(claims(), {}, foreign);
+    const v = verifier();
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => v.verify(token)));
+    expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    await expectLogtoError(v.verify(token), 'access_token.invalid_signature');
+  });
+});
