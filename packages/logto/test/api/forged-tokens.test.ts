@@ -87,6 +87,39 @@ describe('algorithms', () => {
     await expectLogtoError(verifier().verify(token), 'access_token.unsupported_algorithm');
   });
 
+  it('refuses HS256 signed with the PEM or the JWK of an RSA provider key', async () => {
+    const rsa = await startHostileProvider({ alg: 'RS256' });
+    try {
+      const rsaClaims = { ...claims(), iss: rsa.issuer };
+      const v = createAccessTokenVerifier({ endpoint: rsa.endpoint, audience: api });
+      expect(
+        (
+          await v.verify(
+            await signCompact(
+              { alg: 'RS256', typ: 'at+jwt', kid: rsa.signingKey.publicJwk.kid },
+              rsaClaims,
+              rsa.signingKey.privateKey,
+            ),
+          )
+        ).sub,
+      ).toBe('user-1');
+      const pem = createPublicKey({ key: rsa.signingKey.publicJwk, format: 'jwk' }).export({
+        type: 'spki',
+        format: 'pem',
+      });
+      for (const secret of [String(pem), JSON.stringify(rsa.signingKey.publicJwk)]) {
+        const token = await signCompact(
+          { alg: 'HS256', typ: 'at+jwt', kid: rsa.signingKey.publicJwk.kid },
+          rsaClaims,
+          new TextEncoder().encode(secret),
+        );
+        await expectLogtoError(v.verify(token), 'access_token.unsupported_algorithm');
+      }
+    } finally {
+      await rsa.close();
+    }
+  });
+
   it('refuses an asymmetric algorithm the provider does not advertise', async () => {
     const rsa = await generateTestKey('RS256');
     provider.jwks = [...provider.jwks, rsa.publicJwk];
