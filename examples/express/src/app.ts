@@ -248,14 +248,16 @@ export function createSampleApp(options: SampleAppOptions): Express {
       );
   });
 
-  const onError: ErrorRequestHandler = (error, request, response, next) => {
+  const onError: ErrorRequestHandler = async (error, request, response, next) => {
     if (response.headersSent) {
       next(error);
       return;
     }
     const view = errorView(error);
     if (view.status >= 500) console.error(error);
-    response.status(view.status).send(send(request, view.title, false, view.content));
+    // The nav still tells a signed-in user so (reading the session can fail too: then it doesn't).
+    const signedIn = await request.logto?.isAuthenticated().catch(() => false);
+    response.status(view.status).send(send(request, view.title, signedIn === true, view.content));
   };
   app.use(onError);
 

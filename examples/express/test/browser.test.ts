@@ -3,7 +3,7 @@
  * sign in on logto-dev's page, look at every protected page, fail a password, sign out.
  * Screenshots of every step go to test-output/browser/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   type Browser,
@@ -63,6 +63,7 @@ async function submitSignIn(username: string, password: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  rmSync(screenshots, { recursive: true, force: true });
   mkdirSync(screenshots, { recursive: true });
   sample = await startSample();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
@@ -171,6 +172,14 @@ describe.sequential('the sample app in Chromium', () => {
     expect(result).toMatchObject({ user: 'user-alice', scope: 'read:messages' });
     expect(result.messages).toHaveLength(2);
     await snap('protected-resource');
+  });
+
+  it('shows an error page with the code and what to do for an organization alice is not in', async () => {
+    const response = await page.goto(`${sample.baseUrl}/protected/organizations/initech`);
+    expect(response?.status()).toBe(403);
+    expect(await textOf(page.getByTestId('error-code'))).toBe('token.access_denied');
+    expect(await textOf(page.locator('main'))).toContain('What to do');
+    await snap('error-not-a-member');
   });
 
   it('answers /protected/no-redirect with JSON when signed in', async () => {

@@ -140,7 +140,7 @@ export function errorView(error: unknown): ErrorView {
 <h2>What happened</h2>
 <p><code data-testid="error-code">${error.code}</code></p>
 <p>${error.message}</p>
-${error.errorDescription ? html`<p>Logto said: <q>${error.errorDescription}</q></p>` : ''}
+${error.errorDescription && !error.message.includes(error.errorDescription) ? html`<p>Logto said: <q>${error.errorDescription}</q></p>` : ''}
 </div>
 <div class="card"><h2>What to do</h2>${todo}</div>`,
   };

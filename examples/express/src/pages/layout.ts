@@ -32,6 +32,7 @@ h2{font-size:1.15rem;margin:1.75rem 0 .5rem}
 a{color:var(--accent)}
 .lead{color:var(--muted);margin-top:-.5rem}
 .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:1rem 1.25rem;margin:1rem 0}
+.card h2:first-child{margin-top:0}
 .button{display:inline-block;background:var(--accent);color:#fff;border-radius:8px;padding:.55rem 1.1rem;text-decoration:none;font-weight:600}
 .button.secondary{background:var(--accent-soft);color:var(--accent)}
 ul.links{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.75rem}
@@ -40,7 +41,7 @@ ul.links small{display:block;color:var(--muted)}
 pre.json{background:#1d1d2c;color:#e8e8f0;border-radius:10px;padding:1rem 1.25rem;overflow-x:auto;font:13.5px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 .error{border-color:#f3c2bd;background:var(--bad-soft)}
-.error h2{color:var(--bad);margin-top:0}
+.error h2{color:var(--bad)}
 .ok{border-color:#b7dfc2;background:var(--ok-soft)}
 .badge{display:inline-block;font-size:.8rem;border-radius:999px;padding:.05rem .6rem;background:var(--accent-soft);color:var(--accent)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
