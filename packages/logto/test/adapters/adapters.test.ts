@@ -10,6 +10,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { LogtoAdapterOptions } from '../../src/adapters/core/index.js';
 import { createCookieSessionStore } from '../../src/session/cookie-store.js';
+import { unusedEndpoint } from '../support/hostile-provider.js';
 import { type AppServer, adapters, api, startAppServer } from './apps.js';
 import { Browser } from './browser.js';
 import { adapterOptions, json, otherSecret, secret, signIn, startDevFor } from './spec-support.js';
@@ -208,6 +209,18 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     );
     expect(refused.status).toBe(400);
     expect(await json(refused)).toMatchObject({ error: 'callback.error_response' });
+  });
+
+  it('answers the sign-in route with 502 naming provider.unreachable when Logto is down', async () => {
+    await use({ endpoint: await unusedEndpoint() });
+    const browser = new Browser(server.origin);
+    const page = await browser.get('/sign-in');
+    expect(page.status).toBe(502);
+    const text = await page.text();
+    expect(text).toContain('provider.unreachable');
+    noStackTrace(text);
+    const asJson = await browser.get('/sign-in', 'application/json');
+    expect(await json(asJson)).toMatchObject({ error: 'provider.unreachable' });
   });
 
   if (store === 'cookie') {

@@ -181,7 +181,7 @@ export class LogtoRequestContext {
 }
 
 /** True when `error` says the session store cannot be reached (answered with 503). */
-export const isStoreOutage = (error: unknown): error is LogtoError =>
+export const isStoreOutage = (error: unknown): boolean =>
   error instanceof LogtoError &&
   (error.code === 'session.store_unavailable' ||
     error.code === 'session.lock_timeout' ||

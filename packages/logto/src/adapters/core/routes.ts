@@ -61,16 +61,27 @@ const finish = async (
   return build(cookies);
 };
 
-const failure = (error: LogtoError, request: AdapterRequest, cookies: string[] = []) =>
-  errorResponse(
-    isStoreOutage(error) ? 503 : 400,
+/** Logto could not be reached or answered garbage: not the request's fault. */
+const providerOutages: ReadonlySet<string> = new Set([
+  'provider.unreachable',
+  'provider.timeout',
+  'provider.invalid_response',
+]);
+
+/**
+ * The error answer of a route: 503 when the session store is down, 502 when Logto is unreachable
+ * or answered garbage, 400 for everything else (a stale, replayed, forged or refused sign-in).
+ */
+const failure = (error: LogtoError, request: AdapterRequest, cookies: string[] = []) => {
+  const outage = isStoreOutage(error);
+  return errorResponse(
+    outage ? 503 : providerOutages.has(error.code) ? 502 : 400,
     error,
-    isStoreOutage(error)
-      ? 'The session store is unavailable. Try again in a moment.'
-      : hintFor(error),
+    outage ? 'The session store is unavailable. Try again in a moment.' : hintFor(error),
     request.accept,
     cookies,
   );
+};
 
 const signIn = async (
   context: LogtoRequestContext,
