@@ -43,7 +43,7 @@ describe('VerifiedTokenCache', () => {
     expect(Object.isFrozen(frozen.nested)).toBe(true);
   });
 
-  it('behaves like a model LRU: exact keys, bounded size, expiry on every read (property)', () => {
+  it('behaves like a model LRU: exact keys, bounded size, expiry on every read, expired oldest swept (property)', () => {
     const key = fc.constantFrom('t1', 't1x', 't2', 't', 'T1', 't1 ', 't3', 't4');
     const op = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), key, ttl: fc.integer({ min: -5, max: 50 }) }),
@@ -64,7 +64,10 @@ describe('VerifiedTokenCache', () => {
             if (now < value.expiresAt) {
               model.delete(step.key);
               model.set(step.key, value);
-              while (model.size > size) model.delete(model.keys().next().value as string);
+              for (const [oldest, held] of model) {
+                if (model.size <= size && now < held.expiresAt) break;
+                model.delete(oldest);
+              }
             }
           } else {
             const expected = model.get(step.key);
@@ -78,6 +81,19 @@ describe('VerifiedTokenCache', () => {
           expect(cache.size).toBeLessThanOrEqual(size);
         }
       }),
+      { numRuns: 2000 },
     );
+  });
+});
+
+describe('VerifiedTokenCache sweeping', () => {
+  it('drops expired entries from the old end when a token is added', () => {
+    const cache = new VerifiedTokenCache(10);
+    cache.set('old-1', entry('a', 100), 0);
+    cache.set('old-2', entry('b', 200), 0);
+    cache.set('live', entry('c', 10_000), 0);
+    cache.set('new', entry('d', 10_000), 500);
+    expect(cache.size).toBe(2);
+    expect(cache.get('live', 500)?.claims.sub).toBe('c');
   });
 });

@@ -49,10 +49,11 @@ export class VerifiedTokenCache {
     if (this.#maxEntries <= 0 || now >= entry.expiresAt) return;
     this.#entries.delete(token);
     this.#entries.set(token, entry);
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done) break;
-      this.#entries.delete(oldest.value);
+    // Evict past the bound; also drop the oldest entry when it has expired, so tokens that are
+    // never sent again do not wait for the bound to be reached (one check per insertion).
+    for (const [oldest, held] of this.#entries) {
+      if (this.#entries.size <= this.#maxEntries && now < held.expiresAt) break;
+      this.#entries.delete(oldest);
     }
   }
 
