@@ -76,11 +76,22 @@ export class LogtoRequestContext {
   /** The adapter core that built this context (read through `LogtoCore.of`). */
   readonly [coreSlot]: unknown;
 
-  /** Built by the adapters; apps get it from the request. */
-  constructor(options: ResolvedAdapterOptions, request: AdapterRequest, core?: unknown) {
+  readonly #isEnded: ((claims: IdTokenClaims) => boolean) | undefined;
+
+  /**
+   * Built by the adapters; apps get it from the request. `isEnded` says whether a session was
+   * ended by back-channel logout although the store could not delete it (cookie sessions).
+   */
+  constructor(
+    options: ResolvedAdapterOptions,
+    request: AdapterRequest,
+    core?: unknown,
+    isEnded?: (claims: IdTokenClaims) => boolean,
+  ) {
     this.#options = options;
     this.#request = request;
     this[coreSlot] = core;
+    this.#isEnded = isEnded;
   }
 
   /** The request's path and query (what the guard sends back to as `returnTo`). */
@@ -142,11 +153,18 @@ export class LogtoRequestContext {
 
   /**
    * Whether the session is signed in: an ID token, and either a refresh token or an unexpired ID
-   * token (the client's rule). No provider I/O.
+   * token (the client's rule). No provider I/O. A cookie session whose provider session was ended
+   * by back-channel logout is destroyed here (its cookies are cleared at commit).
    */
   async isAuthenticated(): Promise<boolean> {
     const claims = await this.getIdTokenClaims();
     if (!claims) return false;
+    if (this.#isEnded?.(claims) === true) {
+      await (await this.getSession()).destroy();
+      this.#claimsOf = undefined;
+      this.#claims = undefined;
+      return false;
+    }
     if (await (await this.getSession()).getItem('refreshToken')) return true;
     return (
       typeof claims.exp === 'number' &&

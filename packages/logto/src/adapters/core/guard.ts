@@ -53,18 +53,12 @@ export const guard = async (
   context: LogtoRequestContext,
   options: AuthenticatedOptions,
   signInPath: string | undefined,
-  isEnded: (claims: IdTokenClaims) => boolean,
 ): Promise<GuardOutcome> => {
   try {
     const signedIn = await context.isAuthenticated();
     const claims = signedIn ? await context.getIdTokenClaims() : undefined;
     if (!claims)
       return { allow: false, response: denied(options, signInPath, context.pathAndQuery) };
-    if (isEnded(claims)) {
-      // Ended by back-channel logout: clear this copy of the session too.
-      await (await context.getSession()).destroy();
-      return { allow: false, response: denied(options, signInPath, context.pathAndQuery) };
-    }
     const user = options.fetchUserInfo === true ? await context.client.fetchUserInfo() : claims;
     context.user = user;
     return { allow: true, user };

@@ -63,7 +63,7 @@ export class LogtoCore {
 
   /** A new per-request context (costs nothing until used). */
   context(request: AdapterRequest): LogtoRequestContext {
-    return new LogtoRequestContext(this.options, request, this);
+    return new LogtoRequestContext(this.options, request, this, this.#isEnded);
   }
 
   /** Serves the auth route `name`. Throws only what is not a `LogtoError`. */
@@ -77,7 +77,7 @@ export class LogtoCore {
 
   /** The guard of `authenticated()`. */
   guard(context: LogtoRequestContext, options: AuthenticatedOptions = {}): Promise<GuardOutcome> {
-    return guard(context, options, this.options.routes.signIn, this.#isEnded);
+    return guard(context, options, this.options.routes.signIn);
   }
 
   readonly #isEnded = (claims: IdTokenClaims): boolean => {
