@@ -31,5 +31,7 @@ export const safeReturnTo = (
   if (!URL.canParse(value, baseUrl)) return undefined;
   const url = new URL(value, baseUrl);
   if (url.origin !== baseUrl) return undefined;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const location = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments can collapse into a protocol-relative "//host" ("/.//evil.example").
+  return location.startsWith('//') ? undefined : location;
 };
