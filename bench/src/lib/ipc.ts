@@ -1,0 +1,17 @@
+/**
+ * Messages between the bench and its child processes.
+ *
+ * @module
+ */
+
+/** Parent → child. */
+export type ParentMessage =
+  | { type: 'cpu'; id: number }
+  | { type: 'heap'; id: number }
+  | { type: 'stop' };
+
+/** Child → parent. */
+export type ChildReply =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { type: 'reply'; id: number; value: number };

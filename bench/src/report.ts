@@ -1,0 +1,234 @@
+/**
+ * The run's figures (written as JSON) and their plain-text tables, with the issues' targets.
+ *
+ * @module
+ */
+import { type Cell, num, printTable, ratio } from './lib/table.js';
+import type { SignInReport } from './sections/sign-in.js';
+import type { ThroughputRow } from './sections/throughput.js';
+import type { VerifyReport } from './sections/verify.js';
+
+/** Everything one run measured. */
+export interface Report {
+  date: string;
+  machine: { node: string; cpus: number; cpuModel: string; platform: string };
+  settings: {
+    duration: number;
+    warmup: number;
+    connections: number;
+    signIns: number;
+    sections: string[];
+  };
+  throughput?: ThroughputRow[];
+  signIn?: SignInReport;
+  verify?: VerifyReport;
+  seconds?: number;
+}
+
+/** Targets from issues 4 and 6, as (figure, minimum) pairs. */
+const throughputTargets: Partial<Record<string, number>> = {
+  'logto-express-cookie': 0.85,
+  'logto-express-redis': 0.7,
+};
+
+function verdict(value: number | undefined, minimum: number): string {
+  if (value === undefined || !Number.isFinite(value)) return `≥ ${minimum}×: not measured`;
+  return `≥ ${minimum}×: ${value >= minimum ? 'met' : 'MISSED'}`;
+}
+
+/** Prints every table of `report`. */
+export function printReport(report: Report): void {
+  const { machine, settings } = report;
+  console.log(
+    `\nlogto-ts bench, ${report.date}: Node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}, ${machine.platform}`,
+  );
+  if (report.throughput) printThroughput(report.throughput, settings);
+  if (report.signIn) printSignIn(report.signIn);
+  if (report.verify) printVerify(report.verify);
+}
+
+function printThroughput(rows: readonly ThroughputRow[], settings: Report['settings']): void {
+  const baselines = rows
+    .filter((row) => row.kind === 'no-auth' && row.result)
+    .map((row) => row.result);
+  const baseRps = mean(baselines.map((result) => result?.requestsPerSecond ?? Number.NaN));
+  const baseCpu = mean(baselines.map((result) => result?.cpuMicrosPerRequest ?? Number.NaN));
+  const peer = rows.find((row) => row.kind === 'peer-logto-express')?.result?.requestsPerSecond;
+  const table: Cell[][] = rows.map((row) => {
+    const result = row.result;
+    if (!result)
+      return [
+        row.label,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        `error: ${row.error ?? '?'}`,
+      ];
+    const rel = result.requestsPerSecond / baseRps;
+    const minimum = throughputTargets[row.kind];
+    const notes: string[] = [];
+    if (minimum !== undefined) notes.push(verdict(rel, minimum));
+    if (row.kind === 'logto-express-cookie' && peer) {
+      notes.push(
+        `${ratio(result.requestsPerSecond / peer)} @logto/express (≥ 2×: ${result.requestsPerSecond / peer >= 2 ? 'met' : 'MISSED'})`,
+      );
+    }
+    return [
+      row.label,
+      num(result.requestsPerSecond),
+      ratio(rel),
+      num(result.p50, 2),
+      num(result.p99, 2),
+      num(result.cpuMicrosPerRequest),
+      num(result.cpuMicrosPerRequest - baseCpu),
+      num(row.cookieBytes),
+      notes.join('; '),
+    ];
+  });
+  printTable(
+    `1. GET /protected, signed in (autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s; each server in its own process; ratio against the mean of the two no-auth runs)`,
+    [
+      'server',
+      'req/s',
+      '× no-auth',
+      'p50 ms',
+      'p99 ms',
+      'CPU µs/req',
+      'auth µs/req',
+      'Cookie B',
+      'target',
+    ],
+    table,
+  );
+}
+
+function printSignIn(report: SignInReport): void {
+  const bare = report.bareExchangeMs;
+  printTable(
+    `2a. One sign-in through each app, after discovery and the JWKS are warm (median of ${report.apps[0]?.samples ?? '?'}; bare code exchange with fetch: ${num(bare, 2) ?? '?'} ms)`,
+    [
+      'app',
+      'provider calls',
+      'sign-in route ms',
+      'callback ms',
+      'both ms',
+      '× bare',
+      'cookies set at callback',
+      'target',
+    ],
+    report.apps.map((row) =>
+      row.error
+        ? [
+            row.label,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            `error: ${row.error}`,
+          ]
+        : [
+            row.label,
+            row.providerCalls,
+            num(row.signInRouteMs, 2),
+            num(row.callbackMs, 2),
+            num(row.totalMs, 2),
+            ratio(bare && row.totalMs ? row.totalMs / bare : undefined),
+            row.cookies
+              ? `${row.cookies.count} cookie(s), ${row.cookies.total} B, largest ${row.cookies.largest} B`
+              : undefined,
+            row.kind.startsWith('logto-')
+              ? `1 call: ${row.providerCalls === 1 ? 'met' : 'MISSED'}; ≤ 1.5× bare: ${bare && row.totalMs && row.totalMs / bare <= 1.5 ? 'met' : 'MISSED'}`
+              : (row.providerPaths ?? []).join(' '),
+          ],
+    ),
+  );
+
+  const { cookieStore } = report;
+  const sizeRow = (label: string, sizes: SignInReport['cookieStore']['afterSignIn']): Cell[] =>
+    sizes
+      ? [
+          label,
+          sizes.count,
+          num(sizes.total),
+          num(sizes.largest),
+          num(sizes.largestHeader),
+          sizes.largest < 4096 ? 'yes' : 'NO',
+        ]
+      : [label, undefined, undefined, undefined, undefined, cookieStore.error ?? 'not measured'];
+  printTable(
+    "2b. Our cookie store's cookies for a real session (alice, organizations scope); peers: @logto/express keeps the session server-side (its cookie is a session id), express-openid-connect in row 2a",
+    ['state', 'cookies', 'total B', 'largest B', 'largest Set-Cookie B', 'each < 4096 B'],
+    [
+      sizeRow('after sign-in', cookieStore.afterSignIn),
+      sizeRow('with 4 cached access tokens', cookieStore.withFourTokens),
+    ],
+  );
+
+  printTable(
+    '2c. Retained memory per session after many sign-ins through the app (heap after a full GC, in the app process)',
+    ['store', 'sign-ins', 'heap B/session', 'redis-server B/session', 'seconds'],
+    report.memory.map((row) =>
+      row.error
+        ? [row.label, undefined, undefined, undefined, `error: ${row.error}`]
+        : [
+            row.label,
+            row.signIns,
+            num(row.heapBytesPerSession),
+            num(row.redisBytesPerSession),
+            num(row.seconds, 1),
+          ],
+    ),
+  );
+}
+
+function printVerify(report: VerifyReport): void {
+  if (!report.results) {
+    console.log(`\n3. Access-token verification: error: ${report.error ?? '?'}`);
+    return;
+  }
+  const es384 = report.results.find((result) => result.alg === 'ES384')?.joseOpsPerSecond;
+  printTable(
+    '3. Access-token verification, ops/s (sequential awaits; median of rounds; ratios against raw jose.jwtVerify with a cached key of the same algorithm; "repeated" also against jose ES384)',
+    [
+      'alg',
+      'jose',
+      'first sight',
+      '×',
+      'cache off',
+      '×',
+      'repeated',
+      '×',
+      '× jose ES384',
+      'target',
+    ],
+    report.results.map((result) => {
+      const first = result.firstSightOpsPerSecond / result.joseOpsPerSecond;
+      const repeatedVsEs384 = es384 ? result.repeatedOpsPerSecond / es384 : undefined;
+      const notes = [`first sight ${verdict(first, 0.9)}`];
+      if (result.alg === 'ES384') notes.push(`repeated ${verdict(repeatedVsEs384, 20)}`);
+      return [
+        result.alg,
+        num(result.joseOpsPerSecond),
+        num(result.firstSightOpsPerSecond),
+        ratio(first),
+        num(result.cacheOffOpsPerSecond),
+        ratio(result.cacheOffOpsPerSecond / result.joseOpsPerSecond),
+        num(result.repeatedOpsPerSecond),
+        ratio(result.repeatedOpsPerSecond / result.joseOpsPerSecond),
+        ratio(repeatedVsEs384),
+        notes.join('; '),
+      ];
+    }),
+  );
+}
+
+function mean(values: readonly number[]): number {
+  const finite = values.filter(Number.isFinite);
+  return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length;
+}

@@ -1,0 +1,316 @@
+/**
+ * Section 2: sign-in cost. Provider calls and time per sign-in through each app (after discovery
+ * and JWKS are warm) against the bare protocol round trip; our cookie store's cookie sizes with 0
+ * and 4 cached access tokens; retained memory per session after many sign-ins.
+ *
+ * @module
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createCookieSessionStore, LogtoClient, type LogtoConfig } from 'logto';
+import { completeSignIn, type LogtoDev } from 'logto-dev';
+import { type ServerChild, startServerChild } from '../lib/child.js';
+import type { RedisServer } from '../lib/redis.js';
+import { type CookieSizes, cookieHeaderAfter, cookieSizes } from '../lib/set-cookie.js';
+import { type AppSignIn, alice, signInThroughApp } from '../lib/sign-in.js';
+import { median } from '../lib/stats.js';
+import { benchSecret, demoApp, type ServerKind, type ServerSpec } from '../servers/spec.js';
+
+/** Inputs of the section. */
+export interface SignInSectionInput {
+  dev: LogtoDev;
+  redis?: RedisServer;
+  specOf(kind: ServerKind): ServerSpec;
+  /** Sign-ins per store for the memory measurement. */
+  signIns: number;
+}
+
+/** Sign-in figures of one app. */
+export interface AppSignInRow {
+  kind: ServerKind;
+  label: string;
+  samples?: number;
+  /** Median requests the app made to the provider per sign-in (browser pages excluded). */
+  providerCalls?: number;
+  /** The provider paths the app called in the last sample. */
+  providerPaths?: string[];
+  /** Medians in ms: the app's sign-in route, its callback, and both. */
+  signInRouteMs?: number;
+  callbackMs?: number;
+  totalMs?: number;
+  /** Cookies the callback set (the session just after sign-in). */
+  cookies?: CookieSizes;
+  error?: string;
+}
+
+/** Cookie sizes of our cookie store for one real session. */
+export interface CookieStoreSizes {
+  /** After sign-in. */
+  afterSignIn?: CookieSizes;
+  /** After fetching 4 access tokens (API resource, 2 organizations, 1 organization-scoped API token). */
+  withFourTokens?: CookieSizes;
+  error?: string;
+}
+
+/** Retained memory after many sign-ins through one app. */
+export interface MemoryRow {
+  kind: ServerKind;
+  label: string;
+  signIns?: number;
+  /** (heapUsed after − before, both after a full GC) / sign-ins, in bytes, in the app's process. */
+  heapBytesPerSession?: number;
+  /** redis-server's `used_memory` growth / sign-ins, in bytes (Redis store only). */
+  redisBytesPerSession?: number;
+  seconds?: number;
+  error?: string;
+}
+
+/** Everything the section measured. */
+export interface SignInReport {
+  apps: AppSignInRow[];
+  /** Median ms of a bare authorization-code exchange with `fetch` (POST /oidc/token + JSON). */
+  bareExchangeMs?: number;
+  bareSamples?: number;
+  cookieStore: CookieStoreSizes;
+  memory: MemoryRow[];
+}
+
+const samples = 25;
+const appRows: ReadonlyArray<{ kind: ServerKind; label: string }> = [
+  { kind: 'logto-express-cookie', label: 'logto/express + cookie' },
+  { kind: 'logto-express-redis', label: 'logto/express + Redis' },
+  { kind: 'peer-logto-express', label: '@logto/express + express-session' },
+  { kind: 'peer-express-openid-connect', label: 'express-openid-connect' },
+];
+const memoryRows: ReadonlyArray<{ kind: ServerKind; label: string }> = [
+  { kind: 'logto-express-cookie', label: 'logto/express + cookie store' },
+  { kind: 'logto-express-memory', label: 'logto/express + memory store' },
+  { kind: 'logto-express-redis', label: 'logto/express + Redis store' },
+  { kind: 'peer-logto-express', label: '@logto/express + express-session MemoryStore' },
+];
+
+/** Runs the section. */
+export async function runSignInSection(input: SignInSectionInput): Promise<SignInReport> {
+  const report: SignInReport = { apps: [], cookieStore: {}, memory: [] };
+  for (const row of appRows) {
+    if (row.kind === 'logto-express-redis' && !input.redis) continue;
+    process.stderr.write(`  sign-in: ${row.label}… `);
+    report.apps.push(await measureAppSignIn(input, row.kind, row.label));
+    process.stderr.write('done\n');
+  }
+  process.stderr.write('  sign-in: bare code exchange… ');
+  const bare = await measureBareExchange(input.dev);
+  report.bareExchangeMs = median(bare);
+  report.bareSamples = bare.length;
+  process.stderr.write('done\n  cookie store sizes… ');
+  report.cookieStore = await measureCookieStoreSizes(input.dev).catch((error: unknown) => ({
+    error: messageOf(error),
+  }));
+  process.stderr.write('done\n');
+  for (const row of memoryRows) {
+    if (row.kind === 'logto-express-redis' && !input.redis) continue;
+    process.stderr.write(`  memory: ${row.label}, ${input.signIns} sign-ins… `);
+    const result = await measureMemory(input, row.kind, row.label);
+    report.memory.push(result);
+    process.stderr.write(result.error ? `FAILED: ${result.error}\n` : `${result.seconds} s\n`);
+  }
+  return report;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Requests the app made (everything but the authorization endpoint, which the browser calls). */
+function appCalls(dev: LogtoDev): string[] {
+  return dev.requests
+    .filter((entry) => !entry.path.startsWith('/oidc/auth'))
+    .map((entry) => entry.path);
+}
+
+async function measureAppSignIn(
+  input: SignInSectionInput,
+  kind: ServerKind,
+  label: string,
+): Promise<AppSignInRow> {
+  let child: ServerChild | undefined;
+  try {
+    child = await startServerChild(input.specOf(kind));
+    // Two sign-ins warm discovery, the JWKS and the JIT.
+    await signInThroughApp(child.baseUrl, kind);
+    await signInThroughApp(child.baseUrl, kind);
+    const calls: number[] = [];
+    const runs: AppSignIn[] = [];
+    let paths: string[] = [];
+    for (let i = 0; i < samples; i++) {
+      input.dev.resetRequests();
+      runs.push(await signInThroughApp(child.baseUrl, kind));
+      paths = appCalls(input.dev);
+      calls.push(paths.length);
+    }
+    const last = runs.at(-1);
+    return {
+      kind,
+      label,
+      samples,
+      providerCalls: median(calls),
+      providerPaths: paths,
+      signInRouteMs: median(runs.map((run) => run.signInRouteMs)),
+      callbackMs: median(runs.map((run) => run.callbackMs)),
+      totalMs: median(runs.map((run) => run.signInRouteMs + run.callbackMs)),
+      cookies: last ? sizesOfRecords(last) : undefined,
+    };
+  } catch (error) {
+    return { kind, label, error: messageOf(error) };
+  } finally {
+    await child?.stop();
+  }
+}
+
+function sizesOfRecords(run: AppSignIn): CookieSizes {
+  const sizes = run.callbackCookies.map((cookie) => cookie.bytes);
+  return {
+    count: sizes.length,
+    total: sizes.reduce((a, b) => a + b, 0),
+    largest: Math.max(0, ...sizes),
+    largestHeader: Number.NaN,
+  };
+}
+
+const base64url = (bytes: Buffer) => bytes.toString('base64url');
+
+/** The protocol alone: authorization request by hand, `completeSignIn`, then one timed token request. */
+async function measureBareExchange(dev: LogtoDev): Promise<number[]> {
+  const metadata = (await (
+    await fetch(`${dev.issuer}/.well-known/openid-configuration`)
+  ).json()) as {
+    authorization_endpoint: string;
+    token_endpoint: string;
+  };
+  const redirectUri = 'http://127.0.0.1:3000/callback';
+  const basic = Buffer.from(`${demoApp.appId}:${demoApp.appSecret}`).toString('base64');
+  const times: number[] = [];
+  for (let i = 0; i < samples + 2; i++) {
+    const verifier = base64url(randomBytes(32));
+    const url = new URL(metadata.authorization_endpoint);
+    url.search = new URLSearchParams({
+      client_id: demoApp.appId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid offline_access profile',
+      prompt: 'consent',
+      state: base64url(randomBytes(16)),
+      nonce: base64url(randomBytes(16)),
+      code_challenge: base64url(createHash('sha256').update(verifier).digest()),
+      code_challenge_method: 'S256',
+    }).toString();
+    const code = new URL(await completeSignIn(url.href, alice)).searchParams.get('code');
+    if (!code) throw new Error('bare exchange: no code in the redirect');
+    const start = performance.now();
+    const response = await fetch(metadata.token_endpoint, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+      }).toString(),
+    });
+    const body = (await response.json()) as { id_token?: string };
+    const elapsed = performance.now() - start;
+    if (!response.ok || !body.id_token)
+      throw new Error(`bare exchange: token endpoint answered ${response.status}`);
+    if (i >= 2) times.push(elapsed);
+  }
+  return times;
+}
+
+/** Our cookie store over a real session: after sign-in, then with 4 cached access tokens. */
+async function measureCookieStoreSizes(dev: LogtoDev): Promise<CookieStoreSizes> {
+  const config: LogtoConfig = {
+    endpoint: dev.endpoint,
+    appId: demoApp.appId,
+    appSecret: demoApp.appSecret,
+    scopes: ['urn:logto:scope:organizations', 'read:messages', 'read:members'],
+    resources: ['https://api.example.com'],
+  };
+  const store = createCookieSessionStore({ secret: benchSecret, secure: false });
+  const context = { secure: false };
+  let cookie = '';
+  let session = await store.load(undefined, context);
+  const authorizationUrl = await new LogtoClient(config, { storage: session }).signIn({
+    redirectUri: 'http://127.0.0.1:3000/callback',
+  });
+  cookie = cookieHeaderAfter(cookie, await session.commit());
+
+  session = await store.load(cookie, context);
+  await new LogtoClient(config, { storage: session }).handleSignInCallback(
+    await completeSignIn(authorizationUrl, alice),
+  );
+  await session.regenerate();
+  const afterSignInValues = await session.commit();
+  cookie = cookieHeaderAfter(cookie, afterSignInValues);
+
+  session = await store.load(cookie, context);
+  const client = new LogtoClient(config, { storage: session });
+  await client.getAccessToken('https://api.example.com');
+  await client.getOrganizationToken('acme');
+  await client.getOrganizationToken('globex');
+  await client.getAccessToken('https://api.example.com', 'acme');
+  const withTokensValues = await session.commit();
+  return {
+    afterSignIn: cookieSizes(afterSignInValues),
+    withFourTokens: cookieSizes(withTokensValues),
+  };
+}
+
+/** Many sign-ins through one app (4 at a time); the heap of the app's process before and after. */
+async function measureMemory(
+  input: SignInSectionInput,
+  kind: ServerKind,
+  label: string,
+): Promise<MemoryRow> {
+  let child: ServerChild | undefined;
+  try {
+    child = await startServerChild(input.specOf(kind));
+    const server = child;
+    await signInMany(server, kind, 20);
+    const heapBefore = await server.heapUsed();
+    const redisBefore =
+      kind === 'logto-express-redis' ? await input.redis?.usedMemory() : undefined;
+    const start = performance.now();
+    await signInMany(server, kind, input.signIns);
+    const seconds = Math.round((performance.now() - start) / 100) / 10;
+    const heapAfter = await server.heapUsed();
+    const redisAfter = kind === 'logto-express-redis' ? await input.redis?.usedMemory() : undefined;
+    return {
+      kind,
+      label,
+      signIns: input.signIns,
+      heapBytesPerSession: (heapAfter - heapBefore) / input.signIns,
+      redisBytesPerSession:
+        redisBefore !== undefined && redisAfter !== undefined
+          ? (redisAfter - redisBefore) / input.signIns
+          : undefined,
+      seconds,
+    };
+  } catch (error) {
+    return { kind, label, error: messageOf(error) };
+  } finally {
+    await child?.stop();
+  }
+}
+
+async function signInMany(child: ServerChild, kind: ServerKind, count: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      await signInThroughApp(child.baseUrl, kind);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+}
