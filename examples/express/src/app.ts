@@ -15,7 +15,7 @@ import {
 } from 'logto';
 import { authenticated, logto } from 'logto/express';
 import { callApi } from './api-call.js';
-import { html } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import {
   type ApiCallResult,
   idTokenPage,
@@ -99,12 +99,9 @@ const userOf = (request: Request): IdTokenClaims | UserInfoResponse => {
   return user;
 };
 
-const send = (
-  request: Request,
-  title: string,
-  signedIn: boolean,
-  content: ReturnType<typeof html>,
-) => renderPage({ title, path: request.path, signedIn }, content);
+/** A full page around `content`. */
+const send = (request: Request, title: string, signedIn: boolean, content: SafeHtml) =>
+  renderPage({ title, path: request.path, signedIn }, content);
 
 /**
  * Builds the sample app. It does no I/O until a request arrives, so a test can serve it on a
@@ -178,9 +175,9 @@ export function createSampleApp(options: SampleAppOptions): Express {
     '/protected/organizations',
     authenticated({ redirect: true }),
     async (request, response) => {
-      const logtoContext = request.logto;
-      const claims = logtoContext.user as IdTokenClaims;
-      const userInfo = await logtoContext.client.fetchUserInfo();
+      const claims = userOf(request);
+      // Organization names are not in the ID token: userinfo's organization_data has them.
+      const userInfo = await request.logto.client.fetchUserInfo();
       response.send(
         send(
           request,
