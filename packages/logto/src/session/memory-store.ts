@@ -23,6 +23,8 @@ const memoryBackend = (now: () => number, options: LockOptions): SessionBackend 
   const records = new Map<string, SessionRecord>();
   const locks = new LocalLocks();
   const tags = new Map<string, Set<string>>();
+  /** Claimed keys and when (ms) their claim ends. */
+  const claims = new Map<string, number>();
   const timings = resolveLockTimings(options);
   let writes = 0;
   const live = (id: string): SessionRecord | undefined => {
@@ -41,6 +43,7 @@ const memoryBackend = (now: () => number, options: LockOptions): SessionBackend 
       for (const id of ids) if (!records.has(id)) ids.delete(id);
       if (ids.size === 0) tags.delete(name);
     }
+    for (const [key, until] of claims) if (until <= now()) claims.delete(key);
   };
   return {
     async read(id) {
@@ -78,6 +81,13 @@ const memoryBackend = (now: () => number, options: LockOptions): SessionBackend 
       tags.delete(name);
       for (const id of ids) records.delete(id);
       return ids.size;
+    },
+    async claimOnce(key, ttl) {
+      const until = claims.get(key);
+      if (until !== undefined && until > now()) return false;
+      sweep();
+      claims.set(key, now() + ttl * 1000);
+      return true;
     },
     async lock(id, name) {
       const leave = await locks.enter(`${id}:${name}`, timings);

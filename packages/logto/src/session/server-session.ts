@@ -42,6 +42,8 @@ export interface SessionBackend {
   tag(id: string, tags: readonly string[], lifetime: Lifetime): Promise<void>;
   /** Deletes every record indexed under `tag`, and the index; returns how many ids it held. */
   destroyByTag(tag: string): Promise<number>;
+  /** Records `key` for `ttl` seconds; `false` when it was already recorded. */
+  claimOnce(key: string, ttl: number): Promise<boolean>;
   /** Takes the lock `name` of session `id` (bounded wait) and returns its release. */
   lock(id: string, name: string): Promise<() => Promise<void>>;
 }
@@ -106,6 +108,11 @@ export class ServerSessionStore implements SessionStore {
   /** @inheritDoc */
   async destroyByTag(tag: string): Promise<number> {
     return this.#parts.backend.destroyByTag(tag);
+  }
+
+  /** @inheritDoc */
+  async claimOnce(key: string, ttl: number): Promise<boolean> {
+    return this.#parts.backend.claimOnce(key, ttl);
   }
 }
 

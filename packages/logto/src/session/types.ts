@@ -41,6 +41,12 @@ export interface SessionStore {
    * a cookie session lives in the browser, so the cookie store does not offer this.
    */
   destroyByTag?(tag: string): Promise<number>;
+  /**
+   * Records `key` as used for `ttl` seconds: `true` the first time, `false` while it is recorded.
+   * A replay check shared by every instance on the store (back-channel logout `jti`s). Only
+   * server-side stores offer it.
+   */
+  claimOnce?(key: string, ttl: number): Promise<boolean>;
 }
 
 /**

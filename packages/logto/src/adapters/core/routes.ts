@@ -163,6 +163,12 @@ const signOut = async (
   return finish(context, request, (cookies) => redirectResponse(location, cookies));
 };
 
+const storeUnavailable = () =>
+  jsonResponse(503, {
+    error: 'temporarily_unavailable',
+    error_description: 'The session store is unavailable.',
+  });
+
 const logoutFailure = (message: string) =>
   jsonResponse(400, { error: 'invalid_request', error_description: message });
 
@@ -198,7 +204,20 @@ const backchannelLogout = async (
     return logoutFailure(error.message);
   }
   const now = Date.now();
-  if (memory.seenLogoutTokens.has(target.jti, now)) {
+  const store = options.store;
+  // Long enough to outlive the token's acceptance window (iat + maxAge + tolerance), in seconds.
+  const replayWindow = (options.logoutTokenMaxAge + options.normalized.clockTolerance) * 2;
+  let replayed = memory.seenLogoutTokens.has(target.jti, now);
+  if (!replayed && typeof store.claimOnce === 'function') {
+    // Logto posts to one instance; a replay may reach another: the store's record is shared.
+    try {
+      replayed = !(await store.claimOnce(`logout-jti:${target.jti}`, replayWindow));
+    } catch (error) {
+      if (!(error instanceof LogtoError)) throw error;
+      return storeUnavailable();
+    }
+  }
+  if (replayed) {
     const error = new LogtoError(
       'logout_token.replayed',
       'This logout token (its jti) was already used.',
@@ -206,22 +225,14 @@ const backchannelLogout = async (
     options.logger.warn('Rejected a replayed back-channel logout token.', error);
     return logoutFailure(error.message);
   }
-  // Long enough to outlive the token's acceptance window (iat + maxAge + tolerance).
-  memory.seenLogoutTokens.add(
-    target.jti,
-    now + (options.logoutTokenMaxAge + options.normalized.clockTolerance) * 2000,
-  );
+  memory.seenLogoutTokens.add(target.jti, now + replayWindow * 1000);
   const tag = target.sid === undefined ? `sub:${target.sub}` : `sid:${target.sid}`;
-  const store = options.store;
   if (typeof store.destroyByTag === 'function') {
     try {
       await store.destroyByTag(tag);
     } catch (error) {
       if (!(error instanceof LogtoError)) throw error;
-      return jsonResponse(503, {
-        error: 'temporarily_unavailable',
-        error_description: 'The session store is unavailable.',
-      });
+      return storeUnavailable();
     }
   } else if (target.sid !== undefined) {
     // Cookie sessions live in browsers: remember the ended provider session and treat cookies

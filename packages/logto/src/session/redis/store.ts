@@ -89,6 +89,10 @@ const redisBackend = (
     await redis.send(['DEL', key]);
     return ids.length;
   },
+  async claimOnce(key, ttl) {
+    const ms = String(Math.max(1, Math.ceil(ttl * 1000)));
+    return (await redis.send(['SET', `${prefix}once:${key}`, '1', 'NX', 'PX', ms])) !== null;
+  },
   async lock(id, name) {
     const key = `${prefix}${id}:lock:${name}`;
     const started = Date.now();
