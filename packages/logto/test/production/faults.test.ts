@@ -81,6 +81,12 @@ describe('Redis stopped, stalled and back during a run of requests', () => {
       }
       const token = await statusOf(jar, `${app.url}/token`);
       expect(token.status).toBe(503);
+      // Starting a sign-in needs the store too: a clear 503 page, not a hang or a crash.
+      const signIn = await new Jar().fetch(`${app.url}/sign-in`, {
+        headers: { accept: 'text/html' },
+      });
+      expect(signIn.status).toBe(503);
+      expect(await signIn.text()).toContain('session.store_unavailable');
       // Requests that never touch the session do not care.
       expect((await statusOf(jar, `${app.url}/anonymous`)).status).toBe(200);
 

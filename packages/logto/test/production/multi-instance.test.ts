@@ -107,4 +107,26 @@ describe('two app processes sharing one Redis (strict refresh-token rotation)', 
 
     for (const app of apps) expect((await app.stats()).unhandled).toEqual([]);
   });
+
+  it('concurrent requests for three different tokens on both instances: one grant each, none lost', async () => {
+    const [first, second] = apps;
+    if (!first || !second) throw new Error('two app processes expected');
+    const jar = await signInThroughApp(first.url);
+    dev.resetRequests();
+    const paths = ['/token', '/org-token?org=acme', '/org-token?org=globex'];
+
+    const results = await Promise.all(
+      Array.from({ length: 48 }, (_, index) =>
+        get(jar, `${(index % 2 === 0 ? first : second).url}${paths[index % 3]}`),
+      ),
+    );
+
+    expect(results.filter((result) => result.status !== 200)).toEqual([]);
+    expect(refreshGrants()).toHaveLength(3);
+    expect(refreshGrants().every((grant) => grant.status === 200)).toBe(true);
+    // Every token the requests stored is still in the session: no request overwrote another's.
+    dev.resetRequests();
+    for (const path of paths) expect((await get(jar, `${second.url}${path}`)).status).toBe(200);
+    expect(refreshGrants()).toHaveLength(0);
+  });
 });
