@@ -14,6 +14,40 @@ import { decodeJwtPayload } from '../../tokens/claims.js';
 import type { AdapterRequest } from './http.js';
 import type { ResolvedAdapterOptions } from './options.js';
 
+/** Decoded ID token claims by token, shared by requests of the same session (the newest 1000). */
+const claimsCache = new Map<string, IdTokenClaims | null>();
+const claimsCacheSize = 1000;
+
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+};
+
+/**
+ * The claims of a stored ID token, decoded once per process and token (`null` when unreadable).
+ * The result is frozen: it is shared by every request carrying the same token.
+ */
+const decodeClaims = (idToken: string): IdTokenClaims | null => {
+  const cached = claimsCache.get(idToken);
+  if (cached !== undefined) return cached;
+  let claims: IdTokenClaims | null;
+  try {
+    const decoded = decodeJwtPayload<IdTokenClaims>(idToken);
+    claims = typeof decoded?.sub === 'string' ? deepFreeze(decoded) : null;
+  } catch {
+    claims = null;
+  }
+  if (claimsCache.size >= claimsCacheSize) {
+    const oldest = claimsCache.keys().next().value;
+    if (oldest !== undefined) claimsCache.delete(oldest);
+  }
+  claimsCache.set(idToken, claims);
+  return claims;
+};
+
 /** Where a context keeps a reference to the core that built it. */
 export const coreSlot: unique symbol = Symbol('logto.core');
 
@@ -61,7 +95,8 @@ class LazySessionStorage implements CoordinatedStorage {
 export class LogtoRequestContext {
   /**
    * The signed-in user, set by `authenticated()`: the ID token claims, or the userinfo response
-   * with `fetchUserInfo: true`. `undefined` before a guard ran.
+   * with `fetchUserInfo: true`. `undefined` before a guard ran. ID token claims are shared by the
+   * requests of one session and frozen: copy them to change them.
    */
   user: IdTokenClaims | UserInfoResponse | undefined;
   readonly #options: ResolvedAdapterOptions;
@@ -133,20 +168,16 @@ export class LogtoRequestContext {
   }
 
   /**
-   * The stored ID token's claims (decoded once per request, not verified again: it was verified
-   * when it arrived), or `undefined` when there is none or it cannot be read. No provider I/O.
+   * The stored ID token's claims (not verified again: it was verified when it arrived), or
+   * `undefined` when there is none or it cannot be read. No provider I/O; decoded once per token
+   * and process, so the object is frozen (copy it to change it).
    */
   async getIdTokenClaims(): Promise<IdTokenClaims | undefined> {
     const idToken = await (await this.getSession()).getItem('idToken');
     if (!idToken) return undefined;
     if (idToken !== this.#claimsOf) {
       this.#claimsOf = idToken;
-      try {
-        const claims = decodeJwtPayload<IdTokenClaims>(idToken);
-        this.#claims = typeof claims?.sub === 'string' ? claims : undefined;
-      } catch {
-        this.#claims = undefined;
-      }
+      this.#claims = decodeClaims(idToken) ?? undefined;
     }
     return this.#claims;
   }
