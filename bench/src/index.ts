@@ -1,72 +1,85 @@
 /**
- * `npm run bench`: logto-ts side by side with a route with no auth, @logto/express and
+ * `npm run bench`: logto-ts side by side with routes with no auth, @logto/express and
  * express-openid-connect, all against one logto-dev started here. Prints plain-text tables and
  * writes `bench/results/latest.json`.
  *
- * Settings (environment): BENCH_DURATION (s, default 8), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS
- * (10), BENCH_SIGN_INS (1000), BENCH_SECTIONS (comma list of throughput,sign-in,verify; default all).
+ * Settings (environment): BENCH_DURATION (s per server per round, default 3), BENCH_ROUNDS (3),
+ * BENCH_WARMUP (s, 1.5), BENCH_CONNECTIONS (10), BENCH_SIGN_INS (1000), BENCH_SECTIONS (comma
+ * list of throughput, sign-in, verify; default all).
  *
  * @module
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { demoConfig, startLogtoDev } from 'logto-dev';
+import { type ServerChild, startServerChild } from './lib/child.js';
 import { cleanupAll, installSignalHandlers, onCleanup } from './lib/cleanup.js';
 import { freePort } from './lib/ports.js';
 import { hasRedisServer, type RedisServer, startRedis } from './lib/redis.js';
 import { printReport, type Report } from './report.js';
-import { runSignInSection } from './sections/sign-in.js';
+import { type ChildSlot, runSignInSection } from './sections/sign-in.js';
 import { runThroughput, type ThroughputTarget } from './sections/throughput.js';
 import { runVerifySection } from './sections/verify.js';
 import { routesOf, type ServerKind } from './servers/spec.js';
 
 const settings = {
-  duration: Number(process.env.BENCH_DURATION ?? 8),
-  warmup: Number(process.env.BENCH_WARMUP ?? 2),
+  duration: Number(process.env.BENCH_DURATION ?? 3),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  warmup: Number(process.env.BENCH_WARMUP ?? 1.5),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
   signIns: Number(process.env.BENCH_SIGN_INS ?? 1000),
   sections: (process.env.BENCH_SECTIONS ?? 'throughput,sign-in,verify').split(','),
 };
 
-/** The throughput rows, in table order (no-auth is loaded first and again last, to show drift). */
-const rows: ReadonlyArray<{ kind: ServerKind; label: string }> = [
-  { kind: 'no-auth', label: 'no auth (plain Express)' },
-  { kind: 'logto-express-cookie', label: 'logto/express + cookie' },
-  { kind: 'logto-hono-cookie', label: 'logto/hono + cookie' },
-  { kind: 'logto-fastify-cookie', label: 'logto/fastify + cookie' },
-  { kind: 'logto-web-cookie', label: 'logto/web + cookie' },
-  { kind: 'logto-express-redis', label: 'logto/express + Redis' },
-  { kind: 'peer-logto-express', label: '@logto/express + express-session' },
-  { kind: 'peer-express-openid-connect', label: 'express-openid-connect' },
-  { kind: 'no-auth', label: 'no auth (again, at the end)' },
+/** The throughput rows, in table order, each with the no-auth server of its framework. */
+const throughputRows: ReadonlyArray<Omit<ThroughputTarget, 'child'>> = [
+  { kind: 'no-auth', label: 'no auth, Express', baseline: 'no-auth' },
+  { kind: 'no-auth-hono', label: 'no auth, Hono', baseline: 'no-auth-hono' },
+  { kind: 'no-auth-fastify', label: 'no auth, Fastify', baseline: 'no-auth-fastify' },
+  { kind: 'logto-express-cookie', label: 'logto/express + cookie', baseline: 'no-auth' },
+  { kind: 'logto-hono-cookie', label: 'logto/hono + cookie', baseline: 'no-auth-hono' },
+  { kind: 'logto-fastify-cookie', label: 'logto/fastify + cookie', baseline: 'no-auth-fastify' },
+  { kind: 'logto-web-cookie', label: 'logto/web + cookie', baseline: 'no-auth-hono' },
+  { kind: 'logto-express-redis', label: 'logto/express + Redis', baseline: 'no-auth' },
+  { kind: 'peer-logto-express', label: '@logto/express + express-session', baseline: 'no-auth' },
+  { kind: 'peer-express-openid-connect', label: 'express-openid-connect', baseline: 'no-auth' },
 ];
+/** Servers started fresh for the memory measurement (nothing else touches them). */
+const memoryKinds: readonly ServerKind[] = [
+  'logto-express-cookie',
+  'logto-express-memory',
+  'logto-express-redis',
+  'peer-logto-express',
+];
+
+async function startSlots(
+  kinds: readonly ServerKind[],
+  endpoint: string,
+  redis: RedisServer | undefined,
+): Promise<Map<ServerKind, ChildSlot>> {
+  const start = async (kind: ServerKind): Promise<ChildSlot> => {
+    if (kind === 'logto-express-redis' && !redis) return { error: 'redis-server is not on PATH' };
+    try {
+      return {
+        child: await startServerChild({
+          kind,
+          endpoint,
+          ...(redis ? { redisUrl: redis.url } : {}),
+        }),
+      };
+    } catch (error) {
+      return {
+        error: (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] ?? '',
+      };
+    }
+  };
+  const started = await Promise.all(kinds.map(start));
+  return new Map(kinds.map((kind, i) => [kind, started[i] ?? { error: 'not started' }]));
+}
 
 async function main(): Promise<void> {
   installSignalHandlers();
   const started = Date.now();
-  const kinds = new Set<ServerKind>([...rows.map((row) => row.kind), 'logto-express-memory']);
-  const ports = new Map<ServerKind, number>();
-  for (const kind of kinds) ports.set(kind, await freePort());
-
-  const config = demoConfig();
-  const app = config.applications[0];
-  if (!app) throw new Error('logto-dev demo config has no application');
-  for (const [kind, port] of ports)
-    app.redirectUris.push(`http://127.0.0.1:${port}${routesOf(kind).callback}`);
-  const dev = await startLogtoDev({ port: 0, config });
-  onCleanup(() => dev.stop());
-
-  let redis: RedisServer | undefined;
-  if (hasRedisServer()) redis = await startRedis();
-  else console.error('bench: redis-server is not on PATH; the Redis rows are skipped');
-
-  const specOf = (kind: ServerKind) => ({
-    kind,
-    port: ports.get(kind) ?? 0,
-    endpoint: dev.endpoint,
-    ...(redis ? { redisUrl: redis.url } : {}),
-  });
-
   const report: Report = {
     date: new Date().toISOString(),
     machine: {
@@ -74,22 +87,55 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
       platform: `${os.platform()} ${os.release()}`,
+      loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
     },
     settings,
   };
 
-  if (settings.sections.includes('throughput')) {
+  let redis: RedisServer | undefined;
+  if (hasRedisServer()) redis = await startRedis();
+  else console.error('bench: redis-server is not on PATH; the Redis rows are skipped');
+
+  // The servers listen first (their origins go into logto-dev's redirect URIs), then logto-dev
+  // starts on the port they were told.
+  const devPort = await freePort();
+  const endpoint = `http://127.0.0.1:${devPort}`;
+  console.error('bench: starting the servers…');
+  const wanted = (section: string) => settings.sections.includes(section);
+  const apps = await startSlots(
+    wanted('throughput') || wanted('sign-in') ? throughputRows.map((row) => row.kind) : [],
+    endpoint,
+    redis,
+  );
+  const fresh = await startSlots(wanted('sign-in') ? memoryKinds : [], endpoint, redis);
+  const children = [...apps.values(), ...fresh.values()].flatMap((slot) =>
+    'child' in slot ? [slot.child] : [],
+  );
+
+  const config = demoConfig();
+  const app = config.applications[0];
+  if (!app) throw new Error('logto-dev demo config has no application');
+  for (const child of children)
+    app.redirectUris.push(`${child.baseUrl}${routesOf(child.spec.kind).callback}`);
+  const dev = await startLogtoDev({ port: devPort, config });
+  onCleanup(() => dev.stop());
+
+  if (wanted('throughput')) {
     console.error('bench: GET /protected under load…');
-    const targets: ThroughputTarget[] = rows
-      .filter((row) => redis || row.kind !== 'logto-express-redis')
-      .map((row) => ({ ...row, spec: specOf(row.kind) }));
+    const targets = throughputRows.map((row) => {
+      const slot = apps.get(row.kind);
+      return slot && 'child' in slot
+        ? { ...row, child: slot.child }
+        : { ...row, error: slot?.error };
+    });
     report.throughput = await runThroughput(targets, settings);
   }
-  if (settings.sections.includes('sign-in')) {
+  if (wanted('sign-in')) {
     console.error('bench: sign-in, cookies, provider calls, memory…');
-    report.signIn = await runSignInSection({ dev, redis, specOf, signIns: settings.signIns });
+    report.signIn = await runSignInSection({ dev, redis, apps, fresh, signIns: settings.signIns });
   }
-  if (settings.sections.includes('verify')) {
+  await Promise.all(children.map((child: ServerChild) => child.stop()));
+  if (wanted('verify')) {
     console.error('bench: access-token verification…');
     report.verify = await runVerifySection();
   }
@@ -99,7 +145,7 @@ async function main(): Promise<void> {
   const dir = new URL('../results/', import.meta.url);
   await mkdir(dir, { recursive: true });
   await writeFile(new URL('latest.json', dir), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nWrote bench/results/latest.json (${report.seconds} s).`);
+  console.log(`\nWrote bench/results/latest.json (the run took ${report.seconds} s).`);
 }
 
 main()

@@ -11,9 +11,16 @@ import type { VerifyReport } from './sections/verify.js';
 /** Everything one run measured. */
 export interface Report {
   date: string;
-  machine: { node: string; cpus: number; cpuModel: string; platform: string };
+  machine: {
+    node: string;
+    cpus: number;
+    cpuModel: string;
+    platform: string;
+    loadAverage: number[];
+  };
   settings: {
     duration: number;
+    rounds: number;
     warmup: number;
     connections: number;
     signIns: number;
@@ -48,57 +55,48 @@ export function printReport(report: Report): void {
 }
 
 function printThroughput(rows: readonly ThroughputRow[], settings: Report['settings']): void {
-  const baselines = rows
-    .filter((row) => row.kind === 'no-auth' && row.result)
-    .map((row) => row.result);
-  const baseRps = mean(baselines.map((result) => result?.requestsPerSecond ?? Number.NaN));
-  const baseCpu = mean(baselines.map((result) => result?.cpuMicrosPerRequest ?? Number.NaN));
-  const peer = rows.find((row) => row.kind === 'peer-logto-express')?.result?.requestsPerSecond;
+  const cpuOf = (kind: string) => rows.find((row) => row.kind === kind)?.cpuMicrosPerRequest;
+  const peer = rows.find((row) => row.kind === 'peer-logto-express')?.requestsPerSecond;
   const table: Cell[][] = rows.map((row) => {
-    const result = row.result;
-    if (!result)
-      return [
-        row.label,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        `error: ${row.error ?? '?'}`,
-      ];
-    const rel = result.requestsPerSecond / baseRps;
-    const minimum = throughputTargets[row.kind];
+    if (row.requestsPerSecond === undefined) {
+      return [row.label, ...Array<undefined>(8).fill(undefined), `error: ${row.error ?? '?'}`];
+    }
     const notes: string[] = [];
-    if (minimum !== undefined) notes.push(verdict(rel, minimum));
+    const minimum = throughputTargets[row.kind];
+    if (minimum !== undefined) notes.push(verdict(row.vsNoAuth, minimum));
     if (row.kind === 'logto-express-cookie' && peer) {
+      const versusPeer = row.requestsPerSecond / peer;
       notes.push(
-        `${ratio(result.requestsPerSecond / peer)} @logto/express (≥ 2×: ${result.requestsPerSecond / peer >= 2 ? 'met' : 'MISSED'})`,
+        `${ratio(versusPeer)} @logto/express (≥ 2×: ${versusPeer >= 2 ? 'met' : 'MISSED'})`,
       );
     }
+    const baseCpu = cpuOf(row.baseline);
     return [
       row.label,
-      num(result.requestsPerSecond),
-      ratio(rel),
-      num(result.p50, 2),
-      num(result.p99, 2),
-      num(result.cpuMicrosPerRequest),
-      num(result.cpuMicrosPerRequest - baseCpu),
+      num(row.requestsPerSecond),
+      ratio(row.vsNoAuth),
+      row.baseline === 'no-auth' ? undefined : ratio(row.vsFrameworkNoAuth),
+      num(row.p50, 2),
+      num(row.p99, 2),
+      num(row.cpuMicrosPerRequest),
+      row.kind === row.baseline || baseCpu === undefined || row.cpuMicrosPerRequest === undefined
+        ? undefined
+        : num(row.cpuMicrosPerRequest - baseCpu),
       num(row.cookieBytes),
       notes.join('; '),
     ];
   });
   printTable(
-    `1. GET /protected, signed in (autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s; each server in its own process; ratio against the mean of the two no-auth runs)`,
+    `1. GET /protected, signed in: autocannon, ${settings.connections} connections, ${settings.warmup} s warm-up, then ${settings.rounds} rounds × ${settings.duration} s per server; each server in its own process. req/s: median of rounds; ratios: median over rounds against the no-auth run of the same round (Express; and the same framework's). +CPU: CPU µs/req minus its framework's no-auth.`,
     [
       'server',
       'req/s',
       '× no-auth',
+      '× own no-auth',
       'p50 ms',
       'p99 ms',
       'CPU µs/req',
-      'auth µs/req',
+      '+CPU µs/req',
       'Cookie B',
       'target',
     ],
@@ -226,9 +224,4 @@ function printVerify(report: VerifyReport): void {
       ];
     }),
   );
-}
-
-function mean(values: readonly number[]): number {
-  const finite = values.filter(Number.isFinite);
-  return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length;
 }

@@ -24,7 +24,7 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
-/** Forks `servers/main.ts` with `spec` and resolves once it listens. */
+/** Forks `servers/main.ts` with `spec` and resolves once it listens (on a port it picks). */
 export async function startServerChild(spec: ServerSpec): Promise<ServerChild> {
   const child = fork(entry, [], {
     execArgv: ['--expose-gc', '--import', 'tsx'],
@@ -52,9 +52,9 @@ export async function startServerChild(spec: ServerSpec): Promise<ServerChild> {
 
   const pending = new Map<number, (value: number) => void>();
   let nextId = 1;
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<number>((resolve, reject) => {
     child.on('message', (message: ChildReply) => {
-      if (message.type === 'ready') resolve();
+      if (message.type === 'ready') resolve(message.port);
       else if (message.type === 'failed')
         reject(new Error(`${spec.kind} failed to start: ${message.message}`));
       else pending.get(message.id)?.(message.value);
@@ -63,8 +63,9 @@ export async function startServerChild(spec: ServerSpec): Promise<ServerChild> {
       reject(new Error(`${spec.kind} exited (${signal ?? code}) before it was ready`)),
     );
   });
+  let port: number;
   try {
-    await ready;
+    port = await ready;
   } catch (error) {
     await stop();
     throw error;
@@ -89,7 +90,7 @@ export async function startServerChild(spec: ServerSpec): Promise<ServerChild> {
 
   return {
     spec,
-    baseUrl: `http://127.0.0.1:${spec.port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
     cpuMicros: () => ask('cpu'),
     heapUsed: () => ask('heap'),
     stop,

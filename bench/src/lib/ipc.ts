@@ -12,6 +12,6 @@ export type ParentMessage =
 
 /** Child → parent. */
 export type ChildReply =
-  | { type: 'ready' }
+  | { type: 'ready'; port: number }
   | { type: 'failed'; message: string }
   | { type: 'reply'; id: number; value: number };

@@ -8,18 +8,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createCookieSessionStore, LogtoClient, type LogtoConfig } from 'logto';
 import { completeSignIn, type LogtoDev } from 'logto-dev';
-import { type ServerChild, startServerChild } from '../lib/child.js';
+import type { ServerChild } from '../lib/child.js';
 import type { RedisServer } from '../lib/redis.js';
 import { type CookieSizes, cookieHeaderAfter, cookieSizes } from '../lib/set-cookie.js';
 import { type AppSignIn, alice, signInThroughApp } from '../lib/sign-in.js';
 import { median } from '../lib/stats.js';
-import { benchSecret, demoApp, type ServerKind, type ServerSpec } from '../servers/spec.js';
+import { benchSecret, demoApp, type ServerKind } from '../servers/spec.js';
+
+/** A started server child, or why it is missing. */
+export type ChildSlot = { child: ServerChild } | { error: string };
 
 /** Inputs of the section. */
 export interface SignInSectionInput {
   dev: LogtoDev;
   redis?: RedisServer;
-  specOf(kind: ServerKind): ServerSpec;
+  /** Servers to sign in through (may have served load already). */
+  apps: ReadonlyMap<ServerKind, ChildSlot>;
+  /** Servers that have done nothing yet, for the memory measurement. */
+  fresh: ReadonlyMap<ServerKind, ChildSlot>;
   /** Sign-ins per store for the memory measurement. */
   signIns: number;
 }
@@ -117,7 +123,7 @@ export async function runSignInSection(input: SignInSectionInput): Promise<SignI
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] ?? '';
 }
 
 /** Requests the app made (everything but the authorization endpoint, which the browser calls). */
@@ -132,9 +138,10 @@ async function measureAppSignIn(
   kind: ServerKind,
   label: string,
 ): Promise<AppSignInRow> {
-  let child: ServerChild | undefined;
+  const slot = input.apps.get(kind);
+  if (!slot || 'error' in slot) return { kind, label, error: slot?.error ?? 'not started' };
+  const { child } = slot;
   try {
-    child = await startServerChild(input.specOf(kind));
     // Two sign-ins warm discovery, the JWKS and the JIT.
     await signInThroughApp(child.baseUrl, kind);
     await signInThroughApp(child.baseUrl, kind);
@@ -161,8 +168,6 @@ async function measureAppSignIn(
     };
   } catch (error) {
     return { kind, label, error: messageOf(error) };
-  } finally {
-    await child?.stop();
   }
 }
 
@@ -273,10 +278,10 @@ async function measureMemory(
   kind: ServerKind,
   label: string,
 ): Promise<MemoryRow> {
-  let child: ServerChild | undefined;
+  const slot = input.fresh.get(kind);
+  if (!slot || 'error' in slot) return { kind, label, error: slot?.error ?? 'not started' };
+  const server = slot.child;
   try {
-    child = await startServerChild(input.specOf(kind));
-    const server = child;
     await signInMany(server, kind, 20);
     const heapBefore = await server.heapUsed();
     const redisBefore =
@@ -300,7 +305,7 @@ async function measureMemory(
   } catch (error) {
     return { kind, label, error: messageOf(error) };
   } finally {
-    await child?.stop();
+    await server.stop();
   }
 }
 

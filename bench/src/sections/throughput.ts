@@ -1,66 +1,149 @@
 /**
- * Section 1: `GET /protected` with a signed-in session, each server in its own child process,
- * loaded by autocannon from this process.
+ * Section 1: `GET /protected` with a signed-in session. Each server runs in its own child process
+ * and is loaded by autocannon from this process, one at a time, in rounds (every server once per
+ * round), so that a slow spell of the machine hits every row rather than one; ratios are taken
+ * against the baseline's run of the same round and the median over rounds is reported.
  *
  * @module
  */
 import type { ServerChild } from '../lib/child.js';
-import { startServerChild } from '../lib/child.js';
-import { type LoadOptions, type LoadResult, loadProtected } from '../lib/load.js';
+import { loadProtected, quantile } from '../lib/load.js';
 import { checkProtected, signInThroughApp } from '../lib/sign-in.js';
-import type { ServerKind, ServerSpec } from '../servers/spec.js';
+import { median } from '../lib/stats.js';
+import type { ServerKind } from '../servers/spec.js';
+
+/** A server to load. */
+export interface ThroughputTarget {
+  kind: ServerKind;
+  label: string;
+  /** The kind of the no-auth server on the same framework (its ratio's second reference). */
+  baseline: ServerKind;
+  child?: ServerChild;
+  /** Why there is no child. */
+  error?: string;
+}
 
 /** One row of the throughput table. */
 export interface ThroughputRow {
   kind: ServerKind;
   label: string;
-  result?: LoadResult;
-  /** Bytes of the `Cookie` header autocannon sent. */
+  baseline: ServerKind;
+  /** Median over rounds of requests per second. */
+  requestsPerSecond?: number;
+  /** Every round's requests per second. */
+  roundsRequestsPerSecond?: number[];
+  /** Median over rounds of (this row ÷ no-auth Express) requests per second, in the same round. */
+  vsNoAuth?: number;
+  /** The same against the no-auth server of this row's framework. */
+  vsFrameworkNoAuth?: number;
+  /** Latency percentiles over every round, in ms. */
+  p50?: number;
+  p99?: number;
+  /** The child's CPU time over every round divided by the requests, in µs. */
+  cpuMicrosPerRequest?: number;
+  /** Bytes of the `Cookie` header sent. */
   cookieBytes?: number;
   error?: string;
 }
 
-/** A server to load, with its table label. */
-export interface ThroughputTarget {
-  kind: ServerKind;
-  label: string;
-  spec: ServerSpec;
+/** Load settings. */
+export interface ThroughputOptions {
+  connections: number;
+  /** Seconds of unmeasured load per server before the first round. */
+  warmup: number;
+  /** Seconds per server per round. */
+  duration: number;
+  rounds: number;
 }
 
-/** Starts each target in turn, signs in once, loads it, stops it. Failures become rows with an error. */
+interface Prepared {
+  target: ThroughputTarget;
+  child: ServerChild;
+  cookie: string;
+  runs: Array<{ requests: number; seconds: number; cpuMicros: number }>;
+  latencies: number[];
+}
+
+/** Signs in to each target once, warms it up, then loads the targets round by round. */
 export async function runThroughput(
   targets: readonly ThroughputTarget[],
-  options: LoadOptions,
+  options: ThroughputOptions,
 ): Promise<ThroughputRow[]> {
-  const rows: ThroughputRow[] = [];
+  const errors = new Map<ThroughputTarget, string>();
+  const prepared: Prepared[] = [];
   for (const target of targets) {
-    process.stderr.write(`  throughput: ${target.label}… `);
-    let child: ServerChild | undefined;
+    if (!target.child) {
+      errors.set(target, target.error ?? 'not started');
+      continue;
+    }
     try {
-      child = await startServerChild(target.spec);
-      let cookie = '';
-      if (target.kind !== 'no-auth')
-        cookie = (await signInThroughApp(child.baseUrl, target.kind)).jar.header();
+      const child = target.child;
+      const cookie = target.kind.startsWith('no-auth')
+        ? ''
+        : (await signInThroughApp(child.baseUrl, target.kind)).jar.header();
       await checkProtected(child.baseUrl, target.kind, cookie);
-      const result = await loadProtected(child, cookie, options);
-      if (result.failures > 0) throw new Error(`${result.failures} failed responses under load`);
-      rows.push({
-        kind: target.kind,
-        label: target.label,
-        result,
-        cookieBytes: Buffer.byteLength(cookie),
-      });
-      process.stderr.write(`${Math.round(result.requestsPerSecond)} req/s\n`);
+      await loadProtected(child, cookie, options.connections, options.warmup);
+      prepared.push({ target, child, cookie, runs: [], latencies: [] });
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error))
-        .split('\n')
-        .slice(0, 2)
-        .join(' ');
-      rows.push({ kind: target.kind, label: target.label, error: message });
-      process.stderr.write(`FAILED: ${message}\n`);
-    } finally {
-      await child?.stop();
+      errors.set(target, shortMessage(error));
     }
   }
-  return rows;
+
+  for (let round = 1; round <= options.rounds; round++) {
+    process.stderr.write(`  round ${round}/${options.rounds}:`);
+    for (const entry of prepared) {
+      if (errors.has(entry.target)) continue;
+      try {
+        const run = await loadProtected(
+          entry.child,
+          entry.cookie,
+          options.connections,
+          options.duration,
+        );
+        if (run.failures > 0) throw new Error(`${run.failures} failed responses under load`);
+        entry.runs.push(run);
+        for (const latency of run.latencies) entry.latencies.push(latency);
+        process.stderr.write(` ${entry.target.kind} ${Math.round(run.requests / run.seconds)}`);
+      } catch (error) {
+        errors.set(entry.target, shortMessage(error));
+      }
+    }
+    process.stderr.write('\n');
+  }
+
+  const rpsOf = (kind: ServerKind, round: number) => {
+    const run = prepared.find((entry) => entry.target.kind === kind)?.runs[round];
+    return run ? run.requests / run.seconds : Number.NaN;
+  };
+  return targets.map((target): ThroughputRow => {
+    const row: ThroughputRow = {
+      kind: target.kind,
+      label: target.label,
+      baseline: target.baseline,
+    };
+    const entry = prepared.find((candidate) => candidate.target === target);
+    const error = errors.get(target);
+    if (error || !entry) return { ...row, error: error ?? 'not measured' };
+    const rounds = entry.runs.map((run) => run.requests / run.seconds);
+    const versus = (kind: ServerKind) =>
+      median(rounds.map((rps, round) => rps / rpsOf(kind, round)).filter(Number.isFinite));
+    const requests = entry.runs.reduce((sum, run) => sum + run.requests, 0);
+    const cpu = entry.runs.reduce((sum, run) => sum + run.cpuMicros, 0);
+    entry.latencies.sort((a, b) => a - b);
+    return {
+      ...row,
+      requestsPerSecond: median(rounds),
+      roundsRequestsPerSecond: rounds.map(Math.round),
+      vsNoAuth: versus('no-auth'),
+      vsFrameworkNoAuth: versus(target.baseline),
+      p50: quantile(entry.latencies, 0.5),
+      p99: quantile(entry.latencies, 0.99),
+      cpuMicrosPerRequest: cpu / requests,
+      cookieBytes: Buffer.byteLength(entry.cookie),
+    };
+  });
+}
+
+function shortMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] ?? '';
 }

@@ -1,11 +1,22 @@
 /**
- * Placeholder until the adapter lands.
+ * Ours: `logto/express` with the cookie, Redis or memory session store (by `kind`).
  *
  * @module
  */
-import type { RunningApp, ServerSpec } from './spec.js';
+import express from 'express';
+import { authenticated, getUser, logto } from 'logto/express';
+import { logtoOptions } from './logto-options.js';
+import type { AppSetup, BuiltApp, ProtectedBody } from './spec.js';
 
-/** Not built yet. */
-export function start(_spec: ServerSpec): Promise<RunningApp> {
-  return Promise.reject(new Error('logto-express: adapter not built yet'));
+/** Builds the logto/express app. */
+export async function start(setup: AppSetup): Promise<BuiltApp> {
+  const { options, close } = await logtoOptions(setup);
+  const app = express();
+  app.use(logto(options));
+  app.get('/protected', authenticated(), (req, res) => {
+    const user = getUser(req);
+    const body: ProtectedBody = { sub: user?.sub ?? '', name: user?.name ?? null };
+    res.json(body);
+  });
+  return { handler: app, close };
 }

@@ -1,11 +1,22 @@
 /**
- * Placeholder until the adapter lands.
+ * Ours: `logto/fastify` with the cookie store.
  *
  * @module
  */
-import type { RunningApp, ServerSpec } from './spec.js';
+import { authenticated, logto } from 'logto/fastify';
+import { fastifyHandler } from './fastify-handler.js';
+import { logtoOptions } from './logto-options.js';
+import type { AppSetup, BuiltApp, ProtectedBody } from './spec.js';
 
-/** Not built yet. */
-export function start(_spec: ServerSpec): Promise<RunningApp> {
-  return Promise.reject(new Error('logto-fastify: adapter not built yet'));
+/** Builds the logto/fastify app. */
+export async function start(setup: AppSetup): Promise<BuiltApp> {
+  const { options } = await logtoOptions(setup);
+  return fastifyHandler(async (app) => {
+    await app.register(logto(options));
+    app.get('/protected', { preHandler: authenticated() }, async (request) => {
+      const user = request.logto.user;
+      const body: ProtectedBody = { sub: user?.sub ?? '', name: user?.name ?? null };
+      return body;
+    });
+  });
 }

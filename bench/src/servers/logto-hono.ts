@@ -1,11 +1,23 @@
 /**
- * Placeholder until the adapter lands.
+ * Ours: `logto/hono` with the cookie store, on node:http through `@hono/node-server`.
  *
  * @module
  */
-import type { RunningApp, ServerSpec } from './spec.js';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import { authenticated, type LogtoEnv, logto } from 'logto/hono';
+import { logtoOptions } from './logto-options.js';
+import type { AppSetup, BuiltApp, ProtectedBody } from './spec.js';
 
-/** Not built yet. */
-export function start(_spec: ServerSpec): Promise<RunningApp> {
-  return Promise.reject(new Error('logto-hono: adapter not built yet'));
+/** Builds the logto/hono app. */
+export async function start(setup: AppSetup): Promise<BuiltApp> {
+  const { options } = await logtoOptions(setup);
+  const app = new Hono<LogtoEnv>();
+  app.use(logto(options));
+  app.get('/protected', authenticated(), (c) => {
+    const user = c.get('user');
+    const body: ProtectedBody = { sub: user.sub, name: user.name ?? null };
+    return c.json(body);
+  });
+  return { handler: getRequestListener(app.fetch) };
 }

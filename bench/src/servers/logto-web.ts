@@ -1,11 +1,27 @@
 /**
- * Placeholder until the adapter lands.
+ * Ours: `logto/web` (a function of a Web `Request` returning a `Response`) with the cookie store,
+ * on node:http through `@hono/node-server`'s Request/Response bridge.
  *
  * @module
  */
-import type { RunningApp, ServerSpec } from './spec.js';
+import { getRequestListener } from '@hono/node-server';
+import { createLogto } from 'logto/web';
+import { logtoOptions } from './logto-options.js';
+import type { AppSetup, BuiltApp, ProtectedBody } from './spec.js';
 
-/** Not built yet. */
-export function start(_spec: ServerSpec): Promise<RunningApp> {
-  return Promise.reject(new Error('logto-web: adapter not built yet'));
+/** Builds the logto/web app. */
+export async function start(setup: AppSetup): Promise<BuiltApp> {
+  const { options } = await logtoOptions(setup);
+  const logto = createLogto(options);
+  const fetchHandler = async (request: Request): Promise<Response> => {
+    const handled = await logto.handle(request);
+    if (handled) return handled;
+    if (new URL(request.url).pathname !== '/protected')
+      return new Response('Not found', { status: 404 });
+    return logto.authenticated(request, {}, (context) => {
+      const body: ProtectedBody = { sub: context.user.sub, name: context.user.name ?? null };
+      return Response.json(body);
+    });
+  };
+  return { handler: getRequestListener(fetchHandler) };
 }

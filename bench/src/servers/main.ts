@@ -1,18 +1,22 @@
 /**
- * Entry of a server child process: builds one app (by `BENCH_SERVER_SPEC.kind`), listens, tells
- * the parent it is ready, and answers the parent's questions over IPC: its CPU time
+ * Entry of a server child process. Listens on a random loopback port first (the app's origin,
+ * and so its redirect URI, depends on it), builds the app of `BENCH_SERVER_SPEC.kind` for that
+ * origin, tells the parent the port, and answers the parent's questions over IPC: its CPU time
  * (`process.cpuUsage()`) and its heap after a full GC. Exits when the parent says so or goes away.
  *
  * @module
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ChildReply, ParentMessage } from '../lib/ipc.js';
-import type { RunningApp, ServerKind, ServerSpec } from './spec.js';
+import type { AppSetup, BuiltApp, ServerKind, ServerSpec } from './spec.js';
 
-const starters: Record<
-  ServerKind,
-  () => Promise<{ start(spec: ServerSpec): Promise<RunningApp> }>
-> = {
+type Builder = { start(setup: AppSetup): Promise<BuiltApp> };
+
+const builders: Record<ServerKind, () => Promise<Builder>> = {
   'no-auth': () => import('./no-auth.js'),
+  'no-auth-hono': () => import('./no-auth.js'),
+  'no-auth-fastify': () => import('./no-auth.js'),
   'peer-logto-express': () => import('./peer-logto-express.js'),
   'peer-express-openid-connect': () => import('./peer-express-openid-connect.js'),
   'logto-express-cookie': () => import('./logto-express.js'),
@@ -35,18 +39,31 @@ function fullGc(): void {
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.env.BENCH_SERVER_SPEC ?? '') as ServerSpec;
-  const app = await (await starters[spec.kind]()).start(spec);
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const app = await (await builders[spec.kind]()).start({ ...spec, port });
+  server.on('request', app.handler);
+
   let closing = false;
-  const shutdown = async (code: number) => {
+  const shutdown = async () => {
     if (closing) return;
     closing = true;
-    await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 2000))]);
-    process.exit(code);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await Promise.race([
+      Promise.all([closed, app.close?.()]),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ]);
+    process.exit(0);
   };
-  process.on('disconnect', () => void shutdown(0));
+  process.on('disconnect', () => void shutdown());
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') {
-      void shutdown(0);
+      void shutdown();
       return;
     }
     if (message.type === 'cpu') {
@@ -57,7 +74,7 @@ async function main(): Promise<void> {
     fullGc();
     send({ type: 'reply', id: message.id, value: process.memoryUsage().heapUsed });
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', port });
 }
 
 main().catch((error: unknown) => {

@@ -6,14 +6,7 @@
  */
 import express, { type RequestHandler } from 'express';
 import { importUntyped } from '../lib/untyped.js';
-import { listenExpress } from './listen.js';
-import {
-  benchSecret,
-  demoApp,
-  type ProtectedBody,
-  type RunningApp,
-  type ServerSpec,
-} from './spec.js';
+import { type AppSetup, type BuiltApp, benchSecret, demoApp, type ProtectedBody } from './spec.js';
 
 /** The members of express-openid-connect the bench uses. */
 interface ExpressOpenIdConnectModule {
@@ -24,7 +17,7 @@ interface ExpressOpenIdConnectModule {
 }
 
 /** Starts the express-openid-connect app. */
-export async function start(spec: ServerSpec): Promise<RunningApp> {
+export async function start(spec: AppSetup): Promise<BuiltApp> {
   const { auth, requiresAuth } = (
     await importUntyped<ExpressOpenIdConnectModule>('express-openid-connect')
   ).default;
@@ -58,5 +51,5 @@ export async function start(spec: ServerSpec): Promise<RunningApp> {
     const body: ProtectedBody = { sub: user.sub, name: user.name ?? null };
     res.json(body);
   });
-  return listenExpress(app, spec.port);
+  return { handler: app };
 }

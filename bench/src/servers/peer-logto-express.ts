@@ -6,14 +6,7 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { importUntyped } from '../lib/untyped.js';
-import { listenExpress } from './listen.js';
-import {
-  benchSecret,
-  demoApp,
-  type ProtectedBody,
-  type RunningApp,
-  type ServerSpec,
-} from './spec.js';
+import { type AppSetup, type BuiltApp, benchSecret, demoApp, type ProtectedBody } from './spec.js';
 
 /** The members of @logto/express the bench uses. */
 interface LogtoExpressModule {
@@ -31,7 +24,7 @@ interface LogtoContextLike {
 }
 
 /** Starts the @logto/express app. */
-export async function start(spec: ServerSpec): Promise<RunningApp> {
+export async function start(spec: AppSetup): Promise<BuiltApp> {
   const { handleAuthRoutes, withLogto } = await importUntyped<LogtoExpressModule>('@logto/express');
   const session = (await importUntyped<ExpressSessionModule>('express-session')).default;
   const config = {
@@ -59,5 +52,5 @@ export async function start(spec: ServerSpec): Promise<RunningApp> {
     const body: ProtectedBody = { sub: user.claims.sub, name: user.claims.name ?? null };
     res.json(body);
   });
-  return listenExpress(app, spec.port);
+  return { handler: app };
 }

@@ -1,3 +1,5 @@
+import type { RequestListener } from 'node:http';
+
 /**
  * What the parent tells a server child: which app to build, where to listen, where logto-dev is.
  * Shared by the parent (bench/src/sections) and the children (bench/src/servers).
@@ -8,6 +10,8 @@
 /** Every server the bench can start, one app per child process. */
 export type ServerKind =
   | 'no-auth'
+  | 'no-auth-hono'
+  | 'no-auth-fastify'
   | 'logto-express-cookie'
   | 'logto-express-redis'
   | 'logto-express-memory'
@@ -20,8 +24,6 @@ export type ServerKind =
 /** The child's instructions, passed as JSON in `BENCH_SERVER_SPEC`. */
 export interface ServerSpec {
   kind: ServerKind;
-  /** Port on 127.0.0.1, chosen by the parent so the redirect URI can be registered first. */
-  port: number;
   /** logto-dev's endpoint (issuer = `${endpoint}/oidc`). */
   endpoint: string;
   /** For `logto-express-redis`. */
@@ -59,7 +61,14 @@ export function routesOf(kind: ServerKind): ServerRoutes {
   return { signIn: '/sign-in', callback: '/callback' };
 }
 
-/** A running app in the child: how to close it. */
-export interface RunningApp {
-  close(): Promise<void>;
+/** What the child's app builder gets: the spec and the port its server already listens on. */
+export interface AppSetup extends ServerSpec {
+  /** The port on 127.0.0.1 (the app's origin is `http://127.0.0.1:<port>`). */
+  port: number;
+}
+
+/** An app built in the child: its node:http request listener, and what to close at the end. */
+export interface BuiltApp {
+  handler: RequestListener;
+  close?(): Promise<void>;
 }

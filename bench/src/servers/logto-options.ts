@@ -1,0 +1,36 @@
+/**
+ * The options our adapters get in the bench: logto-dev's demo app, the app's origin, and the
+ * session store the kind names (cookie by default; Redis or memory for those rows).
+ *
+ * @module
+ */
+import { createMemorySessionStore, type SessionStore } from 'logto';
+import type { LogtoAdapterOptions } from 'logto/express';
+import { createRedisSessionStore } from 'logto/redis';
+import { createClient } from 'redis';
+import { type AppSetup, benchSecret, demoApp } from './spec.js';
+
+/** Adapter options for `spec`, and a function that closes what they opened (the Redis client). */
+export async function logtoOptions(
+  spec: AppSetup,
+): Promise<{ options: LogtoAdapterOptions; close(): Promise<void> }> {
+  const base = {
+    endpoint: spec.endpoint,
+    appId: demoApp.appId,
+    appSecret: demoApp.appSecret,
+    baseUrl: `http://127.0.0.1:${spec.port}`,
+  };
+  if (spec.kind === 'logto-express-redis') {
+    if (!spec.redisUrl) throw new Error('the Redis row needs a redis-server');
+    const client = createClient({ url: spec.redisUrl });
+    await client.connect();
+    const session: SessionStore = createRedisSessionStore({ client, secure: false });
+    return { options: { ...base, session }, close: () => client.quit().then(() => undefined) };
+  }
+  if (spec.kind === 'logto-express-memory') {
+    // The memory store warns once that it is for development; the bench knows.
+    const session = createMemorySessionStore({ secure: false, logger: { warn: () => {} } });
+    return { options: { ...base, session }, close: async () => {} };
+  }
+  return { options: { ...base, secret: benchSecret }, close: async () => {} };
+}
