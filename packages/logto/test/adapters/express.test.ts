@@ -102,6 +102,36 @@ describe.each(versions)('$name', ({ express }) => {
     expect(await json(response)).toEqual({ error: 'session.store_unavailable' });
   });
 
+  it('sends a response error that surfaces while the response is held (headers written twice) to the error handler, not to an unhandled rejection', async () => {
+    const errors: unknown[] = [];
+    serve((app) => {
+      app.use(logto(options));
+      app.get('/twice', authenticated(), (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.writeHead(201);
+        res.end('done');
+      });
+      app.use(
+        (
+          error: unknown,
+          _req: express5.Request,
+          _res: express5.Response,
+          next: express5.NextFunction,
+        ) => {
+          errors.push(error);
+          next(error);
+        },
+      );
+    });
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const response = await browser.get('/twice');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('done');
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as { code?: string }).code).toBe('ERR_HTTP_HEADERS_SENT');
+  });
+
   it('passes config.invalid to the error handler when authenticated() runs without logto()', async () => {
     serve((app) => {
       app.get('/protected', authenticated(), (_req, res) => {

@@ -82,6 +82,10 @@ export const holdUntilCommitted = (
           replaying = true;
           try {
             call(name, args);
+          } catch (error) {
+            // What would have thrown in the route (e.g. headers written twice) must not become
+            // an unhandled rejection: it goes to the framework's error path instead.
+            onError(error);
           } finally {
             replaying = false;
           }
