@@ -27,7 +27,15 @@ export interface ServerChild {
 /** Forks `servers/main.ts` with `spec` and resolves once it listens (on a port it picks). */
 export async function startServerChild(spec: ServerSpec): Promise<ServerChild> {
   const child = fork(entry, [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      // BENCH_CPU_PROF=<dir>: every server child writes V8 CPU profiles (one per thread) to <dir>/<kind>/.
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${spec.kind}`]
+        : []),
+    ],
     env: { ...process.env, BENCH_SERVER_SPEC: JSON.stringify(spec) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
