@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogtoCore } from '../../src/adapters/core/index.js';
 import { LogtoClient, LogtoError, MemoryStorage } from '../../src/index.js';
 import { type HostileProvider, startHostileProvider } from '../support/hostile-provider.js';
 import { hostileUrlText, originOf, redirectTargets } from './arbitraries.js';
@@ -166,6 +167,44 @@ describe('hostile configuration', () => {
           if (outcome instanceof LogtoError) expect(outcome.code).toBe('config.invalid');
         },
       ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('hostile adapter options', () => {
+  it('createLogtoCore accepts options or throws LogtoError config.invalid, for any shape', async () => {
+    const options = fc.record(
+      {
+        endpoint: fc.oneof(fc.constant('http://127.0.0.1:3001'), fc.anything()),
+        appId: fc.oneof(fc.constant('app'), fc.anything()),
+        baseUrl: fc.oneof(
+          fc.constantFrom('http://127.0.0.1:3000', 'https://app.example/path', 'javascript:x', ''),
+          fc.webUrl(),
+          fc.anything(),
+        ),
+        secret: fc.oneof(fc.constant('s'.repeat(32)), fc.array(fc.string()), fc.anything()),
+        session: fc.anything(),
+        routes: fc.oneof(
+          fc.record({ signIn: fc.oneof(fc.string(), fc.constant(false)) }, { requiredKeys: [] }),
+          fc.anything(),
+        ),
+        signInOptions: fc.anything(),
+        logger: fc.anything(),
+        fetch: fc.anything(),
+        logoutTokenMaxAge: fc.oneof(fc.double(), fc.anything()),
+        config: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(options, fc.anything()), async (candidate) => {
+        const outcome = await onlyLogtoErrors(async () =>
+          // biome-ignore lint/suspicious/noExplicitAny: hostile input on purpose
+          createLogtoCore(candidate as any),
+        );
+        if (outcome instanceof LogtoError) expect(outcome.code).toBe('config.invalid');
+      }),
       { numRuns: 500 },
     );
   });
