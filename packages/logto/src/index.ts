@@ -1,7 +1,7 @@
 /**
  * `logto`: Logto sign-in for server-side Node web apps.
  *
- * @module
+ * @module logto
  */
 export * from './client/index.js';
 export type {
@@ -24,4 +24,10 @@ export * from './errors.js';
 export type { ProviderMetadata } from './oidc/discovery.js';
 export * from './session/index.js';
 export * from './storage.js';
-export type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from './tokens/claims.js';
+export type {
+  AccessTokenClaims,
+  IdTokenClaims,
+  OrganizationData,
+  UserIdentity,
+  UserInfoResponse,
+} from './tokens/claims.js';

@@ -19,17 +19,21 @@ export interface BearerErrorBody {
 
 /** A request that may go on: the verified claims. */
 export interface BearerAccepted {
+  /** Always `true`: the token is valid and has the required scopes. */
   ok: true;
+  /** The verified claims of the access token. */
   claims: Readonly<AccessTokenClaims>;
 }
 
 /** A request to refuse, with the answer to send. */
 export interface BearerRefused {
+  /** Always `false`: answer with `status`, `headers` and `body`. */
   ok: false;
   /** 401 (no token, or an invalid one) or 403 (missing scopes). */
   status: 401 | 403;
   /** Headers to send: `WWW-Authenticate`, and `Cache-Control: no-store`. */
   headers: Readonly<Record<string, string>>;
+  /** The JSON body to send: `{ error, error_description }`. */
   body: BearerErrorBody;
   /** Why: `access_token.missing`, or the verifier's `access_token.*` error. */
   error: LogtoError;

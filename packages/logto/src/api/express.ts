@@ -9,7 +9,10 @@ import { authorizeBearer, type BearerOptions } from './bearer.js';
 import { toVerifier, type VerifierSource } from './verifier-source.js';
 
 /** An Express request that passed {@link requireAccessToken}: `req.auth` holds the claims. */
-export type RequestWithAuth = Request & { auth: Readonly<AccessTokenClaims> };
+export type RequestWithAuth = Request & {
+  /** The verified claims of the request's access token. */
+  auth: Readonly<AccessTokenClaims>;
+};
 
 /** Route options of {@link requireAccessToken}. */
 export interface ExpressBearerOptions extends BearerOptions {

@@ -9,7 +9,10 @@ import { authorizeBearer, type BearerOptions } from './bearer.js';
 import { toVerifier, type VerifierSource } from './verifier-source.js';
 
 /** A Fastify request that passed {@link requireAccessTokenFastify}: `request.auth` holds the claims. */
-export type FastifyRequestWithAuth = FastifyRequest & { auth: Readonly<AccessTokenClaims> };
+export type FastifyRequestWithAuth = FastifyRequest & {
+  /** The verified claims of the request's access token. */
+  auth: Readonly<AccessTokenClaims>;
+};
 
 /** Route options of {@link requireAccessTokenFastify}. */
 export interface FastifyBearerOptions extends BearerOptions {

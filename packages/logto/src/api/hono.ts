@@ -10,6 +10,7 @@ import { toVerifier, type VerifierSource } from './verifier-source.js';
 
 /** The context variables set by {@link requireAccessTokenHono}: `c.get('auth')`. */
 export interface AccessTokenVariables {
+  /** The verified claims of the request's access token. */
   auth: Readonly<AccessTokenClaims>;
 }
 
@@ -34,7 +35,10 @@ export interface HonoBearerOptions extends BearerOptions {
 export function requireAccessTokenHono(
   source: VerifierSource,
   options: HonoBearerOptions = {},
-): MiddlewareHandler<{ Variables: AccessTokenVariables }> {
+): MiddlewareHandler<{
+  /** The context variables the middleware sets. */
+  Variables: AccessTokenVariables;
+}> {
   const verifier = toVerifier(source);
   const { organizationFrom, ...bearerOptions } = options;
   return async (context, next) => {

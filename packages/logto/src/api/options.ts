@@ -53,18 +53,32 @@ export interface AccessTokenVerifierOptions {
   now?: () => number;
 }
 
-/** The options with defaults applied. */
+/**
+ * The options with defaults applied, as {@link AccessTokenVerifier.options} exposes them. See
+ * {@link AccessTokenVerifierOptions} for what each one means.
+ */
 export interface ResolvedVerifierOptions {
+  /** The Logto endpoint, without a trailing slash. */
   readonly endpoint: string;
+  /** The `iss` every token must have: `<endpoint>/oidc`. */
   readonly issuer: string;
+  /** The accepted API resource indicators, or `undefined` for organization tokens only. */
   readonly audiences: readonly string[] | undefined;
+  /** Which organizations a token may be for; `undefined` refuses organization tokens. */
   readonly organization: OrganizationRule | undefined;
+  /** Scopes every token must have; empty when none are required. */
   readonly requiredScopes: readonly string[];
+  /** Allowed clock difference, in seconds (default 60). */
   readonly clockTolerance: number;
+  /** The accepted JWS algorithms, or `undefined` to take the provider's asymmetric ones. */
   readonly algorithms: readonly string[] | undefined;
+  /** The most verified tokens kept in the cache (default 1000; 0 when caching is off). */
   readonly cacheSize: number;
+  /** The `fetch` used for discovery and the JWKS. */
   readonly fetch: typeof fetch;
+  /** Time limit for one request to the provider, in milliseconds (default 10000). */
   readonly timeout: number;
+  /** The clock, in milliseconds since the epoch. */
   readonly now: () => number;
 }
 

@@ -23,7 +23,13 @@ export async function authorizeRequest(
   verifier: AccessTokenVerifier,
   request: Request,
   options: BearerOptions = {},
-): Promise<{ claims: Readonly<AccessTokenClaims> } | Response> {
+): Promise<
+  | {
+      /** The verified claims of the request's access token. */
+      claims: Readonly<AccessTokenClaims>;
+    }
+  | Response
+> {
   const result = await authorizeBearer(verifier, request.headers.get('authorization'), options);
   if (result.ok) return { claims: result.claims };
   return Response.json(result.body, { status: result.status, headers: result.headers });

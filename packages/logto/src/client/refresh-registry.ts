@@ -83,7 +83,10 @@ const maxRotationHops = 32;
 const alive = <T>(remembered: Remembered<T> | undefined, now: number) =>
   remembered !== undefined && remembered.forgetAt > now ? remembered : undefined;
 
-/** The single-flight registry. Use the process-wide {@link refreshRegistry}. */
+/**
+ * The single-flight registry. Every {@link LogtoClient} shares one process-wide instance unless
+ * {@link LogtoClientOptions.refreshRegistry} names another.
+ */
 export class RefreshRegistry {
   readonly #slots = new Map<string, Slot>();
   #sequence = 0;

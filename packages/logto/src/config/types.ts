@@ -31,7 +31,7 @@ export interface LogtoConfig {
   appId: string;
   /** The application's secret; omit it for a public client. */
   appSecret?: string;
-  /** Extra scopes (strings or {@link UserInfoScope} values). The reserved scopes come first; duplicates are dropped. */
+  /** Extra scopes (strings or {@link logto!UserInfoScope} values). The reserved scopes come first; duplicates are dropped. */
   scopes?: readonly string[];
   /** API resource indicators requested at sign-in, kept in order, duplicates dropped. */
   resources?: readonly string[];

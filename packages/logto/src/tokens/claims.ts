@@ -76,6 +76,24 @@ export interface AccessTokenClaims {
   [claim: string]: unknown;
 }
 
+/** A social identity of the user, in {@link UserInfoResponse.identities}. */
+export interface UserIdentity {
+  /** The user's ID at the social provider (not the Logto user ID). */
+  userId: string;
+  /** The profile the connector received from the social provider, as the connector stored it. */
+  details?: Record<string, unknown>;
+}
+
+/** An organization the user belongs to, in {@link UserInfoResponse.organization_data}. */
+export interface OrganizationData {
+  /** The organization ID. */
+  id: string;
+  /** The organization's display name. */
+  name: string;
+  /** The organization's description; `null` or absent when it has none. */
+  description?: string | null;
+}
+
 /** The userinfo response: the ID token's claims plus Logto's extended user data. */
 export interface UserInfoResponse extends Partial<IdTokenClaims> {
   /** The user's ID; must equal the ID token's `sub`. */
@@ -83,11 +101,11 @@ export interface UserInfoResponse extends Partial<IdTokenClaims> {
   /** Arbitrary data stored on the user (scope `custom_data`; userinfo only). */
   custom_data?: unknown;
   /** Social identities by connector target (scope `identities`; userinfo only). */
-  identities?: Record<string, { userId: string; details?: Record<string, unknown> }>;
+  identities?: Record<string, UserIdentity>;
   /** Enterprise SSO identities (scope `identities`; userinfo only). */
   sso_identities?: unknown[];
   /** The user's organizations with names (scope `urn:logto:scope:organizations`; userinfo only). */
-  organization_data?: Array<{ id: string; name: string; description?: string | null }>;
+  organization_data?: OrganizationData[];
 }
 
 /** Options of {@link decodeJwtPayload}. */

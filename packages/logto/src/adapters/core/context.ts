@@ -116,6 +116,8 @@ export class LogtoRequestContext {
   /**
    * Built by the adapters; apps get it from the request. `isEnded` says whether a session was
    * ended by back-channel logout although the store could not delete it (cookie sessions).
+   *
+   * @internal
    */
   constructor(
     options: ResolvedAdapterOptions,
@@ -150,7 +152,7 @@ export class LogtoRequestContext {
   /**
    * The request's session, loaded on first call (one cookie decrypt or one store read).
    *
-   * @throws {@link LogtoError} `session.store_unavailable` when a server-side store is down.
+   * @throws {@link logto!LogtoError} `session.store_unavailable` when a server-side store is down.
    */
   getSession(): Promise<RequestSession> {
     if (this.#session === undefined) {
@@ -208,7 +210,7 @@ export class LogtoRequestContext {
    * it once before the response headers go out; a request that never loaded the session costs
    * nothing and gets `[]`.
    *
-   * @throws {@link LogtoError} `session.store_unavailable`, `session.too_large`.
+   * @throws {@link logto!LogtoError} `session.store_unavailable`, `session.too_large`.
    */
   async commit(): Promise<string[]> {
     if (this.#session === undefined) return [];

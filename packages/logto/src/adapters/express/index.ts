@@ -67,7 +67,7 @@ const adapterRequest = (req: Request, onSessionLoad?: () => void): AdapterReques
  * token) is written as `Set-Cookie` before the response headers go out; every error goes to
  * `next(err)`, on Express 4 as on Express 5.
  *
- * @throws {@link LogtoError} `config.invalid` at setup, naming the bad option.
+ * @throws {@link logto!LogtoError} `config.invalid` at setup, naming the bad option.
  */
 export function logto(options: LogtoAdapterOptions): RequestHandler {
   const core = createLogtoCore(options);

@@ -87,7 +87,7 @@ const methodsOf: Readonly<Record<RouteName, Array<'GET' | 'HEAD' | 'POST'>>> = {
  * adds the session's `Set-Cookie` in `onSend` when a route changed it. Errors go to Fastify's
  * error handler.
  *
- * @throws {@link LogtoError} `config.invalid`, naming the bad option.
+ * @throws {@link logto!LogtoError} `config.invalid`, naming the bad option.
  */
 export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
   const core = createLogtoCore(options);

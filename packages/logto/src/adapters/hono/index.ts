@@ -52,7 +52,7 @@ export interface LogtoEnv {
  * after the route, the session's `Set-Cookie` is appended when it changed. Errors go to
  * `app.onError`.
  *
- * @throws {@link LogtoError} `config.invalid` at setup, naming the bad option.
+ * @throws {@link logto!LogtoError} `config.invalid` at setup, naming the bad option.
  */
 export function logto(options: LogtoAdapterOptions): MiddlewareHandler<LogtoEnv> {
   const core = createLogtoCore(options);

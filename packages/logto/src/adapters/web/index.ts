@@ -45,6 +45,7 @@ export type LogtoWebHandler = (
 
 /** A signed-in context: {@link LogtoRequestContext} whose `user` is set. */
 export type AuthenticatedContext = LogtoRequestContext & {
+  /** The signed-in user: the ID token claims, or the userinfo response with `fetchUserInfo: true`. */
   user: IdTokenClaims | UserInfoResponse;
 };
 
@@ -72,7 +73,7 @@ export interface WebLogto {
 /**
  * Creates the Web adapter.
  *
- * @throws {@link LogtoError} `config.invalid`, naming the bad option.
+ * @throws {@link logto!LogtoError} `config.invalid`, naming the bad option.
  */
 export function createLogto(options: LogtoAdapterOptions): WebLogto {
   const core = createLogtoCore(options);
@@ -103,7 +104,7 @@ export function createLogto(options: LogtoAdapterOptions): WebLogto {
  * Only the auth routes: `(request) => Response | undefined`, e.g. for a Next.js catch-all route
  * handler. Use {@link createLogto} to guard your own routes as well.
  *
- * @throws {@link LogtoError} `config.invalid`, naming the bad option.
+ * @throws {@link logto!LogtoError} `config.invalid`, naming the bad option.
  */
 export function createLogtoHandler(
   options: LogtoAdapterOptions,
