@@ -193,16 +193,24 @@ function printSignIn(report: SignInReport): void {
   );
 
   printTable(
-    '2c. Retained memory per session after many sign-ins through the app (heap after a full GC, in the app process)',
-    ['store', 'sign-ins', 'heap B/session', 'redis-server B/session', 'seconds'],
+    `2c. Retained memory per session: heap growth of the app process (after a full GC) over ${report.memory[0]?.signIns ?? '?'} sign-ins through the app, then over ${report.memory[0]?.signIns ?? '?'} more (once the bounded caches are full)`,
+    [
+      'store',
+      'heap B/session',
+      'next: heap B/session',
+      'redis-server B/session',
+      'next: redis B/session',
+      's per batch',
+    ],
     report.memory.map((row) =>
       row.error
-        ? [row.label, undefined, undefined, undefined, `error: ${row.error}`]
+        ? [row.label, undefined, undefined, undefined, undefined, `error: ${row.error}`]
         : [
             row.label,
-            row.signIns,
             num(row.heapBytesPerSession),
+            num(row.heapBytesPerSessionNext),
             num(row.redisBytesPerSession),
+            num(row.redisBytesPerSessionNext),
             num(row.seconds, 1),
           ],
     ),

@@ -20,6 +20,8 @@ export interface ServerChild {
   cpuMicros(): Promise<number>;
   /** The child's `heapUsed` after a full GC, in bytes. */
   heapUsed(): Promise<number>;
+  /** Writes a heap snapshot of the child (after a full GC) to `path`. */
+  heapSnapshot(path: string): Promise<void>;
   /** Stops the child (SIGKILL after 5 s). */
   stop(): Promise<void>;
 }
@@ -79,7 +81,7 @@ export async function startServerChild(spec: ServerSpec): Promise<ServerChild> {
     throw error;
   }
 
-  const ask = (type: 'cpu' | 'heap') =>
+  const ask = (type: 'cpu' | 'heap' | 'snapshot', path = '') =>
     new Promise<number>((resolve, reject) => {
       const id = nextId++;
       const timer = setTimeout(
@@ -91,7 +93,8 @@ export async function startServerChild(spec: ServerSpec): Promise<ServerChild> {
         pending.delete(id);
         resolve(value);
       });
-      child.send({ type, id } satisfies ParentMessage, (error) => {
+      const message: ParentMessage = type === 'snapshot' ? { type, id, path } : { type, id };
+      child.send(message, (error) => {
         if (error) reject(error);
       });
     });
@@ -101,6 +104,7 @@ export async function startServerChild(spec: ServerSpec): Promise<ServerChild> {
     baseUrl: `http://127.0.0.1:${port}`,
     cpuMicros: () => ask('cpu'),
     heapUsed: () => ask('heap'),
+    heapSnapshot: (path) => ask('snapshot', path).then(() => undefined),
     stop,
   };
 }

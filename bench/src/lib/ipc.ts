@@ -8,6 +8,7 @@
 export type ParentMessage =
   | { type: 'cpu'; id: number }
   | { type: 'heap'; id: number }
+  | { type: 'snapshot'; id: number; path: string }
   | { type: 'stop' };
 
 /** Child → parent. */

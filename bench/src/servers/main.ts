@@ -8,6 +8,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeHeapSnapshot } from 'node:v8';
 import type { ChildReply, ParentMessage } from '../lib/ipc.js';
 import type { AppSetup, BuiltApp, ServerKind, ServerSpec } from './spec.js';
 
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
       return;
     }
     fullGc();
+    // A heap snapshot on request, for finding what a store retains (see bench/README.md).
+    if (message.type === 'snapshot') writeHeapSnapshot(message.path);
     send({ type: 'reply', id: message.id, value: process.memoryUsage().heapUsed });
   });
   send({ type: 'ready', port });
