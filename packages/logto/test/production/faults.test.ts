@@ -201,12 +201,18 @@ describe('the provider down or slow', () => {
       await provider.close();
     });
 
-    const hostileApp = () =>
-      started(appEnv(provider.endpoint, { SESSION_SECRET: 'y'.repeat(40), LOGTO_TIMEOUT: '1000' }));
+    /** An app on the hostile provider; `timeout` (ms) bounds each provider request. */
+    const hostileApp = (timeout = 10_000) =>
+      started(
+        appEnv(provider.endpoint, {
+          SESSION_SECRET: 'y'.repeat(40),
+          LOGTO_TIMEOUT: String(timeout),
+        }),
+      );
 
     it('discovery hanging: the sign-in route answers an error page with provider.timeout', async () => {
       provider.handle('discovery', respond.hang());
-      const app = await hostileApp();
+      const app = await hostileApp(1000);
       const response = await new Jar().fetch(`${app.url}/sign-in`, {
         headers: { accept: 'text/html' },
       });
