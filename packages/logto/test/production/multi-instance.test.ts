@@ -17,7 +17,7 @@ import {
 
 const api = 'https://api.example.com';
 /** The API token lifetime in this test (seconds): short, so that the test can wait it out. */
-const accessTokenTtl = 3;
+const accessTokenTtl = 6;
 
 let dev: LogtoDev;
 const apps: AppProcess[] = [];
