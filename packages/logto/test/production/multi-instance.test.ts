@@ -7,13 +7,8 @@
 import { demoConfig, type LogtoDev, startLogtoDev } from 'logto-dev';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  type AppProcess,
-  demoApp,
-  type Jar,
-  signInThroughApp,
-  startAppProcess,
-} from './support.js';
+import { type HandlerContext, respond, startHostileProvider } from '../support/hostile-provider.js';
+import { type AppProcess, demoApp, Jar, signInThroughApp, startAppProcess } from './support.js';
 
 const api = 'https://api.example.com';
 /** The API token lifetime in this test (seconds): short, so that the test can wait it out. */
@@ -128,5 +123,55 @@ describe('two app processes sharing one Redis (strict refresh-token rotation)', 
     dev.resetRequests();
     for (const path of paths) expect((await get(jar, `${second.url}${path}`)).status).toBe(200);
     expect(refreshGrants()).toHaveLength(0);
+  });
+});
+
+/** A plain successful refresh response of the hostile provider. */
+const refreshed = async (context: HandlerContext) =>
+  respond.json({
+    access_token: `at-${Math.random().toString(36).slice(2)}`,
+    token_type: 'Bearer',
+    expires_in: 3600,
+    refresh_token: `rt-${Math.random().toString(36).slice(2)}`,
+    id_token: await context.provider.signIdToken(context.provider.idTokenOptions),
+  })(context);
+
+describe('an instance that crashes while it holds the refresh lock', () => {
+  it('does not block the session: another instance refreshes once the lock expires', async () => {
+    const provider = await startHostileProvider({ clientId: demoApp.id });
+    let refreshes = 0;
+    const env = {
+      LOGTO_ENDPOINT: provider.endpoint,
+      LOGTO_APP_ID: demoApp.id,
+      LOGTO_APP_SECRET: demoApp.secret,
+      BASE_URL: demoApp.baseUrl,
+      REDIS_URL: inject('redisUrl'),
+      LOCK_TTL: '2000',
+    };
+    const [doomed, survivor] = await Promise.all([startAppProcess(env), startAppProcess(env)]);
+    try {
+      const jar = await signInThroughApp(doomed.url, 'alice', new Jar(), async (url) => {
+        const authorization = await fetch(url, { redirect: 'manual' });
+        return authorization.headers.get('location') ?? '';
+      });
+      // The first refresh hangs (its instance dies meanwhile); later ones are answered.
+      provider.handle('token', (context) => {
+        if (context.recorded.form.get('grant_type') === 'refresh_token' && ++refreshes === 1)
+          return;
+        return refreshed(context);
+      });
+      const hanging = jar.fetch(`${doomed.url}/token`).catch(() => undefined);
+      while (refreshes === 0) await sleep(20);
+      await doomed.kill();
+      await hanging;
+
+      const response = await get(jar, `${survivor.url}/token`);
+      expect(response.status, response.body).toBe(200);
+      // The dead instance's grant never completed; the survivor made the only other one.
+      expect(refreshes).toBe(2);
+    } finally {
+      await Promise.all([doomed.stop(), survivor.stop()]);
+      await provider.close();
+    }
   });
 });

@@ -106,6 +106,8 @@ export interface AppProcess {
   stats(): Promise<{ unhandled: string[]; memory: NodeJS.MemoryUsage }>;
   /** True while the child runs. */
   alive(): boolean;
+  /** Kills the child at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -146,6 +148,15 @@ export const startAppProcess = (env: Record<string, string>): Promise<AppProcess
           };
         },
         alive: () => child.exitCode === null && child.signalCode === null,
+        kill: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) {
+              done();
+              return;
+            }
+            child.once('exit', () => done());
+            child.kill('SIGKILL');
+          }),
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) {
