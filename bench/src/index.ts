@@ -12,9 +12,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { demoConfig, startLogtoDev } from 'logto-dev';
+import { freePort } from '../../test/support/free-port.js';
 import { type ServerChild, startServerChild } from './lib/child.js';
 import { cleanupAll, installSignalHandlers, onCleanup } from './lib/cleanup.js';
-import { freePort } from './lib/ports.js';
 import { hasRedisServer, type RedisServer, startRedis } from './lib/redis.js';
 import { printReport, type Report } from './report.js';
 import { type ChildSlot, runSignInSection } from './sections/sign-in.js';

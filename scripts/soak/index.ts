@@ -10,13 +10,10 @@
  * The app runs in a child process (its memory is what is measured); logto-dev, a dedicated
  * redis-server (unless `--redis-url`) and the driver run here.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type ChildProcess, fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { completeSignIn, demoConfig, startLogtoDev } from 'logto-dev';
+import { startRedisServer } from '../../test/support/redis-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,52 +41,6 @@ const baseUrl = 'http://127.0.0.1:3000';
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const describeMemory = (memory: NodeJS.MemoryUsage) =>
   `rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)}, external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)})`;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-const startRedis = async (): Promise<{ url: string; stop: () => void }> => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'logto-soak-redis-'));
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', (error) =>
-      reject(new Error(`could not start redis-server: ${error.message}`)),
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve();
-    });
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-};
 
 interface AppChild {
   url: string;
@@ -177,8 +128,8 @@ const signIn = async (appUrl: string, index: number): Promise<string | undefined
 
 const main = async () => {
   const redis = values['redis-url']
-    ? { url: values['redis-url'], stop: () => undefined }
-    : await startRedis();
+    ? { url: values['redis-url'], dispose: async () => undefined }
+    : await startRedisServer('logto-soak-redis-');
   const config = demoConfig();
   const dev = await startLogtoDev({ port: 0, config });
   const [app0] = config.applications;
@@ -270,7 +221,7 @@ const main = async () => {
   } finally {
     app.stop();
     await dev.stop();
-    redis.stop();
+    await redis.dispose();
   }
 };
 

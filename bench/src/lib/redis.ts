@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
+import { startRedisServer } from '../../../test/support/redis-server.js';
 import { onCleanup, trackPid } from './cleanup.js';
-import { freePort } from './ports.js';
 
 /** A running redis-server. */
 export interface RedisServer {
@@ -23,55 +23,19 @@ export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Starts redis-server on a free port and waits until it answers PING. */
+/** Starts redis-server on a free port (the shared test helper), stopped by the bench's cleanup. */
 export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--loglevel',
-      'warning',
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const untrack = trackPid(child.pid);
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      untrack();
-      resolve();
-    }),
-  );
+  const server = await startRedisServer('logto-bench-redis-');
+  const untrack = trackPid(server.pid);
   const stop = onCleanup(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await server.dispose();
+    untrack();
   });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await command(port, 'PING')).startsWith('+PONG')) break;
-    } catch (error) {
-      if (attempt > 100 || child.exitCode !== null) {
-        await stop();
-        throw new Error(`redis-server did not start on port ${port}`, { cause: error });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const port = new URL(server.url).port;
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: server.url,
     async usedMemory() {
-      const info = await command(port, 'INFO', 'memory');
+      const info = await command(Number(port), 'INFO', 'memory');
       const match = /used_memory:(\d+)/.exec(info);
       return match ? Number(match[1]) : Number.NaN;
     },

@@ -10,7 +10,14 @@ import { demoConfig, type LogtoDev, startLogtoDev } from 'logto-dev';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signInWithJar } from '../../../logto-dev/src/complete-sign-in.js';
 import { CookieJar } from '../../../logto-dev/src/cookie-jar.js';
-import { type AppProcess, demoApp, Jar, signInThroughApp, startAppProcess } from './support.js';
+import {
+  type AppProcess,
+  demoApp,
+  demoAppEnv,
+  Jar,
+  signInThroughApp,
+  startAppProcess,
+} from './support.js';
 
 let dev: LogtoDev;
 let recorder: Server;
@@ -41,13 +48,7 @@ beforeAll(async () => {
   if (!application) throw new Error('the demo config has no application');
   application.backchannelLogoutUri = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/backchannel`;
   dev = await startLogtoDev({ port: 0, config });
-  const env = {
-    LOGTO_ENDPOINT: dev.endpoint,
-    LOGTO_APP_ID: demoApp.id,
-    LOGTO_APP_SECRET: demoApp.secret,
-    BASE_URL: demoApp.baseUrl,
-    REDIS_URL: inject('redisUrl'),
-  };
+  const env = demoAppEnv(dev.endpoint, { REDIS_URL: inject('redisUrl') });
   apps.push(...(await Promise.all([startAppProcess(env), startAppProcess(env)])));
 });
 

@@ -7,21 +7,21 @@
  */
 import { completeSignIn, type LogtoDev, startLogtoDev } from 'logto-dev';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startRedisServer } from '../../../../test/support/redis-server.js';
 import {
   type HostileProvider,
   respond,
   startHostileProvider,
 } from '../support/hostile-provider.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 import {
   type AppProcess,
+  demoAppEnv as appEnv,
   demoApp,
   Jar,
-  type OwnRedis,
   signInThroughApp,
   startAppProcess,
-  startOwnRedis,
 } from './support.js';
-import { startTcpProxy } from './tcp-proxy.js';
 
 const running: AppProcess[] = [];
 const started = async (env: Record<string, string>) => {
@@ -37,14 +37,6 @@ afterEach(async () => {
     expect((await app.stats()).unhandled).toEqual([]);
     await app.stop();
   }
-});
-
-const appEnv = (endpoint: string, extra: Record<string, string> = {}) => ({
-  LOGTO_ENDPOINT: endpoint,
-  LOGTO_APP_ID: demoApp.id,
-  LOGTO_APP_SECRET: demoApp.secret,
-  BASE_URL: demoApp.baseUrl,
-  ...extra,
 });
 
 const statusOf = async (jar: Jar, url: string) => {
@@ -104,7 +96,7 @@ describe('Redis stopped, stalled and back during a run of requests', () => {
   });
 
   it('a redis-server killed and restarted (data lost): 503 meanwhile, then signed out, and a new sign-in works', async () => {
-    const redis: OwnRedis = await startOwnRedis();
+    const redis = await startRedisServer('logto-prod-redis-');
     try {
       const app = await started(appEnv(dev.endpoint, { REDIS_URL: redis.url }));
       const jar = await signInThroughApp(app.url);
@@ -113,7 +105,7 @@ describe('Redis stopped, stalled and back during a run of requests', () => {
         return statusOf(jar, `${app.url}/me`);
       });
       await sleep(100);
-      await redis.stop();
+      await redis.kill();
       const during = await Promise.all(requests);
       for (const { status } of during) expect([200, 503]).toContain(status);
       expect(during.some(({ status }) => status === 503)).toBe(true);

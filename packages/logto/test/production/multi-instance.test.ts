@@ -8,7 +8,14 @@ import { demoConfig, type LogtoDev, startLogtoDev } from 'logto-dev';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type HandlerContext, respond, startHostileProvider } from '../support/hostile-provider.js';
-import { type AppProcess, demoApp, Jar, signInThroughApp, startAppProcess } from './support.js';
+import {
+  type AppProcess,
+  demoApp,
+  demoAppEnv,
+  Jar,
+  signInThroughApp,
+  startAppProcess,
+} from './support.js';
 
 const api = 'https://api.example.com';
 /** The API token lifetime in this test (seconds): short, so that the test can wait it out. */
@@ -23,13 +30,7 @@ beforeAll(async () => {
     if (resource.indicator === api) resource.accessTokenTtl = accessTokenTtl;
   }
   dev = await startLogtoDev({ port: 0, config, refreshTokenRotation: 'strict' });
-  const env = {
-    LOGTO_ENDPOINT: dev.endpoint,
-    LOGTO_APP_ID: demoApp.id,
-    LOGTO_APP_SECRET: demoApp.secret,
-    BASE_URL: demoApp.baseUrl,
-    REDIS_URL: inject('redisUrl'),
-  };
+  const env = demoAppEnv(dev.endpoint, { REDIS_URL: inject('redisUrl') });
   apps.push(...(await Promise.all([startAppProcess(env), startAppProcess(env)])));
 });
 
@@ -140,14 +141,10 @@ describe('an instance that crashes while it holds the refresh lock', () => {
   it('does not block the session: another instance refreshes once the lock expires', async () => {
     const provider = await startHostileProvider({ clientId: demoApp.id });
     let refreshes = 0;
-    const env = {
-      LOGTO_ENDPOINT: provider.endpoint,
-      LOGTO_APP_ID: demoApp.id,
-      LOGTO_APP_SECRET: demoApp.secret,
-      BASE_URL: demoApp.baseUrl,
+    const env = demoAppEnv(provider.endpoint, {
       REDIS_URL: inject('redisUrl'),
       LOCK_TTL: '2000',
-    };
+    });
     const [doomed, survivor] = await Promise.all([startAppProcess(env), startAppProcess(env)]);
     try {
       const jar = await signInThroughApp(doomed.url, 'alice', new Jar(), async (url) => {

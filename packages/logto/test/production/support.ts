@@ -1,13 +1,8 @@
 /**
- * Helpers of the production tests: app instances as real child processes, a dedicated
- * redis-server a test may stop and restart, a browser-like cookie jar, and a sign-in driven
- * through an app's own routes against logto-dev.
+ * Helpers of the production tests: app instances as real child processes, a browser-like cookie
+ * jar, and a sign-in driven through an app's own routes against logto-dev.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { completeSignIn } from 'logto-dev';
 
@@ -21,81 +16,17 @@ export const demoApp = {
   baseUrl: 'http://127.0.0.1:3000',
 } as const;
 
-/** A free loopback port (for servers that cannot listen on 0 and report it, like redis-server). */
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-/** A redis-server of the test's own, on a fixed port so that it can be restarted. */
-export interface OwnRedis {
-  readonly url: string;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Stops it for good and removes its directory. */
-  dispose(): Promise<void>;
-}
-
-export const startOwnRedis = async (): Promise<OwnRedis> => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'logto-prod-redis-'));
-  let child: ChildProcess | undefined;
-  const start = () =>
-    new Promise<void>((resolve, reject) => {
-      const started = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--dir',
-          dir,
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      child = started;
-      const timer = setTimeout(
-        () => reject(new Error('redis-server did not start in 10 s')),
-        10_000,
-      );
-      started.once('error', reject);
-      started.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-  await start();
-  const stop = async () => {
-    const running = child;
-    child = undefined;
-    if (!running || running.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill('SIGKILL');
-    });
-  };
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    start,
-    stop,
-    async dispose() {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-};
+/** The environment of an app process for the demo app against logto-dev at `endpoint`. */
+export const demoAppEnv = (
+  endpoint: string,
+  extra: Record<string, string> = {},
+): Record<string, string> => ({
+  LOGTO_ENDPOINT: endpoint,
+  LOGTO_APP_ID: demoApp.id,
+  LOGTO_APP_SECRET: demoApp.secret,
+  BASE_URL: demoApp.baseUrl,
+  ...extra,
+});
 
 /** One app instance in a child process. */
 export interface AppProcess {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedisSessionStore } from '../../src/session/redis/index.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 import { CookieJar, manualClock, recordingLogger } from './helpers.js';
-import { startRedisProxy } from './redis-proxy.js';
 import { serverStoreSpec } from './server-store-spec.js';
 
 type Client = ReturnType<typeof createClient>;
@@ -212,7 +212,7 @@ describe('Redis session store', () => {
     it('a slow or stopped Redis fails with session.store_unavailable, and requests recover when it returns', async () => {
       const prefix = testPrefix();
       const { jar } = await signIn(prefix);
-      const proxy = await startRedisProxy(url);
+      const proxy = await startTcpProxy(url);
       const client = await createClient({
         url: proxy.url,
         socket: { reconnectStrategy: 20 },
