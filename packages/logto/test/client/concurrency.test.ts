@@ -1,7 +1,7 @@
-import type { LogtoDev } from 'logto-dev';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStorage, RefreshRegistry } from '../../src/index.js';
 import type { CoordinatedStorage, Storage, StorageKey } from '../../src/storage.js';
+import { logtoDevPerFile } from '../support/logto-dev-per-file.js';
 import {
   api,
   copyOf,
@@ -10,16 +10,9 @@ import {
   refreshGrants,
   signInAs,
   snapshot,
-  startDev,
 } from './support.js';
 
-let dev: LogtoDev;
-beforeAll(async () => {
-  dev = await startDev({ refreshTokenRotation: 'strict' });
-});
-afterAll(async () => {
-  await dev.stop();
-});
+const dev = logtoDevPerFile({ refreshTokenRotation: 'strict' });
 
 /** A signed-in session whose cached access tokens have all expired. */
 const expiredSession = async () => {

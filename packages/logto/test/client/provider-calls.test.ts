@@ -1,15 +1,10 @@
-import { completeSignIn, type LogtoDev } from 'logto-dev';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { completeSignIn } from 'logto-dev';
+import { expect, it } from 'vitest';
 import type { LogtoClient } from '../../src/index.js';
-import { createClient, redirectUri, startDev } from './support.js';
+import { logtoDevPerFile } from '../support/logto-dev-per-file.js';
+import { createClient, redirectUri } from './support.js';
 
-let dev: LogtoDev;
-beforeAll(async () => {
-  dev = await startDev();
-});
-afterAll(async () => {
-  await dev.stop();
-});
+const dev = logtoDevPerFile();
 
 const served = () => dev.requests.map((request) => `${request.method} ${request.path}`);
 

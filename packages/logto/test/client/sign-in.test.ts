@@ -1,7 +1,8 @@
-import { completeSignIn, type LogtoDev } from 'logto-dev';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeSignIn } from 'logto-dev';
+import { describe, expect, it } from 'vitest';
 import { LogtoClient, MemoryStorage } from '../../src/index.js';
 import type { Storage } from '../../src/storage.js';
+import { logtoDevPerFile } from '../support/logto-dev-per-file.js';
 import {
   clientConfig,
   copyOf,
@@ -11,16 +12,9 @@ import {
   redirectUri,
   signInAs,
   snapshot,
-  startDev,
 } from './support.js';
 
-let dev: LogtoDev;
-beforeAll(async () => {
-  dev = await startDev();
-});
-afterAll(async () => {
-  await dev.stop();
-});
+const dev = logtoDevPerFile();
 
 /** Starts a sign-in and returns the real callback URL (not yet handled). */
 const callbackFor = async (client: LogtoClient, options: Parameters<LogtoClient['signIn']>[0]) =>

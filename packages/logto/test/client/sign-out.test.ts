@@ -1,6 +1,6 @@
-import type { LogtoDev } from 'logto-dev';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../../src/index.js';
+import { logtoDevPerFile } from '../support/logto-dev-per-file.js';
 import {
   api,
   copyOf,
@@ -11,16 +11,9 @@ import {
   redirectUri,
   signInAs,
   snapshot,
-  startDev,
 } from './support.js';
 
-let dev: LogtoDev;
-beforeAll(async () => {
-  dev = await startDev();
-});
-afterAll(async () => {
-  await dev.stop();
-});
+const dev = logtoDevPerFile();
 
 describe('signOut', () => {
   it('returns the end-session URL with client_id, id_token_hint and post_logout_redirect_uri', async () => {

@@ -1,6 +1,6 @@
-import type { LogtoDev } from 'logto-dev';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../../src/index.js';
+import { logtoDevPerFile } from '../support/logto-dev-per-file.js';
 import {
   api,
   copyOf,
@@ -10,16 +10,9 @@ import {
   refreshGrants,
   signInAs,
   snapshot,
-  startDev,
 } from './support.js';
 
-let dev: LogtoDev;
-beforeAll(async () => {
-  dev = await startDev();
-});
-afterAll(async () => {
-  await dev.stop();
-});
+const dev = logtoDevPerFile();
 
 const signedIn = async (username = 'alice') => {
   const storage = new MemoryStorage();
