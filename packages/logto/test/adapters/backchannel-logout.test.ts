@@ -17,6 +17,7 @@ import {
   type SignIdTokenOptions,
   startHostileProvider,
 } from '../support/hostile-provider.js';
+import { signOutAtLogto } from '../support/sign-out-at-logto.js';
 import { type AppServer, adapters, startAppServer } from './apps.js';
 import { Browser } from './browser.js';
 import { adapterOptions, json, secret, startDevFor } from './spec-support.js';
@@ -42,22 +43,11 @@ const signInThenSignOutAtLogto = async (dev: LogtoDev, browser: Browser, origin:
   });
   await browser.get(callback);
   expect((await browser.get('/api/me')).status).toBe(200);
-  return async () => {
-    const query = new URLSearchParams({
-      client_id: 'demo-app',
-      post_logout_redirect_uri: `${origin}/`,
+  return () =>
+    signOutAtLogto(dev, provider, {
+      clientId: 'demo-app',
+      postLogoutRedirectUri: `${origin}/`,
     });
-    const page = await provider.fetch(`${dev.issuer}/session/end?${query}`);
-    const html = await page.text();
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1] ?? '';
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-    const done = await provider.fetch(new URL(action, dev.issuer).href, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
-    });
-    expect(done.status).toBe(303);
-  };
 };
 
 describe.each(adapters)('back-channel logout from logto-dev ($name)', (adapter) => {

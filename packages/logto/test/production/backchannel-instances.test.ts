@@ -10,6 +10,7 @@ import { demoConfig, type LogtoDev, startLogtoDev } from 'logto-dev';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signInWithJar } from '../../../logto-dev/src/complete-sign-in.js';
 import { CookieJar } from '../../../logto-dev/src/cookie-jar.js';
+import { signOutAtLogto } from '../support/sign-out-at-logto.js';
 import {
   type AppProcess,
   demoApp,
@@ -69,22 +70,11 @@ const signIn = async (username: string) => {
 };
 
 /** Signs out at logto-dev's real end-session page, as the browser would. */
-const signOutAtLogto = async (provider: CookieJar) => {
-  const query = new URLSearchParams({
-    client_id: demoApp.id,
-    post_logout_redirect_uri: `${demoApp.baseUrl}/`,
+const signOut = (provider: CookieJar) =>
+  signOutAtLogto(dev, provider, {
+    clientId: demoApp.id,
+    postLogoutRedirectUri: `${demoApp.baseUrl}/`,
   });
-  const page = await provider.fetch(`${dev.issuer}/session/end?${query}`);
-  const html = await page.text();
-  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1] ?? '';
-  const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  const done = await provider.fetch(new URL(action, dev.issuer).href, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
-  });
-  expect(done.status).toBe(303);
-};
 
 const status = async (jar: Jar, url: string) => (await jar.fetch(url)).status;
 
@@ -97,7 +87,7 @@ describe('back-channel logout with two app instances on one Redis', () => {
     expect(await status(alice.jar, `${second.url}/me`)).toBe(200);
     received.length = 0;
 
-    await signOutAtLogto(alice.provider);
+    await signOut(alice.provider);
 
     expect(received).toHaveLength(1);
     expect(await status(alice.jar, `${second.url}/me`)).toBe(401);
@@ -111,7 +101,7 @@ describe('back-channel logout with two app instances on one Redis', () => {
     if (!second) throw new Error('two app processes expected');
     const alice = await signIn('alice');
     received.length = 0;
-    await signOutAtLogto(alice.provider);
+    await signOut(alice.provider);
     expect(received).toHaveLength(1);
 
     const replay = await fetch(`${second.url}/backchannel-logout`, {
