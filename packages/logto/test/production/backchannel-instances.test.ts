@@ -11,14 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signInWithJar } from '../../../logto-dev/src/complete-sign-in.js';
 import { CookieJar } from '../../../logto-dev/src/cookie-jar.js';
 import { signOutAtLogto } from '../support/sign-out-at-logto.js';
-import {
-  type AppProcess,
-  demoApp,
-  demoAppEnv,
-  Jar,
-  signInThroughApp,
-  startAppProcess,
-} from './support.js';
+import { type AppProcess, demoApp, Jar, signInThroughApp, startTwoInstances } from './support.js';
 
 let dev: LogtoDev;
 let recorder: Server;
@@ -49,8 +42,7 @@ beforeAll(async () => {
   if (!application) throw new Error('the demo config has no application');
   application.backchannelLogoutUri = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/backchannel`;
   dev = await startLogtoDev({ port: 0, config });
-  const env = demoAppEnv(dev.endpoint, { REDIS_URL: inject('redisUrl') });
-  apps.push(...(await Promise.all([startAppProcess(env), startAppProcess(env)])));
+  apps.push(...(await startTwoInstances(dev.endpoint, { REDIS_URL: inject('redisUrl') })));
 });
 
 afterAll(async () => {

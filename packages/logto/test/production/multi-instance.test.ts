@@ -8,14 +8,7 @@ import { demoConfig, type LogtoDev, startLogtoDev } from 'logto-dev';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type HandlerContext, respond, startHostileProvider } from '../support/hostile-provider.js';
-import {
-  type AppProcess,
-  demoApp,
-  demoAppEnv,
-  Jar,
-  signInThroughApp,
-  startAppProcess,
-} from './support.js';
+import { type AppProcess, demoApp, Jar, signInThroughApp, startTwoInstances } from './support.js';
 
 const api = 'https://api.example.com';
 /** The API token lifetime in this test (seconds): short, so that the test can wait it out. */
@@ -30,8 +23,7 @@ beforeAll(async () => {
     if (resource.indicator === api) resource.accessTokenTtl = accessTokenTtl;
   }
   dev = await startLogtoDev({ port: 0, config, refreshTokenRotation: 'strict' });
-  const env = demoAppEnv(dev.endpoint, { REDIS_URL: inject('redisUrl') });
-  apps.push(...(await Promise.all([startAppProcess(env), startAppProcess(env)])));
+  apps.push(...(await startTwoInstances(dev.endpoint, { REDIS_URL: inject('redisUrl') })));
 });
 
 afterAll(async () => {
@@ -141,11 +133,10 @@ describe('an instance that crashes while it holds the refresh lock', () => {
   it('does not block the session: another instance refreshes once the lock expires', async () => {
     const provider = await startHostileProvider({ clientId: demoApp.id });
     let refreshes = 0;
-    const env = demoAppEnv(provider.endpoint, {
+    const [doomed, survivor] = await startTwoInstances(provider.endpoint, {
       REDIS_URL: inject('redisUrl'),
       LOCK_TTL: '2000',
     });
-    const [doomed, survivor] = await Promise.all([startAppProcess(env), startAppProcess(env)]);
     try {
       const jar = await signInThroughApp(doomed.url, 'alice', new Jar(), async (url) => {
         const authorization = await fetch(url, { redirect: 'manual' });

@@ -105,6 +105,18 @@ export const startAppProcess = (env: Record<string, string>): Promise<AppProcess
     });
   });
 
+/**
+ * Starts two instances of the demo app (as behind a load balancer) against logto-dev at
+ * `endpoint`, with the same environment.
+ */
+export const startTwoInstances = (
+  endpoint: string,
+  extra: Record<string, string> = {},
+): Promise<[AppProcess, AppProcess]> => {
+  const env = demoAppEnv(endpoint, extra);
+  return Promise.all([startAppProcess(env), startAppProcess(env)]);
+};
+
 /** The cookies a browser holds for the app (one origin), from `Set-Cookie` headers. */
 export class Jar {
   readonly cookies = new Map<string, string>();
