@@ -1,18 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderMetadata } from '../../src/oidc/discovery.js';
-import { discover } from '../../src/oidc/discovery.js';
 import {
   type ClientAuth,
   exchangeAuthorizationCode,
   refreshTokenGrant,
 } from '../../src/oidc/grants.js';
 import type { HttpOptions } from '../../src/oidc/http.js';
+import { startDiscoveredProvider } from '../support/discovered-provider.js';
 import { expectLogtoError, messagesOf } from '../support/expect-logto-error.js';
-import {
-  type HostileProvider,
-  respond,
-  startHostileProvider,
-} from '../support/hostile-provider.js';
+import { type HostileProvider, respond } from '../support/hostile-provider.js';
 
 const http: HttpOptions = { fetch: globalThis.fetch, timeout: 2000 };
 const secret = 'test-secret-0123456789abcdef';
@@ -21,9 +17,7 @@ let metadata: ProviderMetadata;
 let client: ClientAuth;
 
 beforeEach(async () => {
-  provider = await startHostileProvider();
-  metadata = await discover(provider.endpoint, http);
-  client = { clientId: provider.clientId, clientSecret: secret, method: 'client_secret_basic' };
+  ({ provider, metadata, client } = await startDiscoveredProvider(http, secret));
 });
 afterEach(() => provider.close());
 

@@ -1,16 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderMetadata } from '../../src/oidc/discovery.js';
-import { discover } from '../../src/oidc/discovery.js';
 import type { ClientAuth } from '../../src/oidc/grants.js';
 import type { HttpOptions } from '../../src/oidc/http.js';
 import { revokeToken } from '../../src/oidc/revocation.js';
 import { requestUserInfo } from '../../src/oidc/userinfo.js';
+import { startDiscoveredProvider } from '../support/discovered-provider.js';
 import { expectLogtoError, messagesOf } from '../support/expect-logto-error.js';
-import {
-  type HostileProvider,
-  respond,
-  startHostileProvider,
-} from '../support/hostile-provider.js';
+import { type HostileProvider, respond } from '../support/hostile-provider.js';
 
 const http: HttpOptions = { fetch: globalThis.fetch, timeout: 2000 };
 let provider: HostileProvider;
@@ -18,13 +14,7 @@ let metadata: ProviderMetadata;
 let client: ClientAuth;
 
 beforeEach(async () => {
-  provider = await startHostileProvider();
-  metadata = await discover(provider.endpoint, http);
-  client = {
-    clientId: provider.clientId,
-    clientSecret: 'test-secret',
-    method: 'client_secret_basic',
-  };
+  ({ provider, metadata, client } = await startDiscoveredProvider(http, 'test-secret'));
 });
 afterEach(() => provider.close());
 
