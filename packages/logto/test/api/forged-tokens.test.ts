@@ -5,6 +5,7 @@
 import { createPublicKey } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessTokenVerifier } from '../../src/api/index.js';
+import { accessTokenClaims, signAccessToken } from '../support/access-tokens.js';
 import { expectLogtoError } from '../support/expect-logto-error.js';
 import {
   generateTestKey,
@@ -27,35 +28,15 @@ afterEach(async () => {
 const verifier = (options: Partial<Parameters<typeof createAccessTokenVerifier>[0]> = {}) =>
   createAccessTokenVerifier({ endpoint: provider.endpoint, audience: api, ...options });
 
-const claims = (extra: Record<string, unknown> = {}) => {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    iss: provider.issuer,
-    sub: 'user-1',
-    aud: api,
-    exp: now + 3600,
-    iat: now,
-    scope: 'read:messages',
-    client_id: 'test-client',
-    ...extra,
-  };
-};
+const claims = (extra: Record<string, unknown> = {}) =>
+  accessTokenClaims(provider, api, { client_id: 'test-client', ...extra });
 
 /** An access token signed by the provider's current key (typ at+jwt, its kid). */
 const sign = (
   payload: Record<string, unknown> = claims(),
   header: Record<string, unknown> = {},
   key = provider.signingKey,
-) => {
-  const full: Record<string, unknown> = {
-    alg: key.alg,
-    typ: 'at+jwt',
-    kid: key.publicJwk.kid,
-    ...header,
-  };
-  for (const name of Object.keys(full)) if (full[name] === undefined) delete full[name];
-  return signCompact(full, payload, key.privateKey);
-};
+) => signAccessToken(payload, key, header);
 
 it('accepts a well-formed token of the provider (the baseline of this file)', async () => {
   expect(await verifier().verify(await sign())).toMatchObject({ sub: 'user-1', aud: api });

@@ -22,6 +22,7 @@ import {
   requireAccessTokenFastify,
   requireAccessTokenHono,
 } from '../../src/api/index.js';
+import { accessTokenClaims, signAccessToken } from '../support/access-tokens.js';
 import {
   generateTestKey,
   type HostileProvider,
@@ -172,20 +173,8 @@ afterAll(async () => {
   await provider.close();
 });
 
-const claims = (extra: Record<string, unknown> = {}) => {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    iss: provider.issuer,
-    sub: 'user-1',
-    aud: api,
-    exp: now + 3600,
-    iat: now,
-    scope: 'read:messages',
-    ...extra,
-  };
-};
-const sign = (payload = claims(), key = provider.signingKey) =>
-  signCompact({ alg: key.alg, typ: 'at+jwt', kid: key.publicJwk.kid }, payload, key.privateKey);
+const claims = (extra: Record<string, unknown> = {}) => accessTokenClaims(provider, api, extra);
+const sign = (payload = claims(), key = provider.signingKey) => signAccessToken(payload, key);
 
 describe.each(Object.keys(harnesses))('%s', (name) => {
   let harness: Harness;
