@@ -19,7 +19,6 @@ export const LogtoErrorCodes = [
   // The sign-in session stored between signIn and the callback.
   'sign_in_session.not_found',
   'sign_in_session.expired',
-  'sign_in_session.invalid',
   // The authorization response (callback URL).
   'callback.invalid_url',
   'callback.redirect_uri_mismatch',
