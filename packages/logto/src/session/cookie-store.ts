@@ -156,6 +156,14 @@ class CookieRequestSession implements RequestSession {
     return this.#record === undefined;
   }
 
+  get needsCommit(): boolean {
+    if (this.#changed) return true;
+    const record = this.#record;
+    return (
+      record !== undefined && needsTouch(this.#parts.lifetime, record, toSeconds(this.#parts.now()))
+    );
+  }
+
   async getItem(key: string): Promise<string | null> {
     return readItem(this.#data ?? this.#record?.data ?? {}, key);
   }

@@ -152,6 +152,18 @@ class ServerRequestSession implements RequestSession {
     return this.#record === undefined;
   }
 
+  get needsCommit(): boolean {
+    if (this.#pending.size > 0 || this.#tags.size > 0 || this.#obsolete.length > 0) return true;
+    if (this.#destroyed) return true;
+    // A regenerated session moves to a new id at commit.
+    if (this.#id === undefined) return this.#record !== undefined;
+    return (
+      !this.#gone &&
+      this.#record !== undefined &&
+      needsTouch(this.#parts.lifetime, this.#record, toSeconds(this.#parts.now()))
+    );
+  }
+
   async getItem(key: string): Promise<string | null> {
     const pending = this.#pending.get(key);
     if (pending !== undefined) return pending;
@@ -247,6 +259,8 @@ class ServerRequestSession implements RequestSession {
         this.#id = id;
         this.#record = record;
         this.#pending.clear();
+        // A sign-out earlier in this request is written over by the new session.
+        this.#destroyed = false;
       }
     } else {
       let outcome: MergeOutcome | undefined = this.#gone ? 'gone' : undefined;

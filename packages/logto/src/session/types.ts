@@ -60,6 +60,15 @@ export interface SessionStore {
 export interface RequestSession extends CoordinatedStorage {
   /** True when the request brought no valid session (none, or one that was rejected). */
   readonly isNew: boolean;
+  /**
+   * Whether {@link RequestSession.commit} would write anything if called now: `true` after a
+   * change (a set or removed item, {@link RequestSession.regenerate},
+   * {@link RequestSession.destroy}, new tags) not yet written, or when the rolling expiry is due to
+   * be moved (see `touchAfter`). `false` means a commit now returns `[]` and writes nothing, so an
+   * adapter may send its response without waiting for one. Synchronous and cheap. Optional for
+   * stores written before it existed: adapters treat a missing value as `true`.
+   */
+  readonly needsCommit?: boolean;
   /** The value stored under `key`, or `null`. */
   getItem(key: string): Promise<string | null>;
   /** Stores `value` under `key`. */

@@ -76,6 +76,36 @@ describe.each(versions)('$name', ({ express }) => {
     expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
   });
 
+  it('sends Set-Cookie from a route that refreshed a token, and none from a read-only route', async () => {
+    serve((app) => {
+      app.use(logto(options));
+      app.get('/read', authenticated(), (req, res) => {
+        res.json({ sub: req.logto.user?.sub });
+      });
+      app.get('/refresh', authenticated(), (req, res, next) => {
+        req.logto.client.getAccessToken(api).then((token) => {
+          res.json({ token: token.length > 0 });
+        }, next);
+      });
+    });
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const read = await browser.get('/read');
+    expect(await json(read)).toEqual({ sub: 'user-alice' });
+    expect(read.headers.getSetCookie()).toEqual([]);
+    dev.resetRequests();
+    const refreshed = await browser.get('/refresh');
+    expect(await json(refreshed)).toEqual({ token: true });
+    expect(dev.requests.filter((request) => request.path === '/oidc/token')).toHaveLength(1);
+    expect(refreshed.headers.getSetCookie().length).toBeGreaterThan(0);
+    // The cached token came back in that cookie: the next request needs no refresh.
+    dev.resetRequests();
+    const cached = await browser.get('/refresh');
+    expect(await json(cached)).toEqual({ token: true });
+    expect(cached.headers.getSetCookie()).toEqual([]);
+    expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
+  });
+
   it('sends a session store failure at commit to the error handler (no hung request, no crash)', async () => {
     const redis = createClient({ url: inject('redisUrl') });
     await redis.connect();
@@ -106,10 +136,17 @@ describe.each(versions)('$name', ({ express }) => {
     const errors: unknown[] = [];
     serve((app) => {
       app.use(logto(options));
-      app.get('/twice', authenticated(), (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.writeHead(201);
-        res.end('done');
+      app.get('/twice', authenticated(), (req, res, next) => {
+        // A changed session holds the response until it is committed.
+        req.logto
+          .getSession()
+          .then((session) => session.setItem('note', 'changed'))
+          .then(() => {
+            res.writeHead(200, { 'content-type': 'text/plain' });
+            res.writeHead(201);
+            res.end('done');
+          })
+          .catch(next);
       });
       app.use(
         (

@@ -280,6 +280,48 @@ describe('cookie session store', () => {
       expect(await session.getItem('idToken')).toBe('id-token-value');
     });
 
+    it('needsCommit says whether a commit would write: after a change, or once the rolling expiry is due', async () => {
+      const clock = manualClock();
+      const store = createCookieSessionStore({
+        secret: SECRET,
+        now: clock.now,
+        rollingDuration: 3600,
+        absoluteDuration: 86_400,
+      });
+      const anonymous = await store.load(undefined, https);
+      expect(anonymous.needsCommit).toBe(false);
+      await anonymous.setItem('idToken', 'id-token-value');
+      expect(anonymous.needsCommit).toBe(true);
+      const jar = new CookieJar();
+      jar.apply(await anonymous.commit());
+      expect(anonymous.needsCommit).toBe(false);
+
+      clock.advance(300);
+      const reading = await store.load(jar.header(), https);
+      await reading.setItem('idToken', 'id-token-value');
+      expect(reading.needsCommit).toBe(false);
+      expect(await reading.commit()).toEqual([]);
+      // Default touchAfter is a tenth of the rolling lifetime: 360 s.
+      clock.advance(60);
+      const due = await store.load(jar.header(), https);
+      expect(due.needsCommit).toBe(true);
+      const touched = await due.commit();
+      expect(touched).toHaveLength(1);
+      expect(due.needsCommit).toBe(false);
+      jar.apply(touched);
+
+      for (const change of [
+        (session: RequestSession) => session.removeItem('idToken'),
+        (session: RequestSession) => session.regenerate(),
+        (session: RequestSession) => session.destroy(),
+      ]) {
+        const session = await store.load(jar.header(), https);
+        expect(session.needsCommit).toBe(false);
+        await change(session);
+        expect(session.needsCommit).toBe(true);
+      }
+    });
+
     it('ends the session at the absolute lifetime even when it is used all the time', async () => {
       const clock = manualClock();
       const { logger, codes } = recordingLogger();

@@ -250,6 +250,44 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       await held;
     });
 
+    it('needsCommit is false exactly while a commit would write nothing', async () => {
+      const store = makeStore();
+      const anonymous = await store.load(undefined, https);
+      expect(anonymous.needsCommit).toBe(false);
+      await anonymous.removeItem('idToken');
+      expect(anonymous.needsCommit).toBe(false);
+      await anonymous.setItem('idToken', 'id-token-value');
+      expect(anonymous.needsCommit).toBe(true);
+      const jar = new CookieJar();
+      jar.apply(await anonymous.commit());
+      expect(anonymous.needsCommit).toBe(false);
+
+      const reading = await store.load(jar.header(), https);
+      expect(reading.needsCommit).toBe(false);
+      await reading.getItem('idToken');
+      await reading.setItem('idToken', 'id-token-value');
+      expect(reading.needsCommit).toBe(false);
+      expect(await reading.commit()).toEqual([]);
+
+      const changing = await store.load(jar.header(), https);
+      await changing.setItem('refreshToken', 'rt-2');
+      expect(changing.needsCommit).toBe(true);
+      await changing.commit();
+      expect(changing.needsCommit).toBe(false);
+
+      for (const change of [
+        (session: RequestSession) => session.removeItem('idToken'),
+        (session: RequestSession) => session.regenerate(),
+        (session: RequestSession) => session.destroy(),
+        (session: RequestSession) => session.addTags?.(['sub:needs-commit']) ?? Promise.resolve(),
+      ]) {
+        const session = await store.load(jar.header(), https);
+        expect(session.needsCommit).toBe(false);
+        await change(session);
+        expect(session.needsCommit).toBe(true);
+      }
+    });
+
     it('withLock on a session that is not stored yet just runs the task', async () => {
       const session = await makeStore().load(undefined, https);
       expect(await session.withLock?.('refresh', async () => 42)).toBe(42);

@@ -13,6 +13,7 @@ import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
 import { decodeJwtPayload } from '../../tokens/claims.js';
 import type { AdapterRequest } from './http.js';
 import type { ResolvedAdapterOptions } from './options.js';
+import { TrackedSession } from './tracked-session.js';
 
 /** Decoded ID token claims by token, shared by requests of the same session (the newest 1000). */
 const claimsCache = new Map<string, IdTokenClaims | null>();
@@ -102,6 +103,8 @@ export class LogtoRequestContext {
   readonly #options: ResolvedAdapterOptions;
   readonly #request: AdapterRequest;
   #session: Promise<RequestSession> | undefined;
+  /** The session once loaded; `null` when the load failed. */
+  #loaded: RequestSession | null | undefined;
   #client: LogtoClient | undefined;
   /** The ID token the claims below were decoded from. */
   #claimsOf: string | undefined;
@@ -155,18 +158,42 @@ export class LogtoRequestContext {
    * @throws {@link logto!LogtoError} `session.store_unavailable` when a server-side store is down.
    */
   getSession(): Promise<RequestSession> {
-    if (this.#session === undefined) {
-      this.#request.onSessionLoad?.();
-      this.#session = this.#options.store.load(this.#request.cookieHeader, {
-        secure: this.#request.secure,
-      });
-    }
+    this.#session ??= this.#load();
     return this.#session;
+  }
+
+  async #load(): Promise<RequestSession> {
+    try {
+      const session = new TrackedSession(
+        await this.#options.store.load(this.#request.cookieHeader, {
+          secure: this.#request.secure,
+        }),
+        this.#request.onCommitNeeded,
+      );
+      this.#loaded = session;
+      return session;
+    } catch (error) {
+      this.#loaded = null;
+      throw error;
+    }
   }
 
   /** True once the session was loaded (so it may need committing). */
   get sessionLoaded(): boolean {
     return this.#session !== undefined;
+  }
+
+  /**
+   * Whether {@link LogtoRequestContext.commit} would write anything if called now: `false` when the
+   * session was never loaded, failed to load, or is loaded and unchanged (its rolling expiry not
+   * due); `true` while a load is still pending. Synchronous: an adapter asks it when the response
+   * headers go out, and sends them at once when it is `false`.
+   */
+  get needsCommit(): boolean {
+    if (this.#session === undefined) return false;
+    const loaded = this.#loaded;
+    if (loaded === undefined) return true;
+    return loaded !== null && loaded.needsCommit !== false;
   }
 
   /**

@@ -21,11 +21,11 @@ export interface AdapterRequest {
   /** Reads the `application/x-www-form-urlencoded` body (only the back-channel logout route calls it). */
   readonly readForm: () => Promise<URLSearchParams>;
   /**
-   * Called once, when something first loads the session: the moment an adapter must make sure
-   * the session gets committed before the response headers go out. Requests that never load the
-   * session never call it (and cost the adapter nothing).
+   * Called once, when the request's session first needs committing (it changed, or its rolling
+   * expiry is due): from then on an adapter must commit it before the response headers go out.
+   * Requests that never load or change their session never call it, and cost the adapter nothing.
    */
-  readonly onSessionLoad?: () => void;
+  readonly onCommitNeeded?: () => void;
 }
 
 /** A response the core built: the adapter writes it as is. */

@@ -50,14 +50,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const adapterRequest = (req: Request, onSessionLoad?: () => void): AdapterRequest => ({
+const adapterRequest = (req: Request, onCommitNeeded?: () => void): AdapterRequest => ({
   method: req.method,
   pathAndQuery: req.originalUrl || req.url,
   cookieHeader: req.headers.cookie,
   secure: req.secure,
   accept: req.headers.accept,
   readForm: async () => formFromParsedBody(req.body) ?? readNodeForm(req),
-  ...(onSessionLoad === undefined ? {} : { onSessionLoad }),
+  ...(onCommitNeeded === undefined ? {} : { onCommitNeeded }),
 });
 
 /**
@@ -82,10 +82,17 @@ export function logto(options: LogtoAdapterOptions): RequestHandler {
       core.run(route, context, request).then((result) => writeAdapterResponse(res, result), next);
       return;
     }
-    // Only a request that loads the session needs its response held until the session is
-    // committed; every other request passes through untouched.
+    // Only a request whose session changes (or is due to roll) needs its response held until
+    // the session is committed; every other request passes through untouched.
     const context = core.context(
-      adapterRequest(req, () => holdUntilCommitted(res, () => context.commit(), next)),
+      adapterRequest(req, () =>
+        holdUntilCommitted(
+          res,
+          () => context.commit(),
+          next,
+          () => context.needsCommit,
+        ),
+      ),
     );
     req.logto = context;
     next();

@@ -98,7 +98,7 @@ export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
     });
     fastify.addHook('onSend', async (request, reply, payload) => {
       const context = request.logto;
-      if (!context?.sessionLoaded || context.committed) return payload;
+      if (!context?.needsCommit || context.committed) return payload;
       for (const cookie of await context.commit()) reply.header('set-cookie', cookie);
       return payload;
     });

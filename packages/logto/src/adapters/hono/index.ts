@@ -63,7 +63,7 @@ export function logto(options: LogtoAdapterOptions): MiddlewareHandler<LogtoEnv>
     const route = core.route(request.method, request.pathAndQuery);
     if (route !== undefined) return toWebResponse(await core.run(route, context, request));
     await next();
-    if (!context.sessionLoaded || context.committed) return;
+    if (!context.needsCommit || context.committed) return;
     const cookies = await context.commit();
     if (cookies.length > 0) c.res = withSetCookies(c.res, cookies);
   };

@@ -33,14 +33,17 @@ type Method = 'writeHead' | 'write' | 'end';
  * Holds `writeHead`, `write` and `end` back until `commit` has run, so the session's
  * `Set-Cookie` goes out with the headers even when a route changed the session (a refreshed
  * token) after the middleware ran. Calls keep their order. When `commit` fails, `onError` gets
- * the error with the response untouched (headers unsent), and the held calls are dropped.
+ * the error with the response untouched (headers unsent), and the held calls are dropped. When
+ * `needsCommit` says `false` at the first call, nothing is held: every call passes straight through.
  *
- * Install it when the request loads its session (before that, there is nothing to commit).
+ * Install it only when the session needs committing: patching a response's methods slows every
+ * later call on it, so a request whose session never changes should not pay for it.
  */
 export const holdUntilCommitted = (
   response: ServerResponse,
   commit: () => Promise<string[]>,
   onError: (error: unknown) => void,
+  needsCommit: () => boolean = () => true,
 ): void => {
   const originals = {
     writeHead: response.writeHead,
@@ -59,7 +62,7 @@ export const holdUntilCommitted = (
     function (this: ServerResponse, ...args: unknown[]) {
       if (open || replaying) return call(name, args);
       if (queue === undefined) {
-        if (response.headersSent) {
+        if (response.headersSent || !needsCommit()) {
           open = true;
           return call(name, args);
         }
