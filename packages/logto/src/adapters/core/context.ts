@@ -202,7 +202,10 @@ export class LogtoRequestContext {
    * and process, so the object is frozen (copy it to change it).
    */
   async getIdTokenClaims(): Promise<IdTokenClaims | undefined> {
-    const idToken = await (await this.getSession()).getItem('idToken');
+    return this.#claimsOfToken(await (await this.getSession()).getItem('idToken'));
+  }
+
+  #claimsOfToken(idToken: string | null): IdTokenClaims | undefined {
     if (!idToken) return undefined;
     if (idToken !== this.#claimsOf) {
       this.#claimsOf = idToken;
@@ -217,19 +220,29 @@ export class LogtoRequestContext {
    * by back-channel logout is destroyed here (its cookies are cleared at commit).
    */
   async isAuthenticated(): Promise<boolean> {
-    const claims = await this.getIdTokenClaims();
-    if (!claims) return false;
+    return (await this.getSignedInClaims()) !== undefined;
+  }
+
+  /**
+   * The ID token claims when the session is signed in by the rule of
+   * {@link LogtoRequestContext.isAuthenticated} (which it applies, with the same effects), else
+   * `undefined`: both answers from one session read. No provider I/O.
+   */
+  async getSignedInClaims(): Promise<IdTokenClaims | undefined> {
+    const session = await this.getSession();
+    const claims = this.#claimsOfToken(await session.getItem('idToken'));
+    if (!claims) return undefined;
     if (this.#isEnded?.(claims) === true) {
-      await (await this.getSession()).destroy();
+      await session.destroy();
       this.#claimsOf = undefined;
       this.#claims = undefined;
-      return false;
+      return undefined;
     }
-    if (await (await this.getSession()).getItem('refreshToken')) return true;
-    return (
-      typeof claims.exp === 'number' &&
+    if (await session.getItem('refreshToken')) return claims;
+    return typeof claims.exp === 'number' &&
       claims.exp + this.#options.normalized.clockTolerance > Date.now() / 1000
-    );
+      ? claims
+      : undefined;
   }
 
   /**

@@ -55,8 +55,7 @@ export const guard = async (
   signInPath: string | undefined,
 ): Promise<GuardOutcome> => {
   try {
-    const signedIn = await context.isAuthenticated();
-    const claims = signedIn ? await context.getIdTokenClaims() : undefined;
+    const claims = await context.getSignedInClaims();
     if (!claims)
       return { allow: false, response: denied(options, signInPath, context.pathAndQuery) };
     const user = options.fetchUserInfo === true ? await context.client.fetchUserInfo() : claims;

@@ -50,15 +50,38 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const adapterRequest = (req: Request, onCommitNeeded?: () => void): AdapterRequest => ({
-  method: req.method,
-  pathAndQuery: req.originalUrl || req.url,
-  cookieHeader: req.headers.cookie,
-  secure: req.secure,
-  accept: req.headers.accept,
-  readForm: async () => formFromParsedBody(req.body) ?? readNodeForm(req),
-  ...(onCommitNeeded === undefined ? {} : { onCommitNeeded }),
-});
+/** The core's view of an Express request, read lazily: most requests need only the cookie. */
+class ExpressAdapterRequest implements AdapterRequest {
+  readonly #req: Request;
+  readonly pathAndQuery: string;
+  readonly onCommitNeeded?: () => void;
+
+  constructor(req: Request, pathAndQuery: string, onCommitNeeded?: () => void) {
+    this.#req = req;
+    this.pathAndQuery = pathAndQuery;
+    if (onCommitNeeded !== undefined) this.onCommitNeeded = onCommitNeeded;
+  }
+
+  get method(): string {
+    return this.#req.method;
+  }
+
+  get cookieHeader(): string | undefined {
+    return this.#req.headers.cookie;
+  }
+
+  get secure(): boolean {
+    return this.#req.secure;
+  }
+
+  get accept(): string | undefined {
+    return this.#req.headers.accept;
+  }
+
+  async readForm(): Promise<URLSearchParams> {
+    return formFromParsedBody(this.#req.body) ?? readNodeForm(this.#req);
+  }
+}
 
 /**
  * The Logto middleware: serves the auth routes (see {@link LogtoAdapterOptions.routes}) and puts
@@ -76,7 +99,7 @@ export function logto(options: LogtoAdapterOptions): RequestHandler {
     const route = core.route(req.method, pathAndQuery);
     if (route !== undefined) {
       // The route commits the session itself, into the response it builds.
-      const request = adapterRequest(req);
+      const request = new ExpressAdapterRequest(req, pathAndQuery);
       const context = core.context(request);
       req.logto = context;
       core.run(route, context, request).then((result) => writeAdapterResponse(res, result), next);
@@ -85,7 +108,7 @@ export function logto(options: LogtoAdapterOptions): RequestHandler {
     // Only a request whose session changes (or is due to roll) needs its response held until
     // the session is committed; every other request passes through untouched.
     const context = core.context(
-      adapterRequest(req, () =>
+      new ExpressAdapterRequest(req, pathAndQuery, () =>
         holdUntilCommitted(
           res,
           () => context.commit(),
