@@ -129,36 +129,39 @@ class CookieSessionStore implements SessionStore {
   ): Promise<RequestSession> {
     const parts = this.#parts;
     const { value, present, broken } = readSessionCookie(cookieHeader, parts.settings.name);
-    const secure =
-      parts.settings.secure === 'auto' ? context.secure === true : parts.settings.secure;
-    if (broken) return this.#reject('malformed', present, secure);
-    if (value === undefined) return new CookieRequestSession(parts, undefined, present, secure);
+    // `Secure` is decided at commit, from the request: most requests never write a cookie.
+    if (broken) return this.#reject('malformed', present, context);
+    if (value === undefined) return new CookieRequestSession(parts, undefined, present, context);
     const now = toSeconds(parts.now());
     let record = parts.cache.get(value);
     if (record === undefined) {
       const decrypted = decryptJwe(value, parts.keys);
-      if ('failure' in decrypted) return this.#reject(decrypted.failure, present, secure);
+      if ('failure' in decrypted) return this.#reject(decrypted.failure, present, context);
       record = parseSessionRecord(decrypted.plaintext);
-      if (record === undefined) return this.#reject('malformed', present, secure);
+      if (record === undefined) return this.#reject('malformed', present, context);
       if (record.exp > now) parts.cache.set(value, record);
     }
     if (record.exp <= now || record.iat + parts.lifetime.absolute <= now) {
       parts.cache.delete(value);
-      return this.#reject('expired', present, secure);
+      return this.#reject('expired', present, context);
     }
-    return new CookieRequestSession(parts, record, present, secure);
+    return new CookieRequestSession(parts, record, present, context);
   }
 
-  #reject(reason: keyof typeof rejections, present: string[], secure: boolean): RequestSession {
+  #reject(
+    reason: keyof typeof rejections,
+    present: string[],
+    context: SessionLoadContext,
+  ): RequestSession {
     const [code, message] = rejections[reason];
     this.#parts.logger.warn(message, new LogtoError(code, message));
-    return new CookieRequestSession(this.#parts, undefined, present, secure);
+    return new CookieRequestSession(this.#parts, undefined, present, context);
   }
 }
 
 class CookieRequestSession implements RequestSession {
   readonly #parts: CookieStoreParts;
-  readonly #secure: boolean;
+  readonly #context: SessionLoadContext;
   #record: SessionRecord | undefined;
   #present: string[];
   /** The request's own copy of the data, made on the first write. */
@@ -171,16 +174,22 @@ class CookieRequestSession implements RequestSession {
     parts: CookieStoreParts,
     record: SessionRecord | undefined,
     present: string[],
-    secure: boolean,
+    context: SessionLoadContext,
   ) {
     this.#parts = parts;
     this.#record = record;
     this.#present = present;
-    this.#secure = secure;
+    this.#context = context;
   }
 
   get isNew(): boolean {
     return this.#record === undefined;
+  }
+
+  /** Whether cookies get `Secure`: the setting, or with `'auto'` whether the request is https. */
+  get #secure(): boolean {
+    const setting = this.#parts.settings.secure;
+    return setting === 'auto' ? this.#context.secure === true : setting;
   }
 
   get needsCommit(): boolean {

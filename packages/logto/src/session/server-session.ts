@@ -77,32 +77,31 @@ export class ServerSessionStore implements SessionStore {
   ): Promise<RequestSession> {
     const parts = this.#parts;
     const { value, present } = readSessionCookie(cookieHeader, parts.settings.name);
-    const secure =
-      parts.settings.secure === 'auto' ? context.secure === true : parts.settings.secure;
+    // `Secure` is decided at commit, from the request: most requests never write a cookie.
     if (value === undefined && present.length === 0)
-      return new ServerRequestSession(parts, undefined, undefined, present, secure);
+      return new ServerRequestSession(parts, undefined, undefined, present, context);
     if (value === undefined || !idPattern.test(value)) {
       const message =
         'Ignored a session cookie that is not a session id; the request continues signed out.';
       parts.logger.warn(message, new LogtoError('session.malformed', message));
-      return new ServerRequestSession(parts, undefined, undefined, present, secure);
+      return new ServerRequestSession(parts, undefined, undefined, present, context);
     }
     const record = await parts.backend.read(value);
     if (record === 'malformed') {
       const message =
         'Ignored a stored session that cannot be parsed; the request continues signed out.';
       parts.logger.warn(message, new LogtoError('session.malformed', message));
-      return new ServerRequestSession(parts, undefined, undefined, present, secure);
+      return new ServerRequestSession(parts, undefined, undefined, present, context);
     }
     // A missing record is an ordinary end of life (expired by TTL, or signed out elsewhere).
     if (record === undefined)
-      return new ServerRequestSession(parts, undefined, undefined, present, secure);
+      return new ServerRequestSession(parts, undefined, undefined, present, context);
     if (record.exp <= toSeconds(parts.now())) {
       const message = 'Ignored an expired session; the request continues signed out.';
       parts.logger.warn(message, new LogtoError('session.expired', message));
-      return new ServerRequestSession(parts, undefined, undefined, present, secure);
+      return new ServerRequestSession(parts, undefined, undefined, present, context);
     }
-    return new ServerRequestSession(parts, value, record, present, secure);
+    return new ServerRequestSession(parts, value, record, present, context);
   }
 
   /** @inheritDoc */
@@ -118,7 +117,7 @@ export class ServerSessionStore implements SessionStore {
 
 class ServerRequestSession implements RequestSession {
   readonly #parts: ServerSessionParts;
-  readonly #secure: boolean;
+  readonly #context: SessionLoadContext;
   /** The id of the stored record this request works on; `undefined` until one is created. */
   #id: string | undefined;
   #record: SessionRecord | undefined;
@@ -139,17 +138,23 @@ class ServerRequestSession implements RequestSession {
     id: string | undefined,
     record: SessionRecord | undefined,
     present: string[],
-    secure: boolean,
+    context: SessionLoadContext,
   ) {
     this.#parts = parts;
     this.#id = id;
     this.#record = record;
     this.#present = present;
-    this.#secure = secure;
+    this.#context = context;
   }
 
   get isNew(): boolean {
     return this.#record === undefined;
+  }
+
+  /** Whether cookies get `Secure`: the setting, or with `'auto'` whether the request is https. */
+  get #secure(): boolean {
+    const setting = this.#parts.settings.secure;
+    return setting === 'auto' ? this.#context.secure === true : setting;
   }
 
   get needsCommit(): boolean {

@@ -165,9 +165,8 @@ export class LogtoRequestContext {
   async #load(): Promise<RequestSession> {
     try {
       const session = new TrackedSession(
-        await this.#options.store.load(this.#request.cookieHeader, {
-          secure: this.#request.secure,
-        }),
+        // The request is the load context: its `secure` is read only if a cookie is written.
+        await this.#options.store.load(this.#request.cookieHeader, this.#request),
         this.#request.onCommitNeeded,
       );
       this.#loaded = session;
