@@ -267,3 +267,44 @@ async function signCompactRaw(target: HostileProvider, payload: string): Promise
     .setProtectedHeader({ alg: target.signingKey.alg, kid: target.signingKey.publicJwk.kid ?? '' })
     .sign(target.signingKey.privateKey);
 }
+
+describe('verifyIdToken checks the signature of every supported algorithm', () => {
+  const tamper = (token: string) => {
+    const parts = token.split('.');
+    const signature = parts[2] ?? '';
+    parts[2] = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    return parts.join('.');
+  };
+
+  it.each([
+    'ES256',
+    'ES384',
+    'ES512',
+    'RS256',
+    'RS384',
+    'RS512',
+    'PS256',
+    'PS384',
+    'PS512',
+    'EdDSA',
+  ])(
+    '%s: accepts the provider’s token, refuses it with another signature as id_token.invalid_signature',
+    async (alg) => {
+      await provider.close();
+      provider = await startHostileProvider({ alg });
+      metadata = await discover(provider.endpoint, http);
+      const token = await provider.signIdToken({ claims: { nonce: 'n-1' } });
+      await expect(verify(token, { nonce: 'n-1' })).resolves.toMatchObject({ sub: 'user-1' });
+      await expectLogtoError(verify(tamper(token), { nonce: 'n-1' }), 'id_token.invalid_signature');
+      const other = await provider.signIdToken({ claims: { nonce: 'n-2' } });
+      const [header, payload] = token.split('.');
+      const swapped = `${header}.${payload}.${other.split('.')[2]}`;
+      await expectLogtoError(verify(swapped, { nonce: 'n-1' }), 'id_token.invalid_signature');
+    },
+  );
+
+  it('still refuses an expired token whose signature verifies (jose claim checks after the signature)', async () => {
+    const token = await provider.signIdToken({ claims: { exp: now() - 600, iat: now() - 3600 } });
+    await expectLogtoError(verify(token), 'id_token.expired');
+  });
+});
