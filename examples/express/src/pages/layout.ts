@@ -71,7 +71,7 @@ export function renderPage(frame: PageFrame, content: SafeHtml): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${frame.title} · Logto sample</title>
+<title>${frame.title === 'Logto sample' ? frame.title : `${frame.title} · Logto sample`}</title>
 <style>${new SafeHtml(style)}</style>
 </head>
 <body>
