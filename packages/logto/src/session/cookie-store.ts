@@ -14,7 +14,6 @@ import {
 } from './cookies.js';
 import { decryptJwe, deriveKeys, encryptJwe, type JweKey } from './jwe.js';
 import { expiryAt, type Lifetime, needsTouch, resolveLifetime, toSeconds } from './lifetime.js';
-import { type LoadableNow, loadNow, type ReadableNow, readNow } from './load-now.js';
 import { defaultSessionLogger } from './logger.js';
 import { LruCache } from './lru.js';
 import { copyData, isEmpty, parseSessionRecord, readItem, type SessionRecord } from './payload.js';
@@ -94,7 +93,7 @@ class DecryptedSessions {
   }
 }
 
-class CookieSessionStore implements SessionStore, LoadableNow {
+class CookieSessionStore implements SessionStore {
   readonly #parts: CookieStoreParts;
 
   constructor(options: CookieSessionStoreOptions) {
@@ -128,11 +127,6 @@ class CookieSessionStore implements SessionStore, LoadableNow {
     cookieHeader: string | undefined,
     context: SessionLoadContext,
   ): Promise<RequestSession> {
-    return this[loadNow](cookieHeader, context);
-  }
-
-  /** What {@link CookieSessionStore.load} resolves to: decrypting a cookie needs no I/O. */
-  [loadNow](cookieHeader: string | undefined, context: SessionLoadContext): CookieRequestSession {
     const parts = this.#parts;
     const { value, present, broken } = readSessionCookie(cookieHeader, parts.settings.name);
     // `Secure` is decided at commit, from the request: most requests never write a cookie.
@@ -158,14 +152,14 @@ class CookieSessionStore implements SessionStore, LoadableNow {
     reason: keyof typeof rejections,
     present: string[],
     context: SessionLoadContext,
-  ): CookieRequestSession {
+  ): RequestSession {
     const [code, message] = rejections[reason];
     this.#parts.logger.warn(message, new LogtoError(code, message));
     return new CookieRequestSession(this.#parts, undefined, present, context);
   }
 }
 
-class CookieRequestSession implements RequestSession, ReadableNow {
+class CookieRequestSession implements RequestSession {
   readonly #parts: CookieStoreParts;
   readonly #context: SessionLoadContext;
   #record: SessionRecord | undefined;
@@ -207,11 +201,6 @@ class CookieRequestSession implements RequestSession, ReadableNow {
   }
 
   async getItem(key: string): Promise<string | null> {
-    return this[readNow](key);
-  }
-
-  /** What {@link CookieRequestSession.getItem} resolves to. */
-  [readNow](key: string): string | null {
     return readItem(this.#data ?? this.#record?.data ?? {}, key);
   }
 

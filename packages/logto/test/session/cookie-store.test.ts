@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createCookieSessionStore, type RequestSession } from '../../src/session/index.js';
-import { canLoadNow, loadNow, readNow } from '../../src/session/load-now.js';
 import {
   CookieJar,
   fakeToken,
@@ -42,23 +41,6 @@ describe('cookie session store', () => {
       https,
     );
     expect(await session.getItem('idToken')).toBe('id-token-value');
-  });
-
-  it('loads and reads synchronously exactly what load() and getItem() resolve to', async () => {
-    const store = createCookieSessionStore({ secret: SECRET });
-    const jar = await signedInJar(store);
-    expect(canLoadNow(store)).toBe(true);
-    if (!canLoadNow(store)) return;
-    const now = store[loadNow](jar.header(), https);
-    expect(now.isNew).toBe(false);
-    expect(now[readNow]('idToken')).toBe('id-token-value');
-    expect(now[readNow]('refreshToken')).toBe('refresh-token-value');
-    expect(now[readNow]('accessTokenMap')).toBeNull();
-    await now.setItem('idToken', 'changed');
-    expect(now[readNow]('idToken')).toBe('changed');
-    const tampered = `${(jar.header() ?? '').slice(0, -3)}AAA`;
-    expect(store[loadNow](tampered, https).isNew).toBe(true);
-    expect(store[loadNow](tampered, https)[readNow]('idToken')).toBeNull();
   });
 
   it('sets no cookie and creates no session for an anonymous request', async () => {

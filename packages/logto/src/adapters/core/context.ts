@@ -7,7 +7,6 @@
  */
 import { LogtoClient } from '../../client/logto-client.js';
 import { LogtoError } from '../../errors.js';
-import { canLoadNow, loadNow } from '../../session/load-now.js';
 import type { RequestSession } from '../../session/types.js';
 import type { CoordinatedStorage } from '../../storage.js';
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
@@ -105,7 +104,7 @@ export class LogtoRequestContext {
   readonly #request: AdapterRequest;
   #session: Promise<RequestSession> | undefined;
   /** The session once loaded; `null` when the load failed. */
-  #loaded: TrackedSession | null | undefined;
+  #loaded: RequestSession | null | undefined;
   #client: LogtoClient | undefined;
   /** The ID token the claims below were decoded from. */
   #claimsOf: string | undefined;
@@ -159,25 +158,8 @@ export class LogtoRequestContext {
    * @throws {@link logto!LogtoError} `session.store_unavailable` when a server-side store is down.
    */
   getSession(): Promise<RequestSession> {
-    this.#session ??= this.#loadNow() ?? this.#load();
+    this.#session ??= this.#load();
     return this.#session;
-  }
-
-  /** The session loaded without waiting, when the store can (the cookie store); else `undefined`. */
-  #loadNow(): Promise<RequestSession> | undefined {
-    const store = this.#options.store;
-    if (!canLoadNow(store)) return undefined;
-    try {
-      const session = new TrackedSession(
-        store[loadNow](this.#request.cookieHeader, this.#request),
-        this.#request.onCommitNeeded,
-      );
-      this.#loaded = session;
-      return Promise.resolve(session);
-    } catch (error) {
-      this.#loaded = null;
-      return Promise.reject(error);
-    }
   }
 
   async #load(): Promise<RequestSession> {
@@ -255,35 +237,11 @@ export class LogtoRequestContext {
       this.#claims = undefined;
       return undefined;
     }
-    return this.#stillSignedIn(claims, await session.getItem('refreshToken')) ? claims : undefined;
-  }
-
-  /**
-   * {@link LogtoRequestContext.getSignedInClaims} answered in this tick when the session can be
-   * read without waiting (the cookie store): the claims, or `null` for "not signed in".
-   * `undefined` when only the async method can answer (another store, a failed load, a session
-   * ended by back-channel logout, which must be destroyed): call it then.
-   *
-   * @internal
-   */
-  signedInClaimsNow(): IdTokenClaims | null | undefined {
-    if (this.#session === undefined) this.getSession();
-    const session = this.#loaded;
-    const read = session?.readNow;
-    if (read === undefined) return undefined;
-    const claims = this.#claimsOfToken(read('idToken'));
-    if (!claims) return null;
-    if (this.#isEnded?.(claims) === true) return undefined;
-    return this.#stillSignedIn(claims, read('refreshToken')) ? claims : null;
-  }
-
-  /** The client's rule: a refresh token, or an ID token not yet expired. */
-  #stillSignedIn(claims: IdTokenClaims, refreshToken: string | null): boolean {
-    if (refreshToken) return true;
-    return (
-      typeof claims.exp === 'number' &&
+    if (await session.getItem('refreshToken')) return claims;
+    return typeof claims.exp === 'number' &&
       claims.exp + this.#options.normalized.clockTolerance > Date.now() / 1000
-    );
+      ? claims
+      : undefined;
   }
 
   /**

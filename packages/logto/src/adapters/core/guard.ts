@@ -77,29 +77,3 @@ export const guard = async (
     throw error;
   }
 };
-
-/**
- * The {@link guard}'s outcome in this tick, when it needs no waiting (the session readable
- * synchronously, no userinfo to fetch); `undefined` when only {@link guard} can answer. Same
- * rule, same outcome, same `context.user`.
- */
-export const guardNow = (
-  context: LogtoRequestContext,
-  options: AuthenticatedOptions,
-  signInPath: string | undefined,
-): GuardOutcome | undefined => {
-  if (options.fetchUserInfo === true) return undefined;
-  let claims: IdTokenClaims | null | undefined;
-  try {
-    claims = context.signedInClaimsNow();
-  } catch {
-    // Whatever went wrong, the async guard meets it again and answers it.
-    return undefined;
-  }
-  if (claims === undefined) return undefined;
-  if (claims === null) {
-    return { allow: false, response: denied(options, signInPath, context.pathAndQuery) };
-  }
-  context.user = claims;
-  return { allow: true, user: claims };
-};

@@ -7,7 +7,7 @@
 import type { IdTokenClaims } from '../../tokens/claims.js';
 import { ExpiringSet } from './backchannel-logout.js';
 import { coreSlot, LogtoRequestContext } from './context.js';
-import { type AuthenticatedOptions, type GuardOutcome, guard, guardNow } from './guard.js';
+import { type AuthenticatedOptions, type GuardOutcome, guard } from './guard.js';
 import type { AdapterRequest, AdapterResponse } from './http.js';
 import {
   type LogtoAdapterOptions,
@@ -78,17 +78,6 @@ export class LogtoCore {
   /** The guard of `authenticated()`. */
   guard(context: LogtoRequestContext, options: AuthenticatedOptions = {}): Promise<GuardOutcome> {
     return guard(context, options, this.options.routes.signIn);
-  }
-
-  /**
-   * The guard's outcome without waiting, when it can be known in this tick (see `guardNow`);
-   * `undefined` means: call {@link LogtoCore.guard}.
-   */
-  guardNow(
-    context: LogtoRequestContext,
-    options: AuthenticatedOptions = {},
-  ): GuardOutcome | undefined {
-    return guardNow(context, options, this.options.routes.signIn);
   }
 
   readonly #isEnded = (claims: IdTokenClaims): boolean => {

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { canReadNow, readNow } from '../../session/load-now.js';
 import type { RequestSession } from '../../session/types.js';
 
 /**
@@ -37,15 +36,8 @@ export class TrackedSession implements RequestSession {
     if (typeof inner.addTags === 'function') {
       this.addTags = (tags) => this.#track(inner.addTags!(tags));
     }
-    this.readNow = canReadNow(inner) ? (key) => inner[readNow](key) : undefined;
     this.#check();
   }
-
-  /**
-   * The store session's synchronous read (what `getItem` resolves to), or `undefined` when its
-   * store has none.
-   */
-  readonly readNow: ((key: string) => string | null) | undefined;
 
   /** @inheritDoc */
   get isNew(): boolean {

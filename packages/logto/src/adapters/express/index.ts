@@ -140,13 +140,6 @@ export function authenticated(options: AuthenticatedOptions = {}): RequestHandle
       );
       return;
     }
-    // A cookie session is readable in this tick: answer without a promise hop when possible.
-    const now = core.guardNow(req.logto, options);
-    if (now !== undefined) {
-      if (now.allow) next();
-      else writeAdapterResponse(res, now.response);
-      return;
-    }
     core.guard(req.logto, options).then((outcome) => {
       if (outcome.allow) next();
       else writeAdapterResponse(res, outcome.response);
