@@ -8,6 +8,7 @@ import { LogtoError, type LogtoErrorCode } from '../errors.js';
 import {
   type CookieSettings,
   clearSessionCookies,
+  isSecureCookie,
   readSessionCookie,
   resolveCookieSettings,
   writeSessionCookie,
@@ -186,10 +187,9 @@ class CookieRequestSession implements RequestSession {
     return this.#record === undefined;
   }
 
-  /** Whether cookies get `Secure`: the setting, or with `'auto'` whether the request is https. */
+  /** Whether cookies get `Secure` (decided at commit, from the request's https). */
   get #secure(): boolean {
-    const setting = this.#parts.settings.secure;
-    return setting === 'auto' ? this.#context.secure === true : setting;
+    return isSecureCookie(this.#parts.settings, this.#context);
   }
 
   get needsCommit(): boolean {

@@ -5,7 +5,7 @@
  * @module
  */
 import { LogtoError } from '../errors.js';
-import type { SessionCookieOptions } from './types.js';
+import type { SessionCookieOptions, SessionLoadContext } from './types.js';
 
 /** The largest `Set-Cookie` value (name, value and attributes) browsers reliably keep. */
 export const MAX_COOKIE_BYTES = 4096;
@@ -18,6 +18,10 @@ export interface CookieSettings {
   domain: string | undefined;
   path: string;
 }
+
+/** Whether cookies get `Secure`: the setting, or with `'auto'` whether the request is https. */
+export const isSecureCookie = (settings: CookieSettings, context: SessionLoadContext): boolean =>
+  settings.secure === 'auto' ? context.secure === true : settings.secure;
 
 /** What the request carried under the session cookie's name. */
 export interface SessionCookieRead {
