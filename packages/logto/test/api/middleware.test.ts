@@ -62,45 +62,33 @@ const fetchFrom = (base: string) => async (authorization?: string) =>
     ),
   );
 
+/** One Express app (4 or 5) guarded by `requireAccessToken`, with a 503 error handler. */
+async function expressHarness(
+  createApp: () => express.Express,
+  verifier: AccessTokenVerifier,
+): Promise<Harness> {
+  const app = createApp();
+  app.get(
+    '/messages',
+    requireAccessToken(verifier, { requiredScopes: ['read:messages'] }),
+    (req, res) => {
+      res.json({ sub: (req as RequestWithAuth).auth.sub });
+    },
+  );
+  app.use(((error, _req, res, _next) => {
+    res.status(503).json({ error: 'server_error', code: (error as { code?: string }).code });
+  }) as express.ErrorRequestHandler);
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    request: fetchFrom(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
 const harnesses: Record<string, (verifier: AccessTokenVerifier) => Promise<Harness>> = {
-  async express(verifier) {
-    const app = express();
-    app.get(
-      '/messages',
-      requireAccessToken(verifier, { requiredScopes: ['read:messages'] }),
-      (req, res) => {
-        res.json({ sub: (req as RequestWithAuth).auth.sub });
-      },
-    );
-    app.use(((error, _req, res, _next) => {
-      res.status(503).json({ error: 'server_error', code: (error as { code?: string }).code });
-    }) as express.ErrorRequestHandler);
-    const server: Server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    return {
-      request: fetchFrom(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-      close: () => new Promise((resolve) => server.close(() => resolve())),
-    };
-  },
-  async 'express 4'(verifier) {
-    const app = (express4 as typeof express)();
-    app.get(
-      '/messages',
-      requireAccessToken(verifier, { requiredScopes: ['read:messages'] }),
-      (req, res) => {
-        res.json({ sub: (req as RequestWithAuth).auth.sub });
-      },
-    );
-    app.use(((error, _req, res, _next) => {
-      res.status(503).json({ error: 'server_error', code: (error as { code?: string }).code });
-    }) as express.ErrorRequestHandler);
-    const server: Server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    return {
-      request: fetchFrom(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-      close: () => new Promise((resolve) => server.close(() => resolve())),
-    };
-  },
+  express: (verifier) => expressHarness(express, verifier),
+  'express 4': (verifier) => expressHarness(express4 as typeof express, verifier),
   async hono(verifier) {
     const app = new Hono<{ Variables: AccessTokenVariables }>();
     app.get(
