@@ -7,7 +7,12 @@ import { normalizeLogtoConfig } from '../config/normalize.js';
 import type { LogtoConfig, NormalizedLogtoConfig } from '../config/types.js';
 import { isLogtoError, LogtoError } from '../errors.js';
 import { discover, type ProviderMetadata } from '../oidc/discovery.js';
-import { type ClientAuth, exchangeAuthorizationCode, refreshTokenGrant } from '../oidc/grants.js';
+import {
+  type ClientAuth,
+  exchangeAuthorizationCode,
+  type IdTokenCheck,
+  refreshTokenGrant,
+} from '../oidc/grants.js';
 import type { HttpOptions } from '../oidc/http.js';
 import { revokeToken } from '../oidc/revocation.js';
 import { requestUserInfo } from '../oidc/userinfo.js';
@@ -255,6 +260,7 @@ export class LogtoClient {
       code,
       redirectUri: session.redirectUri,
       codeVerifier: session.codeVerifier,
+      checkIdToken: this.#idTokenCheck(metadata, { nonce: session.nonce }),
     });
     if (!response.id_token) {
       throw new LogtoError(
@@ -262,13 +268,6 @@ export class LogtoClient {
         'The token response has no ID token; request the openid scope.',
       );
     }
-    await verifyIdToken(response.id_token, {
-      metadata,
-      clientId: this.config.appId,
-      http: this.#http,
-      clockTolerance: this.config.clockTolerance,
-      nonce: session.nonce,
-    });
     await this.#storage.set('idToken', response.id_token);
     if (response.refresh_token) await this.#storage.set('refreshToken', response.refresh_token);
     else await this.#storage.remove('refreshToken');
@@ -548,21 +547,28 @@ export class LogtoClient {
       refreshToken,
       ...(resource === undefined ? {} : { resource }),
       ...(organizationId === undefined ? {} : { organizationId }),
+      checkIdToken: this.#idTokenCheck(metadata, expectedSub === undefined ? {} : { expectedSub }),
     });
-    if (response.id_token) {
-      await verifyIdToken(response.id_token, {
-        metadata,
-        clientId: this.config.appId,
-        http: this.#http,
-        clockTolerance: this.config.clockTolerance,
-        ...(expectedSub === undefined ? {} : { expectedSub }),
-      });
-    }
     return {
       entry: createAccessTokenEntry(response.access_token, response.expires_in, response.scope),
       ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}),
       ...(response.id_token ? { idToken: response.id_token } : {}),
     };
+  }
+
+  /** The ID-token check a grant runs on the token it receives (signature, claims, and `expected`). */
+  #idTokenCheck(
+    metadata: ProviderMetadata,
+    expected: { nonce?: string; expectedSub?: string },
+  ): IdTokenCheck {
+    return (idToken) =>
+      verifyIdToken(idToken, {
+        metadata,
+        clientId: this.config.appId,
+        http: this.#http,
+        clockTolerance: this.config.clockTolerance,
+        ...expected,
+      });
   }
 
   async #adoptRotation(rotation: Rotation): Promise<void> {

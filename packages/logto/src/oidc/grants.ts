@@ -2,17 +2,23 @@
  * Token-endpoint grants: the authorization code exchange and the refresh grant (with Logto's
  * `resource` and `organization_id` parameters).
  *
- * ID tokens in these responses are returned as they are and must be passed to `verifyIdToken`,
- * which checks the signature, the nonce and the configured clock tolerance. `oauth4webapi` would
- * check the claims without the signature and report less precise errors, so the ID token is kept
- * away from its response processing.
+ * ID tokens in these responses are checked by the caller's `checkIdToken` (the client passes
+ * `verifyIdToken`: signature, nonce, clock tolerance). `oauth4webapi` would check the claims
+ * without the signature and report less precise errors, so the ID token is kept away from its
+ * response processing. The check starts as soon as the ID token is read: its signature is verified
+ * in the thread pool while `oauth4webapi` processes the rest of the response.
  *
  * @module
  */
 import * as oauth from 'oauth4webapi';
 import { LogtoError } from '../errors.js';
 import type { ProviderMetadata } from './discovery.js';
-import type { HttpOptions } from './http.js';
+import {
+  type BufferedResponse,
+  type HttpOptions,
+  sendBufferedRequest,
+  toResponse,
+} from './http.js';
 import {
   authorizationServer,
   type ClientAuth,
@@ -31,7 +37,7 @@ export interface TokenResponse {
   /** Lifetime of the access token, in seconds. */
   expires_in?: number;
   refresh_token?: string;
-  /** Not verified yet: pass it to `verifyIdToken`. */
+  /** Checked by the grant's `checkIdToken` before the grant returned. */
   id_token?: string;
   scope?: string;
 }
@@ -39,25 +45,31 @@ export interface TokenResponse {
 const endpoint = 'token endpoint';
 
 /**
+ * Checks the ID token of a successful token response (the client passes `verifyIdToken`). A grant
+ * returns only once it resolved; its rejection is the grant's error, unless the response itself
+ * was already wrong.
+ */
+export type IdTokenCheck = (idToken: string) => Promise<unknown>;
+
+/**
  * Exchanges an authorization code (with its PKCE verifier) for tokens.
  *
  * @throws LogtoError `token.invalid_grant` (code spent, expired, or verifier/redirect mismatch),
  *   `token.access_denied`, `token.invalid_target`, `provider.error_response` (any other OAuth
  *   error; `error`, `errorDescription` and `status` kept), `provider.invalid_response`,
- *   `provider.unreachable`, `provider.timeout`, `config.invalid` (secret missing).
+ *   `provider.unreachable`, `provider.timeout`, `config.invalid` (secret missing), and what
+ *   `checkIdToken` throws.
  */
-export async function exchangeAuthorizationCode(
+export function exchangeAuthorizationCode(
   metadata: ProviderMetadata,
   client: ClientAuth,
   http: HttpOptions,
-  params: { code: string; redirectUri: string; codeVerifier: string },
+  params: { code: string; redirectUri: string; codeVerifier: string; checkIdToken: IdTokenCheck },
 ): Promise<TokenResponse> {
-  const authentication = clientAuthentication(client);
-  const as = authorizationServer(metadata);
-  try {
+  return tokenGrant(metadata, client, http, params.checkIdToken, (as, authentication, options) =>
     // The generic request: `authorizationCodeGrantRequest` wants the whole callback URL, which
     // the client has already validated (state, iss) by the time it exchanges the code.
-    const response = await oauth.genericTokenEndpointRequest(
+    oauth.genericTokenEndpointRequest(
       as,
       oauthClient(client.clientId),
       authentication,
@@ -67,12 +79,9 @@ export async function exchangeAuthorizationCode(
         redirect_uri: params.redirectUri,
         code_verifier: params.codeVerifier,
       },
-      requestOptions(http, metadata.issuer),
-    );
-    return await processTokenResponse(as, client.clientId, response);
-  } catch (error) {
-    throw toProviderError(error, endpoint);
-  }
+      options,
+    ),
+  );
 }
 
 /**
@@ -82,77 +91,111 @@ export async function exchangeAuthorizationCode(
  * @throws LogtoError as {@link exchangeAuthorizationCode}; `token.invalid_grant` means the refresh
  *   token is spent, revoked or expired, `token.invalid_target` that the resource is not granted.
  */
-export async function refreshTokenGrant(
+export function refreshTokenGrant(
   metadata: ProviderMetadata,
   client: ClientAuth,
   http: HttpOptions,
-  params: { refreshToken: string; resource?: string; organizationId?: string },
+  params: {
+    refreshToken: string;
+    resource?: string;
+    organizationId?: string;
+    checkIdToken: IdTokenCheck;
+  },
 ): Promise<TokenResponse> {
-  const authentication = clientAuthentication(client);
-  const as = authorizationServer(metadata);
   const additionalParameters: Record<string, string> = {};
   if (params.resource !== undefined) additionalParameters.resource = params.resource;
   if (params.organizationId !== undefined)
     additionalParameters.organization_id = params.organizationId;
-  try {
-    const response = await oauth.refreshTokenGrantRequest(
+  return tokenGrant(metadata, client, http, params.checkIdToken, (as, authentication, options) =>
+    oauth.refreshTokenGrantRequest(
       as,
       oauthClient(client.clientId),
       authentication,
       params.refreshToken,
-      { additionalParameters, ...requestOptions(http, metadata.issuer) },
+      { additionalParameters, ...options },
+    ),
+  );
+}
+
+type GrantRequest = (
+  as: oauth.AuthorizationServer,
+  authentication: oauth.ClientAuth,
+  options: ReturnType<typeof requestOptions>,
+) => Promise<Response>;
+
+/**
+ * One token request. The ID token is taken out of the response body as soon as the body is read
+ * and its check starts at once: the signature is verified in the thread pool while `oauth4webapi`
+ * processes the rest of the response. The check is awaited last, so a wrong response reports
+ * its own error first; its rejection is observed at once (never unhandled).
+ */
+async function tokenGrant(
+  metadata: ProviderMetadata,
+  client: ClientAuth,
+  http: HttpOptions,
+  checkIdToken: IdTokenCheck,
+  request: GrantRequest,
+): Promise<TokenResponse> {
+  let idToken: string | undefined;
+  let idTokenChecked: Promise<unknown> | undefined;
+  const send = async (url: string, init: RequestInit): Promise<Response> => {
+    const buffered = await sendBufferedRequest(url, init, http);
+    const detached = detachIdToken(buffered);
+    if (detached.idToken !== undefined) {
+      idToken = detached.idToken;
+      idTokenChecked = checkIdToken(idToken);
+      idTokenChecked.catch(() => undefined);
+    }
+    return toResponse(buffered, detached.body);
+  };
+  try {
+    const as = authorizationServer(metadata);
+    const response = await request(
+      as,
+      clientAuthentication(client),
+      requestOptions(http, metadata.issuer, send),
     );
-    return await processTokenResponse(as, client.clientId, response);
+    const result = await oauth.processGenericTokenEndpointResponse(
+      as,
+      oauthClient(client.clientId),
+      response,
+    );
+    await idTokenChecked;
+    const tokens: TokenResponse = {
+      access_token: result.access_token,
+      token_type: result.token_type,
+    };
+    if (result.expires_in !== undefined) tokens.expires_in = result.expires_in;
+    if (result.refresh_token !== undefined) tokens.refresh_token = result.refresh_token;
+    if (result.scope !== undefined) tokens.scope = result.scope;
+    if (idToken !== undefined) tokens.id_token = idToken;
+    return tokens;
   } catch (error) {
     throw toProviderError(error, endpoint);
   }
 }
 
-async function processTokenResponse(
-  as: oauth.AuthorizationServer,
-  clientId: string,
-  response: Response,
-): Promise<TokenResponse> {
-  const { withoutIdToken, idToken } = await detachIdToken(response);
-  const result = await oauth.processGenericTokenEndpointResponse(
-    as,
-    oauthClient(clientId),
-    withoutIdToken,
-  );
-  const tokens: TokenResponse = {
-    access_token: result.access_token,
-    token_type: result.token_type,
-  };
-  if (result.expires_in !== undefined) tokens.expires_in = result.expires_in;
-  if (result.refresh_token !== undefined) tokens.refresh_token = result.refresh_token;
-  if (result.scope !== undefined) tokens.scope = result.scope;
-  if (idToken !== undefined) tokens.id_token = idToken;
-  return tokens;
-}
+const decoder = new TextDecoder();
 
 /**
- * Takes the `id_token` out of a successful JSON token response; anything else is passed on
+ * Takes the `id_token` out of a successful JSON token response body; any other body is passed on
  * untouched for `oauth4webapi` to judge.
+ *
+ * @throws LogtoError `provider.invalid_response` when `id_token` is there but not a string.
  */
-async function detachIdToken(
-  response: Response,
-): Promise<{ withoutIdToken: Response; idToken?: string }> {
-  if (response.status !== 200) return { withoutIdToken: response };
-  const text = await response.text();
-  const rebuild = (body: string) =>
-    new Response(body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+function detachIdToken(response: BufferedResponse): {
+  body: Uint8Array | string;
+  idToken?: string;
+} {
+  if (response.status !== 200) return { body: response.body };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(decoder.decode(response.body));
   } catch {
-    return { withoutIdToken: rebuild(text) };
+    return { body: response.body };
   }
   if (typeof json !== 'object' || json === null || !('id_token' in json)) {
-    return { withoutIdToken: rebuild(text) };
+    return { body: response.body };
   }
   const { id_token: idToken, ...rest } = json as Record<string, unknown>;
   if (typeof idToken !== 'string') {
@@ -162,5 +205,5 @@ async function detachIdToken(
       { status: response.status },
     );
   }
-  return { withoutIdToken: rebuild(JSON.stringify(rest)), idToken };
+  return { body: JSON.stringify(rest), idToken };
 }

@@ -19,9 +19,16 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 const statusesWithoutBody = new Set([101, 204, 205, 304]);
 
+/** A response whose body has been read whole (at most {@link MAX_RESPONSE_BYTES}). */
+export interface BufferedResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+}
+
 /**
- * Sends one request and returns the response with its body already read into memory (so the
- * caller can parse it without another time limit).
+ * Sends one request and reads its whole body within the time limit.
  *
  * @param url - The absolute URL to request.
  * @param init - The request; its `signal`, if any, is combined with the timeout.
@@ -30,22 +37,23 @@ const statusesWithoutBody = new Set([101, 204, 205, 304]);
  *   `provider.unreachable` when the connection fails or is closed; `provider.invalid_response`
  *   when the body exceeds {@link MAX_RESPONSE_BYTES}.
  */
-export async function sendRequest(
+export async function sendBufferedRequest(
   url: string,
   init: RequestInit,
   http: HttpOptions,
-): Promise<Response> {
+): Promise<BufferedResponse> {
   const timeoutSignal = AbortSignal.timeout(http.timeout);
   const signal = init.signal ? AbortSignal.any([init.signal, timeoutSignal]) : timeoutSignal;
   const target = describeUrl(url);
   try {
     const response = await http.fetch(url, { ...init, signal });
     const body = await readBoundedBody(response, target);
-    return new Response(statusesWithoutBody.has(response.status) ? null : body, {
+    return {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
-    });
+      body,
+    };
   } catch (error) {
     if (error instanceof LogtoError) throw error;
     if (timeoutSignal.aborted) {
@@ -61,6 +69,30 @@ export async function sendRequest(
       { cause: error },
     );
   }
+}
+
+/** A {@link BufferedResponse} (or the same fields with another body) as a `Response` again. */
+export function toResponse(
+  buffered: BufferedResponse,
+  body: Uint8Array | string = buffered.body,
+): Response {
+  return new Response(statusesWithoutBody.has(buffered.status) ? null : body, {
+    status: buffered.status,
+    statusText: buffered.statusText,
+    headers: buffered.headers,
+  });
+}
+
+/**
+ * Sends one request and returns the response with its body already read into memory (so the
+ * caller can parse it without another time limit). Errors as {@link sendBufferedRequest}.
+ */
+export async function sendRequest(
+  url: string,
+  init: RequestInit,
+  http: HttpOptions,
+): Promise<Response> {
+  return toResponse(await sendBufferedRequest(url, init, http));
 }
 
 /** Reads the whole body, refusing more than {@link MAX_RESPONSE_BYTES}. */

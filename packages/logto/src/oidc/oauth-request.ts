@@ -20,17 +20,18 @@ export interface ClientAuth {
 }
 
 /**
- * Options for any `oauth4webapi` request: our fetch with its timeout and body limit, and plain
- * http only when the issuer itself is plain http (the config has already allowed that).
+ * Options for any `oauth4webapi` request: our fetch with its timeout and body limit (or `send`,
+ * built on it), and plain http only when the issuer itself is plain http (the config has already
+ * allowed that).
  */
 export function requestOptions(
   http: HttpOptions,
   issuer: string,
+  send: (url: string, init: RequestInit) => Promise<Response> = (url, init) =>
+    sendRequest(url, init, http),
 ): { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]: boolean } {
-  const customFetch = ((url: string, init: RequestInit) =>
-    sendRequest(url, init, http)) as typeof fetch;
   return {
-    [oauth.customFetch]: customFetch,
+    [oauth.customFetch]: send as typeof fetch,
     [oauth.allowInsecureRequests]: isPlainHttp(issuer),
   };
 }

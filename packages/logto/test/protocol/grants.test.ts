@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LogtoError } from '../../src/errors.js';
 import type { ProviderMetadata } from '../../src/oidc/discovery.js';
 import {
   type ClientAuth,
   exchangeAuthorizationCode,
+  type IdTokenCheck,
   refreshTokenGrant,
 } from '../../src/oidc/grants.js';
 import type { HttpOptions } from '../../src/oidc/http.js';
@@ -26,10 +28,22 @@ const codeParams = {
   redirectUri: 'http://localhost:3000/callback',
   codeVerifier: 'v'.repeat(43),
 };
-const exchange = (auth: ClientAuth = client) =>
-  exchangeAuthorizationCode(metadata, auth, http, codeParams);
+/** The ID tokens the grants handed to their check, in order. */
+let checked: string[];
+const recordCheck = async (idToken: string) => {
+  checked.push(idToken);
+};
+beforeEach(() => {
+  checked = [];
+});
+const exchange = (auth: ClientAuth = client, checkIdToken: IdTokenCheck = recordCheck) =>
+  exchangeAuthorizationCode(metadata, auth, http, { ...codeParams, checkIdToken });
 const refresh = (params: { resource?: string; organizationId?: string } = {}) =>
-  refreshTokenGrant(metadata, client, http, { refreshToken: 'rt-1', ...params });
+  refreshTokenGrant(metadata, client, http, {
+    refreshToken: 'rt-1',
+    checkIdToken: recordCheck,
+    ...params,
+  });
 
 describe('exchangeAuthorizationCode', () => {
   it('posts the code, redirect URI and PKCE verifier, and returns the tokens with the ID token as sent', async () => {
@@ -54,6 +68,7 @@ describe('exchangeAuthorizationCode', () => {
       id_token: idToken,
       scope: 'openid',
     });
+    expect(checked).toEqual([idToken]);
     const [request] = provider.requests.filter((entry) => entry.endpoint === 'token');
     expect(Object.fromEntries(request?.form ?? [])).toEqual({
       grant_type: 'authorization_code',
@@ -151,6 +166,46 @@ describe('exchangeAuthorizationCode', () => {
     await expectLogtoError(exchange(), 'provider.invalid_response');
   });
 
+  it("fails with the ID token check's error, after the check ran to its end", async () => {
+    const idToken = await provider.signIdToken();
+    provider.handle(
+      'token',
+      respond.json({ access_token: 'at', token_type: 'Bearer', id_token: idToken }),
+    );
+    let settled = false;
+    const failingCheck = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      settled = true;
+      throw new LogtoError('id_token.invalid_signature', 'bad signature');
+    };
+    await expectLogtoError(exchange(client, failingCheck), 'id_token.invalid_signature');
+    expect(settled).toBe(true);
+  });
+
+  it('reports a wrong response before a failing ID token check, with no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const idToken = await provider.signIdToken();
+      // No access_token: oauth4webapi rejects the response while the check is still running.
+      provider.handle('token', respond.json({ token_type: 'Bearer', id_token: idToken }));
+      const failingCheck = () =>
+        Promise.reject(new LogtoError('id_token.invalid_signature', 'bad signature'));
+      await expectLogtoError(exchange(client, failingCheck), 'provider.invalid_response');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('never runs the ID token check for an error response', async () => {
+    provider.handle('token', respond.oauthError('invalid_grant', 'grant request is invalid'));
+    await expectLogtoError(exchange(), 'token.invalid_grant');
+    expect(checked).toEqual([]);
+  });
+
   it('rejects an id_token that is not a string', async () => {
     provider.handle(
       'token',
@@ -187,7 +242,7 @@ describe('exchangeAuthorizationCode', () => {
         metadata,
         client,
         { fetch: globalThis.fetch, timeout: 200 },
-        codeParams,
+        { ...codeParams, checkIdToken: recordCheck },
       ),
       'provider.timeout',
     );

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { discover } from '../../src/oidc/discovery.js';
 import { exchangeAuthorizationCode } from '../../src/oidc/grants.js';
 import type { HttpOptions } from '../../src/oidc/http.js';
+import type { IdTokenClaims } from '../../src/tokens/claims.js';
 import { verifyIdToken } from '../../src/tokens/id-token.js';
 import { type HostileProvider, startHostileProvider } from '../support/hostile-provider.js';
 
@@ -30,24 +31,22 @@ it('redirects an authorization request back with code, state and iss, and binds 
   expect(callback.searchParams.get('state')).toBe('state-1');
   expect(callback.searchParams.get('iss')).toBe(provider.issuer);
 
-  const tokens = await exchangeAuthorizationCode(
-    metadata,
-    { clientId: provider.clientId, method: 'none' },
-    http,
-    {
-      code: callback.searchParams.get('code') ?? '',
-      redirectUri: 'http://127.0.0.1:3000/callback',
-      codeVerifier: 'v'.repeat(43),
+  let claims: IdTokenClaims | undefined;
+  await exchangeAuthorizationCode(metadata, { clientId: provider.clientId, method: 'none' }, http, {
+    code: callback.searchParams.get('code') ?? '',
+    redirectUri: 'http://127.0.0.1:3000/callback',
+    codeVerifier: 'v'.repeat(43),
+    checkIdToken: async (idToken) => {
+      claims = await verifyIdToken(idToken, {
+        metadata,
+        clientId: provider.clientId,
+        http,
+        clockTolerance: 60,
+        nonce: 'nonce-1',
+      });
     },
-  );
-  const claims = await verifyIdToken(tokens.id_token ?? '', {
-    metadata,
-    clientId: provider.clientId,
-    http,
-    clockTolerance: 60,
-    nonce: 'nonce-1',
   });
-  expect(claims.nonce).toBe('nonce-1');
+  expect(claims?.nonce).toBe('nonce-1');
 });
 
 it('counts requests per endpoint', async () => {

@@ -36,6 +36,18 @@ beforeAll(async () => {
 });
 afterAll(() => dev.stop());
 
+/** The ID-token check the client runs inside a grant. */
+const checkWith =
+  (extra: { nonce?: string; expectedSub?: string } = {}) =>
+  (idToken: string) =>
+    verifyIdToken(idToken, {
+      metadata,
+      clientId: client.clientId,
+      http,
+      clockTolerance: 60,
+      ...extra,
+    });
+
 async function signIn(scope: string, resources: string[] = []) {
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const nonce = randomBytes(16).toString('base64url');
@@ -60,6 +72,7 @@ async function signIn(scope: string, resources: string[] = []) {
     code,
     redirectUri,
     codeVerifier,
+    checkIdToken: checkWith({ nonce }),
   });
   return { tokens, nonce, codeVerifier, code };
 }
@@ -81,6 +94,7 @@ it('signs in, verifies the ID token, refreshes for an API resource and an organi
   const apiToken = await refreshTokenGrant(metadata, client, http, {
     refreshToken: tokens.refresh_token ?? '',
     resource: 'https://api.example.com',
+    checkIdToken: checkWith({ expectedSub: claims.sub }),
   });
   expect(decodeJwtPayload<{ aud: string }>(apiToken.access_token).aud).toBe(
     'https://api.example.com',
@@ -98,6 +112,7 @@ it('signs in, verifies the ID token, refreshes for an API resource and an organi
   const organizationToken = await refreshTokenGrant(metadata, client, http, {
     refreshToken: apiToken.refresh_token ?? tokens.refresh_token ?? '',
     organizationId: 'acme',
+    checkIdToken: checkWith({ expectedSub: claims.sub }),
   });
   expect(decodeJwtPayload<{ aud: string }>(organizationToken.access_token).aud).toBe(
     'urn:logto:organization:acme',
@@ -110,7 +125,7 @@ it('signs in, verifies the ID token, refreshes for an API resource and an organi
     organizationToken.refresh_token ?? apiToken.refresh_token ?? tokens.refresh_token ?? '';
   await revokeToken(metadata, client, http, refreshToken);
   await expectLogtoError(
-    refreshTokenGrant(metadata, client, http, { refreshToken }),
+    refreshTokenGrant(metadata, client, http, { refreshToken, checkIdToken: checkWith() }),
     'token.invalid_grant',
   );
 });
@@ -118,7 +133,12 @@ it('signs in, verifies the ID token, refreshes for an API resource and an organi
 it('maps a spent authorization code to token.invalid_grant', async () => {
   const { code, codeVerifier } = await signIn('openid');
   const error = await expectLogtoError(
-    exchangeAuthorizationCode(metadata, client, http, { code, redirectUri, codeVerifier }),
+    exchangeAuthorizationCode(metadata, client, http, {
+      code,
+      redirectUri,
+      codeVerifier,
+      checkIdToken: checkWith(),
+    }),
     'token.invalid_grant',
   );
   expect(error.error).toBe('invalid_grant');
@@ -130,6 +150,7 @@ it('maps an ungranted resource to token.invalid_target', async () => {
     refreshTokenGrant(metadata, client, http, {
       refreshToken: tokens.refresh_token ?? '',
       resource: 'https://unknown.example.com',
+      checkIdToken: checkWith(),
     }),
     'token.invalid_target',
   );
@@ -142,6 +163,7 @@ it('verifies access tokens with the shared JWKS cache (getVerificationKey)', asy
   const apiToken = await refreshTokenGrant(metadata, client, http, {
     refreshToken: tokens.refresh_token ?? '',
     resource: 'https://api.example.com',
+    checkIdToken: checkWith(),
   });
   const header = decodeProtectedHeader(apiToken.access_token) as { alg: string; kid?: string };
   const key = await getVerificationKey(metadata.jwks_uri, header, http);
