@@ -3,9 +3,10 @@
  * express-openid-connect, all against one logto-dev started here. Prints plain-text tables and
  * writes `bench/results/latest.json`.
  *
- * Settings (environment): BENCH_DURATION (s per server per round, default 3), BENCH_ROUNDS (3),
+ * Settings (environment): BENCH_DURATION (s per server per round, default 3), BENCH_ROUNDS (5),
  * BENCH_WARMUP (s, 1.5), BENCH_CONNECTIONS (10), BENCH_SIGN_INS (1000), BENCH_SECTIONS (comma
- * list of throughput, sign-in, verify; default all).
+ * list of throughput, sign-in, verify; default all), BENCH_ROWS (comma list of throughput rows by
+ * server kind; default all).
  *
  * @module
  */
@@ -24,15 +25,17 @@ import { routesOf, type ServerKind } from './servers/spec.js';
 
 const settings = {
   duration: Number(process.env.BENCH_DURATION ?? 3),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
   warmup: Number(process.env.BENCH_WARMUP ?? 1.5),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
   signIns: Number(process.env.BENCH_SIGN_INS ?? 1000),
   sections: (process.env.BENCH_SECTIONS ?? 'throughput,sign-in,verify').split(','),
+  /** Throughput rows to load (server kinds, comma-separated); default every row. */
+  rows: process.env.BENCH_ROWS?.split(','),
 };
 
 /** The throughput rows, in table order, each with the no-auth server of its framework. */
-const throughputRows: ReadonlyArray<Omit<ThroughputTarget, 'child'>> = [
+const allThroughputRows: ReadonlyArray<Omit<ThroughputTarget, 'child'>> = [
   { kind: 'no-auth', label: 'no auth, Express', baseline: 'no-auth' },
   { kind: 'no-auth-hono', label: 'no auth, Hono', baseline: 'no-auth-hono' },
   { kind: 'no-auth-fastify', label: 'no auth, Fastify', baseline: 'no-auth-fastify' },
@@ -44,6 +47,9 @@ const throughputRows: ReadonlyArray<Omit<ThroughputTarget, 'child'>> = [
   { kind: 'peer-logto-express', label: '@logto/express + express-session', baseline: 'no-auth' },
   { kind: 'peer-express-openid-connect', label: 'express-openid-connect', baseline: 'no-auth' },
 ];
+const throughputRows = allThroughputRows.filter(
+  (row) => settings.rows === undefined || settings.rows.includes(row.kind),
+);
 /** Servers started fresh for the memory measurement (nothing else touches them). */
 const memoryKinds: readonly ServerKind[] = [
   'logto-express-cookie',

@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import type { ServerChild } from './child.js';
+import { LatencyHistogram } from './latency-histogram.js';
 
 /** One measured run. */
 export interface LoadRun {
@@ -14,8 +15,8 @@ export interface LoadRun {
   seconds: number;
   /** The child's CPU time (user + system) over the run, in µs. */
   cpuMicros: number;
-  /** Latencies of the 2xx responses, in ms. */
-  latencies: number[];
+  /** Latencies of the 2xx responses. */
+  latencies: LatencyHistogram;
   /** Responses other than 2xx, connection errors and timeouts (should be 0). */
   failures: number;
 }
@@ -29,7 +30,7 @@ export async function loadProtected(
 ): Promise<LoadRun> {
   const cpuBefore = await child.cpuMicros();
   // autocannon's own histogram keeps whole milliseconds; the 'response' event has the exact time.
-  const latencies: number[] = [];
+  const latencies = new LatencyHistogram();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -41,7 +42,7 @@ export async function loadProtected(
       (error: unknown, done: autocannon.Result) => (error ? reject(error) : resolve(done)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+      if (statusCode >= 200 && statusCode < 300) latencies.record(responseTime);
     });
   });
   const cpuAfter = await child.cpuMicros();
@@ -52,9 +53,4 @@ export async function loadProtected(
     latencies,
     failures: result.non2xx + result.errors + result.timeouts,
   };
-}
-
-/** The `p` quantile (0–1) of ascending `sorted`. */
-export function quantile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 }

@@ -7,7 +7,8 @@
  * @module
  */
 import type { ServerChild } from '../lib/child.js';
-import { loadProtected, quantile } from '../lib/load.js';
+import { LatencyHistogram } from '../lib/latency-histogram.js';
+import { loadProtected } from '../lib/load.js';
 import { checkProtected, signInThroughApp } from '../lib/sign-in.js';
 import { median } from '../lib/stats.js';
 import type { ServerKind } from '../servers/spec.js';
@@ -61,7 +62,7 @@ interface Prepared {
   child: ServerChild;
   cookie: string;
   runs: Array<{ requests: number; seconds: number; cpuMicros: number }>;
-  latencies: number[];
+  latencies: LatencyHistogram;
 }
 
 /** Signs in to each target once, warms it up, then loads the targets round by round. */
@@ -83,7 +84,7 @@ export async function runThroughput(
         : (await signInThroughApp(child.baseUrl, target.kind)).jar.header();
       await checkProtected(child.baseUrl, target.kind, cookie);
       await loadProtected(child, cookie, options.connections, options.warmup);
-      prepared.push({ target, child, cookie, runs: [], latencies: [] });
+      prepared.push({ target, child, cookie, runs: [], latencies: new LatencyHistogram() });
     } catch (error) {
       errors.set(target, shortMessage(error));
     }
@@ -102,7 +103,7 @@ export async function runThroughput(
         );
         if (run.failures > 0) throw new Error(`${run.failures} failed responses under load`);
         entry.runs.push(run);
-        for (const latency of run.latencies) entry.latencies.push(latency);
+        entry.latencies.add(run.latencies);
         process.stderr.write(` ${entry.target.kind} ${Math.round(run.requests / run.seconds)}`);
       } catch (error) {
         errors.set(entry.target, shortMessage(error));
@@ -129,15 +130,14 @@ export async function runThroughput(
       median(rounds.map((rps, round) => rps / rpsOf(kind, round)).filter(Number.isFinite));
     const requests = entry.runs.reduce((sum, run) => sum + run.requests, 0);
     const cpu = entry.runs.reduce((sum, run) => sum + run.cpuMicros, 0);
-    entry.latencies.sort((a, b) => a - b);
     return {
       ...row,
       requestsPerSecond: median(rounds),
       roundsRequestsPerSecond: rounds.map(Math.round),
       vsNoAuth: versus('no-auth'),
       vsFrameworkNoAuth: versus(target.baseline),
-      p50: quantile(entry.latencies, 0.5),
-      p99: quantile(entry.latencies, 0.99),
+      p50: entry.latencies.quantile(0.5),
+      p99: entry.latencies.quantile(0.99),
       cpuMicrosPerRequest: cpu / requests,
       cookieBytes: Buffer.byteLength(entry.cookie),
     };
