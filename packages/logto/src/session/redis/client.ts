@@ -8,8 +8,9 @@ import { LogtoError } from '../../errors.js';
 /** A client with node-redis's `sendCommand(args)` (node-redis v4/v5 `createClient()`). */
 export interface RedisSendCommandClient {
   /**
-   * Sends one raw command, e.g. `['GET', key]`. The store passes an `abortSignal` that fires when
-   * its `commandTimeout` passes (node-redis then drops the command if it is still queued).
+   * Sends one raw command, e.g. `['GET', key]`. The store passes an `abortSignal` that fires once
+   * the command has waited its `commandTimeout` (node-redis then drops it if it is still queued);
+   * commands sent close together share one signal.
    */
   sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
@@ -49,6 +50,57 @@ const unavailable = (cause: unknown) =>
 const isNoScript = (error: unknown) =>
   error instanceof Error && error.message.startsWith('NOSCRIPT');
 
+/** The commands sent within one slot of time, and the abort signal they share. */
+interface DeadlineSlot {
+  /** Until when (a `performance.now()` time) new commands join this slot. */
+  readonly closesAt: number;
+  readonly signal: AbortSignal;
+  /** How to fail each command of the slot still waiting when the slot expires. */
+  readonly pending: Set<(error: Error) => void>;
+}
+
+/**
+ * Command deadlines shared by slots of time. The commands sent within one slot (a tenth of the
+ * timeout) share one `AbortController` and one timer, which fire once the slot's last command has
+ * had `timeout` ms: each command gets between `timeout` and 1.1 × `timeout`. Creating a controller
+ * and a timer for every command cost more CPU than the `GET` itself.
+ */
+class DeadlineSlots {
+  readonly #timeout: number;
+  readonly #width: number;
+  #current: DeadlineSlot | undefined;
+
+  constructor(timeout: number) {
+    this.#timeout = timeout;
+    this.#width = Math.max(1, timeout / 10);
+  }
+
+  /** The slot a command sent now belongs to. */
+  current(): DeadlineSlot {
+    const now = performance.now();
+    const open = this.#current;
+    if (open !== undefined && now < open.closesAt) return open;
+    const controller = new AbortController();
+    const slot: DeadlineSlot = {
+      closesAt: now + this.#width,
+      signal: controller.signal,
+      pending: new Set(),
+    };
+    const timer = setTimeout(() => {
+      if (this.#current === slot) this.#current = undefined;
+      if (slot.pending.size === 0) return;
+      const error = new Error(`Redis did not answer within ${this.#timeout} ms`);
+      for (const fail of slot.pending) fail(error);
+      slot.pending.clear();
+      controller.abort(error);
+    }, this.#timeout + this.#width);
+    // A pending deadline must not keep the process alive on its own.
+    timer.unref();
+    this.#current = slot;
+    return slot;
+  }
+}
+
 /** Wraps `client` so that commands time out after `timeout` ms and fail only with `LogtoError`. */
 export const redisCommands = (client: RedisClientLike, timeout: number): RedisCommands => {
   const raw: (args: string[], abortSignal: AbortSignal) => Promise<unknown> =
@@ -57,21 +109,22 @@ export const redisCommands = (client: RedisClientLike, timeout: number): RedisCo
       : 'call' in client && typeof client.call === 'function'
         ? ([command = '', ...rest]) => client.call(command, ...rest)
         : () => Promise.reject(new TypeError('not a Redis client'));
-  const withTimeout = async (args: string[]): Promise<unknown> => {
-    let timer: NodeJS.Timeout | undefined;
-    const abort = new AbortController();
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new Error(`Redis did not answer within ${timeout} ms`));
-        abort.abort();
-      }, timeout);
+  const deadlines = new DeadlineSlots(timeout);
+  const withTimeout = (args: string[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const slot = deadlines.current();
+      slot.pending.add(reject);
+      raw(args, slot.signal).then(
+        (value) => {
+          slot.pending.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          slot.pending.delete(reject);
+          reject(error);
+        },
+      );
     });
-    try {
-      return await Promise.race([raw(args, abort.signal), expired]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
   const send = async (args: string[]) => {
     try {
       return await withTimeout(args);

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { redisCommands } from '../../src/session/redis/client.js';
+
+/** A client of our own (the store accepts any object with `sendCommand`) whose replies we control. */
+function controlledClient() {
+  const sent: Array<{ args: string[]; signal?: AbortSignal; reply: (value: unknown) => void }> = [];
+  return {
+    sent,
+    sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown> {
+      return new Promise((resolve) => {
+        sent.push({
+          args,
+          ...(options?.abortSignal ? { signal: options.abortSignal } : {}),
+          reply: resolve,
+        });
+      });
+    },
+  };
+}
+
+describe('redisCommands deadlines', () => {
+  it('answers with the reply when Redis answers in time', async () => {
+    const client = controlledClient();
+    const commands = redisCommands(client, 200);
+    const pending = commands.send(['GET', 'k']);
+    client.sent[0]?.reply('v');
+    await expect(pending).resolves.toBe('v');
+    expect(client.sent[0]?.signal?.aborted).toBe(false);
+  });
+
+  it('fails a command Redis does not answer with session.store_unavailable after the timeout (at most 10% more), and aborts it', async () => {
+    const client = controlledClient();
+    const commands = redisCommands(client, 200);
+    const started = performance.now();
+    const failure = await commands.send(['GET', 'k']).catch((error: unknown) => error);
+    const waited = performance.now() - started;
+    expect(failure).toMatchObject({ code: 'session.store_unavailable' });
+    expect(waited).toBeGreaterThanOrEqual(195);
+    expect(client.sent[0]?.signal?.aborted).toBe(true);
+  });
+
+  it('lets commands sent close together share one signal, and fails only those still waiting', async () => {
+    const client = controlledClient();
+    const commands = redisCommands(client, 200);
+    const answered = commands.send(['GET', 'a']);
+    const stalled = commands.send(['GET', 'b']);
+    expect(client.sent[0]?.signal).toBe(client.sent[1]?.signal);
+    client.sent[0]?.reply('A');
+    await expect(answered).resolves.toBe('A');
+    await expect(stalled).rejects.toMatchObject({ code: 'session.store_unavailable' });
+  });
+
+  it('gives a command sent after the slot closed its own signal', async () => {
+    const client = controlledClient();
+    const commands = redisCommands(client, 200);
+    void commands.send(['GET', 'a']).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    void commands.send(['GET', 'b']).catch(() => undefined);
+    expect(client.sent[1]?.signal).not.toBe(client.sent[0]?.signal);
+    for (const command of client.sent) command.reply('x');
+  });
+});
