@@ -27,6 +27,7 @@ const settings = {
   duration: Number(process.env.BENCH_DURATION ?? 3),
   rounds: Number(process.env.BENCH_ROUNDS ?? 5),
   warmup: Number(process.env.BENCH_WARMUP ?? 1.5),
+  roundWarmup: Number(process.env.BENCH_ROUND_WARMUP ?? 1),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
   signIns: Number(process.env.BENCH_SIGN_INS ?? 1000),
   sections: (process.env.BENCH_SECTIONS ?? 'throughput,sign-in,verify').split(','),

@@ -32,6 +32,22 @@ export class LatencyHistogram {
     this.#total += other.#total;
   }
 
+  /** The raw counts, to send to another thread. */
+  toCounts(): { latencyCounts: Uint32Array; latencyTotal: number } {
+    return { latencyCounts: this.#counts, latencyTotal: this.#total };
+  }
+
+  /** A histogram from {@link LatencyHistogram.toCounts}. */
+  static fromCounts(counts: {
+    latencyCounts: Uint32Array;
+    latencyTotal: number;
+  }): LatencyHistogram {
+    const histogram = new LatencyHistogram();
+    histogram.#counts.set(counts.latencyCounts);
+    histogram.#total = counts.latencyTotal;
+    return histogram;
+  }
+
   /** How many times were recorded. */
   get count(): number {
     return this.#total;

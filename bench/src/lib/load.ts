@@ -3,9 +3,31 @@
  *
  * @module
  */
-import autocannon from 'autocannon';
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { ServerChild } from './child.js';
+import { onCleanup, trackPid } from './cleanup.js';
 import { LatencyHistogram } from './latency-histogram.js';
+import type { LoadAnswer, LoadRequest } from './load-child.js';
+
+/** The load process, started on first use and kept for the whole bench. */
+let loader: ChildProcess | undefined;
+
+function loadProcess(): ChildProcess {
+  if (loader?.connected) return loader;
+  const child = fork(fileURLToPath(new URL('./load-child.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const untrack = trackPid(child.pid);
+  child.once('exit', untrack);
+  onCleanup(async () => {
+    if (child.connected) child.disconnect();
+  });
+  loader = child;
+  return child;
+}
 
 /** One measured run. */
 export interface LoadRun {
@@ -29,28 +51,24 @@ export async function loadProtected(
   seconds: number,
 ): Promise<LoadRun> {
   const cpuBefore = await child.cpuMicros();
-  // autocannon's own histogram keeps whole milliseconds; the 'response' event has the exact time.
-  const latencies = new LatencyHistogram();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `${child.baseUrl}/protected`,
-        connections,
-        duration: seconds,
-        headers: cookie ? { cookie } : undefined,
-      },
-      (error: unknown, done: autocannon.Result) => (error ? reject(error) : resolve(done)),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.record(responseTime);
+  const request: LoadRequest = { url: `${child.baseUrl}/protected`, connections, seconds, cookie };
+  const load = loadProcess();
+  const answer = await new Promise<LoadAnswer>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the load process exited (${code})`));
+    load.once('exit', onExit);
+    load.once('message', (message: LoadAnswer) => {
+      load.off('exit', onExit);
+      if (message.error !== undefined) reject(new Error(`autocannon: ${message.error}`));
+      else resolve(message);
     });
+    load.send(request);
   });
   const cpuAfter = await child.cpuMicros();
   return {
-    requests: result.requests.total,
-    seconds: result.duration,
+    requests: answer.requests,
+    seconds: answer.seconds,
     cpuMicros: cpuAfter - cpuBefore,
-    latencies,
-    failures: result.non2xx + result.errors + result.timeouts,
+    latencies: LatencyHistogram.fromCounts(answer),
+    failures: answer.failures,
   };
 }

@@ -52,6 +52,11 @@ export interface ThroughputOptions {
   connections: number;
   /** Seconds of unmeasured load per server before the first round. */
   warmup: number;
+  /**
+   * Seconds of unmeasured load right before each measured run: a server idle while the others
+   * were loaded (~30 s) has had its heap shrunk, and would spend the start of its run growing it.
+   */
+  roundWarmup: number;
   /** Seconds per server per round. */
   duration: number;
   rounds: number;
@@ -95,6 +100,9 @@ export async function runThroughput(
     for (const entry of prepared) {
       if (errors.has(entry.target)) continue;
       try {
+        if (options.roundWarmup > 0) {
+          await loadProtected(entry.child, entry.cookie, options.connections, options.roundWarmup);
+        }
         const run = await loadProtected(
           entry.child,
           entry.cookie,
