@@ -39,7 +39,8 @@ export interface RedisSessionStoreOptions extends SessionStoreOptions, LockOptio
   /**
    * How long (milliseconds) to wait for any one Redis command before failing the request with
    * `session.store_unavailable` (a client that queues commands while disconnected would otherwise
-   * hang the request). Default 2,000.
+   * hang the request). Commands sent close together share one deadline, so one may wait up to 10%
+   * longer. Default 2,000.
    */
   commandTimeout?: number;
 }
