@@ -1,3 +1,4 @@
+import { EventEmitter, getMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { redisCommands } from '../../src/session/redis/client.js';
 
@@ -48,6 +49,29 @@ describe('redisCommands deadlines', () => {
     client.sent[0]?.reply('A');
     await expect(answered).resolves.toBe('A');
     await expect(stalled).rejects.toMatchObject({ code: 'session.store_unavailable' });
+  });
+
+  it('warns about no listener leak when many commands share one signal', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    // Node's default (the test runner may raise it): an AbortSignal takes its limit at creation.
+    const defaultLimit = EventEmitter.defaultMaxListeners;
+    EventEmitter.defaultMaxListeners = 10;
+    try {
+      const client = controlledClient();
+      const commands = redisCommands(client, 200);
+      const answers = Array.from({ length: 50 }, (_, index) => commands.send(['GET', `k${index}`]));
+      for (const command of client.sent) command.reply('v');
+      await Promise.all(answers);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+      const [first] = client.sent;
+      expect(first?.signal && getMaxListeners(first.signal)).toBe(Number.POSITIVE_INFINITY);
+    } finally {
+      EventEmitter.defaultMaxListeners = defaultLimit;
+      process.off('warning', onWarning);
+    }
   });
 
   it('gives a command sent after the slot closed its own signal', async () => {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import { LogtoError } from '../../errors.js';
 
 /** A client with node-redis's `sendCommand(args)` (node-redis v4/v5 `createClient()`). */
@@ -81,6 +82,9 @@ class DeadlineSlots {
     const open = this.#current;
     if (open !== undefined && now < open.closesAt) return open;
     const controller = new AbortController();
+    // Every command of the slot (node-redis adds one abort listener each) shares the signal by
+    // design: many listeners on it are no leak.
+    setMaxListeners(Number.POSITIVE_INFINITY, controller.signal);
     const slot: DeadlineSlot = {
       closesAt: now + this.#width,
       signal: controller.signal,
