@@ -14,6 +14,7 @@ import {
   refreshTokenGrant,
 } from '../oidc/grants.js';
 import type { HttpOptions } from '../oidc/http.js';
+import { shownDescription } from '../oidc/provider-errors.js';
 import { revokeToken } from '../oidc/revocation.js';
 import { requestUserInfo } from '../oidc/userinfo.js';
 import type { Storage } from '../storage.js';
@@ -210,16 +211,8 @@ export class LogtoClient {
       );
     }
     const parameters = url.searchParams;
-    const error = parameters.get('error');
-    if (error !== null) {
-      await this.#storage.remove('signInSession');
-      const errorDescription = parameters.get('error_description') ?? undefined;
-      throw new LogtoError(
-        'callback.error_response',
-        `The provider answered the sign-in with "${error}"${errorDescription ? `: ${errorDescription}` : ''}.`,
-        { error, ...(errorDescription === undefined ? {} : { errorDescription }) },
-      );
-    }
+    // The state first, error responses included (the provider returns it with errors too): a
+    // forged `?error=` link must neither cancel the user's pending sign-in nor choose the text.
     const state = parameters.get('state');
     if (state === null) {
       throw new LogtoError('callback.missing_state', 'The callback URL has no state parameter.');
@@ -228,6 +221,16 @@ export class LogtoClient {
       throw new LogtoError(
         'callback.state_mismatch',
         'The callback state does not match the pending sign-in (a stale or forged callback). Start a new sign-in.',
+      );
+    }
+    const error = parameters.get('error');
+    if (error !== null) {
+      await this.#storage.remove('signInSession');
+      const errorDescription = parameters.get('error_description') ?? undefined;
+      throw new LogtoError(
+        'callback.error_response',
+        `The provider answered the sign-in with "${error}"${errorDescription ? `: ${shownDescription(errorDescription)}` : ''}. Start a new sign-in.`,
+        { error, ...(errorDescription === undefined ? {} : { errorDescription }) },
       );
     }
     // From here the callback belongs to this sign-in: consume it before anything slow, so that a
@@ -369,7 +372,17 @@ export class LogtoClient {
     organizationId?: string,
   ): Promise<AccessTokenClaims> {
     const token = await this.getAccessToken(resource, organizationId);
-    return decodeJwtPayload<AccessTokenClaims>(token);
+    try {
+      return decodeJwtPayload<AccessTokenClaims>(token);
+    } catch (error) {
+      if (resource !== undefined || organizationId !== undefined) throw error;
+      // Without a resource Logto issues an opaque token, good for userinfo only.
+      throw new LogtoError(
+        'token.not_a_jwt',
+        'The access token for the userinfo endpoint is opaque and has no claims to read. Pass an API resource or an organization ID to get a JWT access token.',
+        { cause: error },
+      );
+    }
   }
 
   /** An organization token (audience `urn:logto:organization:<id>`); see {@link LogtoClient.getAccessToken}. */

@@ -16,6 +16,16 @@ const oauthErrorCodes: Readonly<Record<string, LogtoErrorCode>> = {
 const maxDescriptionLength = 300;
 
 /**
+ * An `error_description` as shown in a message: cut at 300 characters. It is the provider's (or,
+ * on a forged callback, anyone's) text, so it must not make messages or error pages unbounded.
+ */
+export function shownDescription(description: string): string {
+  return description.length > maxDescriptionLength
+    ? `${description.slice(0, maxDescriptionLength)}…`
+    : description;
+}
+
+/**
  * Maps an error thrown while calling or reading a provider endpoint to a {@link LogtoError}.
  *
  * @param error - Whatever was thrown.
@@ -84,10 +94,7 @@ function oauthErrorResponse(
   cause: Error,
 ): LogtoError {
   const code = oauthErrorCodes[error] ?? 'provider.error_response';
-  const shown =
-    description === undefined
-      ? ''
-      : `: ${description.length > maxDescriptionLength ? `${description.slice(0, maxDescriptionLength)}…` : description}`;
+  const shown = description === undefined ? '' : `: ${shownDescription(description)}`;
   return new LogtoError(
     code,
     `The provider's ${endpoint} answered "${error}" (HTTP ${status})${shown}.`,

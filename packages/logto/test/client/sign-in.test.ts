@@ -238,15 +238,42 @@ describe('handleSignInCallback', () => {
 
   it('surfaces an error response with its description', async () => {
     const client = createClient(dev);
-    await client.signIn({ redirectUri });
+    const state = new URL(await client.signIn({ redirectUri })).searchParams.get('state');
     const error = await expectLogtoError(
       client.handleSignInCallback(
-        `${redirectUri}?error=access_denied&error_description=${encodeURIComponent('The user said no.')}`,
+        `${redirectUri}?error=access_denied&error_description=${encodeURIComponent('The user said no.')}&state=${state}`,
       ),
       'callback.error_response',
     );
     expect(error.error).toBe('access_denied');
     expect(error.errorDescription).toBe('The user said no.');
+  });
+
+  it('ignores a forged error link without the sign-in state: the pending sign-in survives', async () => {
+    const storage = new MemoryStorage();
+    const client = createClient(dev, storage);
+    const callback = await callbackFor(client, { redirectUri });
+    const forged = `${redirectUri}?error=access_denied&error_description=${encodeURIComponent('Call +1 555 0100 to unlock your account.')}`;
+    await expectLogtoError(client.handleSignInCallback(forged), 'callback.missing_state');
+    await expectLogtoError(
+      client.handleSignInCallback(`${forged}&state=forged`),
+      'callback.state_mismatch',
+    );
+    expect(await storage.getItem('signInSession')).not.toBeNull();
+    expect(await client.handleSignInCallback(callback)).toEqual({});
+  });
+
+  it('cuts a long error description to 300 characters in the message', async () => {
+    const client = createClient(dev);
+    const state = new URL(await client.signIn({ redirectUri })).searchParams.get('state');
+    const error = await expectLogtoError(
+      client.handleSignInCallback(
+        `${redirectUri}?error=access_denied&error_description=${'x'.repeat(5000)}&state=${state}`,
+      ),
+      'callback.error_response',
+    );
+    expect(error.message.length).toBeLessThan(400);
+    expect(error.message).toContain(`${'x'.repeat(300)}…`);
   });
 
   it('rejects a sign-in session older than 10 minutes', async () => {
