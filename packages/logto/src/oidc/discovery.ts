@@ -36,6 +36,12 @@ export interface ProviderMetadata {
 /** How long (in milliseconds) a discovery document is reused before it is fetched again: 10 minutes. */
 export const DISCOVERY_TTL = 10 * 60 * 1000;
 
+/**
+ * How long (in milliseconds) an expired document is still used after a failed refresh before the
+ * next try: 30 seconds. A provider that is down keeps signed-in work going on what it said last.
+ */
+export const DISCOVERY_RETRY_AFTER_FAILURE = 30 * 1000;
+
 interface CachedMetadata {
   metadata: ProviderMetadata;
   expiresAt: number;
@@ -53,8 +59,10 @@ export function issuerOf(endpoint: string): string {
  * Returns the provider's discovery document for a Logto endpoint.
  *
  * Process-wide cache keyed by endpoint: a document is reused for {@link DISCOVERY_TTL}; concurrent
- * callers on a miss share one request (made with the first caller's `http`); a failure is not
- * cached, so the next call tries again. No client credentials are sent.
+ * callers on a miss share one request (made with the first caller's `http`). With no document
+ * yet, a failure is not cached: the next call tries again. A failed refresh of an expired
+ * document keeps it for {@link DISCOVERY_RETRY_AFTER_FAILURE} before the next try. No client
+ * credentials are sent.
  *
  * @param endpoint - The Logto endpoint, e.g. `https://tenant.logto.app`.
  * @param http - The fetch implementation and the per-request timeout (in milliseconds).
@@ -71,19 +79,21 @@ export async function discover(endpoint: string, http: HttpOptions): Promise<Pro
   let pending = inFlight.get(issuer);
   if (!pending) {
     pending = fetchMetadata(issuer, http)
-      .then((metadata) => {
-        cache.set(issuer, { metadata, expiresAt: Date.now() + DISCOVERY_TTL });
-        return metadata;
-      })
+      .then(
+        (metadata) => {
+          cache.set(issuer, { metadata, expiresAt: Date.now() + DISCOVERY_TTL });
+          return metadata;
+        },
+        (error: unknown) => {
+          if (!cached) throw error;
+          cached.expiresAt = Date.now() + DISCOVERY_RETRY_AFTER_FAILURE;
+          return cached.metadata;
+        },
+      )
       .finally(() => inFlight.delete(issuer));
     inFlight.set(issuer, pending);
   }
   return pending;
-}
-
-/** Empties the process-wide discovery cache (after a provider migration, or between tests). */
-export function clearDiscoveryCache(): void {
-  cache.clear();
 }
 
 async function fetchMetadata(issuer: string, http: HttpOptions): Promise<ProviderMetadata> {

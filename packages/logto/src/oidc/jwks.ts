@@ -25,6 +25,8 @@ class RemoteKeySet {
   readonly #uri: string;
   #keys: JWK[] | undefined;
   #fetchedAt = 0;
+  /** After a failed refresh of old keys: until when the old keys are served without trying again. */
+  #retryAt = 0;
   #lastRefetchAt = Number.NEGATIVE_INFINITY;
   #pending: Promise<JWK[]> | undefined;
   readonly #imported = new WeakMap<JWK, Map<string, Promise<CryptoKey>>>();
@@ -65,14 +67,21 @@ class RemoteKeySet {
     return this.#pending !== undefined || Date.now() - this.#lastRefetchAt >= JWKS_REFETCH_COOLDOWN;
   }
 
-  /** Fresh keys; a failed refresh of an old document keeps serving the old keys. */
+  /**
+   * Fresh keys. A failed refresh of an old document keeps serving the old keys, and is not tried
+   * again for a cooldown: a provider that is down (or hangs) must not cost every token a timeout.
+   */
   async #current(http: HttpOptions): Promise<JWK[]> {
-    if (this.#keys && Date.now() - this.#fetchedAt < JWKS_MAX_AGE) return this.#keys;
+    const now = Date.now();
+    if (this.#keys && (now - this.#fetchedAt < JWKS_MAX_AGE || now < this.#retryAt)) {
+      return this.#keys;
+    }
     try {
       return await this.#load(http);
     } catch (error) {
-      if (this.#keys) return this.#keys;
-      throw error;
+      if (!this.#keys) throw error;
+      this.#retryAt = Date.now() + JWKS_REFETCH_COOLDOWN;
+      return this.#keys;
     }
   }
 
@@ -197,11 +206,6 @@ export async function getVerificationKey(
     );
   }
   return key;
-}
-
-/** Empties the process-wide JWKS cache (between tests, or to force a reload). */
-export function clearJwksCache(): void {
-  keySets.clear();
 }
 
 function selectorOf(header: { alg: string; kid?: string }): KeySelector {

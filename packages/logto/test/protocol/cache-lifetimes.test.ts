@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { DISCOVERY_TTL, discover } from '../../src/oidc/discovery.js';
+import {
+  DISCOVERY_RETRY_AFTER_FAILURE,
+  DISCOVERY_TTL,
+  discover,
+} from '../../src/oidc/discovery.js';
 import type { HttpOptions } from '../../src/oidc/http.js';
 import { JWKS_MAX_AGE, JWKS_REFETCH_COOLDOWN } from '../../src/oidc/jwks.js';
 import { verifyIdToken } from '../../src/tokens/id-token.js';
@@ -46,6 +50,19 @@ it('fetches the discovery document again once its TTL has passed', async () => {
   expect(provider.count('discovery')).toBe(2);
 });
 
+it('keeps using an expired discovery document while a refresh fails, trying again after a pause', async () => {
+  const first = await discover(provider.endpoint, http);
+  advance(DISCOVERY_TTL + 1000);
+  provider.handle('discovery', respond.html(503));
+  await expect(discover(provider.endpoint, http)).resolves.toEqual(first);
+  await expect(discover(provider.endpoint, http)).resolves.toEqual(first);
+  expect(provider.count('discovery')).toBe(2);
+  advance(DISCOVERY_RETRY_AFTER_FAILURE + 1000);
+  provider.handle('discovery', undefined);
+  await discover(provider.endpoint, http);
+  expect(provider.count('discovery')).toBe(3);
+});
+
 it('fetches the JWKS again once it is older than its maximum age', async () => {
   await verify();
   advance(JWKS_MAX_AGE + 1000);
@@ -59,6 +76,21 @@ it('keeps serving the old keys when refreshing an old JWKS fails', async () => {
   provider.handle('jwks', respond.html(503));
   await expect(verify()).resolves.toMatchObject({ sub: 'user-1' });
   expect(provider.count('jwks')).toBe(2);
+});
+
+it('after a failed refresh, serves the old keys for a cooldown before trying again', async () => {
+  await verify();
+  advance(JWKS_MAX_AGE + 1000);
+  provider.handle('jwks', respond.html(503));
+  await verify();
+  await verify();
+  expect(provider.count('jwks')).toBe(2);
+  advance(JWKS_REFETCH_COOLDOWN + 1000);
+  provider.handle('jwks', undefined);
+  await verify();
+  expect(provider.count('jwks')).toBe(3);
+  await verify();
+  expect(provider.count('jwks')).toBe(3);
 });
 
 it('allows another unknown-kid refetch once the cooldown has passed', async () => {
