@@ -56,11 +56,6 @@ export class VerifiedTokenCache {
       this.#entries.delete(oldest);
     }
   }
-
-  /** Forgets every token. */
-  clear(): void {
-    this.#entries.clear();
-  }
 }
 
 /** Freezes `value` and everything reachable from it; returns it. */

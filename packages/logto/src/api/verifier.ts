@@ -12,11 +12,11 @@ import {
   jwtVerify,
 } from 'jose';
 import { LogtoError, type LogtoErrorCode } from '../errors.js';
-import { discover, type ProviderMetadata } from '../oidc/discovery.js';
+import { discover } from '../oidc/discovery.js';
 import type { HttpOptions } from '../oidc/http.js';
 import { getVerificationKeys } from '../oidc/jwks.js';
-import { SUPPORTED_ALGORITHMS } from '../oidc/key-selection.js';
 import type { AccessTokenClaims } from '../tokens/claims.js';
+import { allowedAlgorithms, stripClaims } from '../tokens/id-token.js';
 import { checkAudience, checkScopes, invalidToken, scopesOf } from './claim-checks.js';
 import {
   type AccessTokenVerifierOptions,
@@ -57,7 +57,7 @@ export const MAX_TOKEN_LENGTH = 16 * 1024;
  * caches: 30 seconds. A key removed from the JWKS is refused at most this long after the shared
  * cache learns of it.
  */
-export const PROVIDER_MEMO_TTL = 30 * 1000;
+const PROVIDER_MEMO_TTL = 30 * 1000;
 
 interface ProviderState {
   readonly jwksUri: string;
@@ -117,8 +117,13 @@ class Verifier implements AccessTokenVerifier {
     const organization =
       call?.organization === undefined ? this.options.organization : call.organization;
     checkAudience(entry.claims, this.options.audiences, organization);
-    checkScopes(entry.scopes, this.options.requiredScopes);
-    if (call?.requiredScopes !== undefined) checkScopes(entry.scopes, call.requiredScopes);
+    // One check over both lists, so a 403 names every scope the token lacks.
+    checkScopes(
+      entry.scopes,
+      call?.requiredScopes === undefined
+        ? this.options.requiredScopes
+        : [...this.options.requiredScopes, ...call.requiredScopes],
+    );
     return entry.claims;
   }
 
@@ -181,7 +186,7 @@ class Verifier implements AccessTokenVerifier {
     const metadata = await discover(this.options.endpoint, this.#http);
     const state: ProviderState = {
       jwksUri: metadata.jwks_uri,
-      algorithms: this.options.algorithms ?? advertisedAlgorithms(metadata),
+      algorithms: this.options.algorithms ?? allowedAlgorithms(metadata),
       until: Date.now() + PROVIDER_MEMO_TTL,
     };
     this.#providerState = state;
@@ -243,12 +248,6 @@ class Verifier implements AccessTokenVerifier {
     }
     throw fromJoseError(new errors.JWSSignatureVerificationFailed());
   }
-}
-
-/** The asymmetric algorithms the provider advertises (OpenID Connect's RS256 when it says none). */
-function advertisedAlgorithms(metadata: ProviderMetadata): string[] {
-  const advertised = metadata.id_token_signing_alg_values_supported ?? ['RS256'];
-  return advertised.filter((alg) => SUPPORTED_ALGORITHMS.includes(alg));
 }
 
 /** Cheap checks only: jose parses the three parts strictly (a regex over the token costs µs). */
@@ -363,12 +362,4 @@ function fromJoseError(error: unknown): LogtoError {
     'The access token is not a valid JWT.',
     stripClaims(error),
   );
-}
-
-/** jose's claim errors carry the whole payload; keep only their name and message. */
-function stripClaims(cause: unknown): Error {
-  if (!(cause instanceof Error)) return new Error(String(cause));
-  const copy = new Error(cause.message);
-  copy.name = cause.name;
-  return copy;
 }

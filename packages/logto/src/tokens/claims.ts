@@ -108,12 +108,6 @@ export interface UserInfoResponse extends Partial<IdTokenClaims> {
   organization_data?: OrganizationData[];
 }
 
-/** Options of {@link decodeJwtPayload}. */
-export interface DecodeJwtOptions {
-  /** The code thrown when the token is not a JWT. Default `'token.not_a_jwt'`. */
-  errorCode?: 'token.not_a_jwt' | 'id_token.malformed' | 'access_token.malformed';
-}
-
 /**
  * Reads a JWT's payload WITHOUT verifying it. Only for tokens that were verified when they
  * arrived (the session is the trust boundary) or whose content is merely informative.
@@ -122,17 +116,14 @@ export interface DecodeJwtOptions {
  * ```ts
  * const claims = decodeJwtPayload<IdTokenClaims>(storedIdToken);
  * ```
- * @throws LogtoError `token.not_a_jwt` (or `options.errorCode`) when the token is not a JWS
- *   with a JSON object payload.
+ * @throws LogtoError `token.not_a_jwt` when the token is not a JWS with a JSON object payload.
  */
-export function decodeJwtPayload<T>(token: string, options: DecodeJwtOptions = {}): T {
+export function decodeJwtPayload<T>(token: string): T {
   try {
     return decodeJwt(token) as T;
   } catch (error) {
-    throw new LogtoError(
-      options.errorCode ?? 'token.not_a_jwt',
-      'The token is not a JWT with a JSON payload.',
-      { cause: error },
-    );
+    throw new LogtoError('token.not_a_jwt', 'The token is not a JWT with a JSON payload.', {
+      cause: error,
+    });
   }
 }

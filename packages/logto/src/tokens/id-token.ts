@@ -200,8 +200,8 @@ function fail(code: LogtoErrorCode, message: string, cause?: unknown): LogtoErro
   return new LogtoError(code, message, cause === undefined ? {} : { cause: stripClaims(cause) });
 }
 
-/** jose's claim errors carry the whole payload; keep only their name and message. */
-function stripClaims(cause: unknown): Error {
+/** jose's claim errors carry the whole payload (a token's claims); keep only their name and message. */
+export function stripClaims(cause: unknown): Error {
   if (!(cause instanceof Error)) return new Error(String(cause));
   const copy = new Error(cause.message);
   copy.name = cause.name;

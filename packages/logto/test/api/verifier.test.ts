@@ -211,6 +211,15 @@ describe('scopes', () => {
     );
     expect(missingScopesOf(error)).toEqual(['write:messages']);
   });
+
+  it('names the missing scopes of the verifier and of the call together, in one 403', async () => {
+    const verifier = resourceVerifier({ requiredScopes: ['delete:messages'] });
+    const error = await expectLogtoError(
+      verifier.verify(tokens.resource, { requiredScopes: ['write:messages'] }),
+      'access_token.insufficient_scope',
+    );
+    expect(missingScopesOf(error)).toEqual(['delete:messages', 'write:messages']);
+  });
 });
 
 describe('forged and broken tokens', () => {

@@ -62,7 +62,8 @@ describe('getAccessToken', () => {
 
   it('refuses to decode the opaque userinfo token as a JWT', async () => {
     const { client } = await signedIn();
-    await expectLogtoError(client.getAccessTokenClaims(), 'token.not_a_jwt');
+    const error = await expectLogtoError(client.getAccessTokenClaims(), 'token.not_a_jwt');
+    expect(error.message).toContain('Pass an API resource or an organization ID');
   });
 
   it('says token.invalid_target for a resource that was not requested at sign-in', async () => {
