@@ -34,6 +34,29 @@ const members: Readonly<Record<string, ReadonlyArray<{ id: string; roles: string
 };
 
 /**
+ * The example API's last error handler. A `provider.*` error (e.g. Logto unreachable while
+ * fetching its keys: not the token's fault) answers 503; anything else is logged and answers a
+ * generic 500. When the response has already started, Express's default handler takes over (it
+ * ends the connection).
+ */
+export const apiErrorHandler: ErrorRequestHandler = (error, _request, response, next) => {
+  if (response.headersSent) {
+    next(error);
+    return;
+  }
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : '';
+  if (String(code).startsWith('provider.')) {
+    response.status(503).json({
+      error: 'server_error',
+      error_description: 'The API could not check the access token right now. Try again later.',
+    });
+    return;
+  }
+  console.error('example API: unexpected error', error);
+  response.status(500).json({ error: 'server_error', error_description: 'internal error' });
+};
+
+/**
  * Builds the example API as an Express app (mount it, or `listen` on it).
  *
  * @example
@@ -84,14 +107,6 @@ export function createApiApp(options: ApiAppOptions): Express {
     response.status(404).json({ error: 'not_found', error_description: 'No such API route.' });
   });
 
-  const onError: ErrorRequestHandler = (error, _request, response, _next) => {
-    // Not the token's fault (e.g. Logto unreachable while fetching its keys).
-    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : '';
-    response.status(String(code).startsWith('provider.') ? 503 : 500).json({
-      error: 'server_error',
-      error_description: 'The API could not check the access token right now. Try again later.',
-    });
-  };
-  app.use(onError);
+  app.use(apiErrorHandler);
   return app;
 }

@@ -1,5 +1,5 @@
 import type { UserConfig } from './config.js';
-import type { Directory } from './directory.js';
+import { type Directory, organizationRolesScope, organizationsScope } from './directory.js';
 
 /** Claims each scope releases (Logto's scope → claim table). */
 export const scopeClaims: Record<string, string[]> = {
@@ -10,8 +10,8 @@ export const scopeClaims: Record<string, string[]> = {
   custom_data: ['custom_data'],
   identities: ['identities', 'sso_identities'],
   roles: ['roles'],
-  'urn:logto:scope:organizations': ['organizations', 'organization_data'],
-  'urn:logto:scope:organization_roles': ['organization_roles'],
+  [organizationsScope]: ['organizations', 'organization_data'],
+  [organizationRolesScope]: ['organization_roles'],
 };
 
 /** Claims Logto releases only from userinfo, never in the ID token. */

@@ -398,6 +398,11 @@ export function validateConfig(input: unknown): LogtoDevConfig {
     },
     true,
   );
+  unique(
+    roles.map((r) => r.name),
+    (i) => `roles[${i}].name`,
+    'role name',
+  );
 
   const users = rootAt.array('users', (item, path) => {
     const r = reader(item, path);
@@ -470,6 +475,11 @@ export function validateConfig(input: unknown): LogtoDevConfig {
       return role;
     },
     true,
+  );
+  unique(
+    organizationRoles.map((r) => r.name),
+    (i) => `organizationRoles[${i}].name`,
+    'organization role name',
   );
 
   const organizations = rootAt.array(

@@ -10,7 +10,12 @@ import type {
 } from 'oidc-provider';
 import { scopeClaims, userClaims } from './claims.js';
 import type { LogtoDevConfig } from './config.js';
-import { Directory, organizationAudience, organizationsResource } from './directory.js';
+import {
+  Directory,
+  organizationAudience,
+  organizationsResource,
+  organizationsScope,
+} from './directory.js';
 import type { SigningAlgorithm } from './keys.js';
 import { toLogtoLogoutToken } from './logout-token.js';
 import { errorPage, logoutPage, signedOutPage } from './pages.js';
@@ -209,7 +214,7 @@ export function createProvider(setup: ProviderSetup): Provider {
             : undefined;
         if (!ctx.oidc.params?.resource && !granted?.has(organizationsResource)) {
           throw new errors.InvalidTarget(
-            `organization tokens need the resource ${organizationsResource} (and the scope urn:logto:scope:organizations) at sign-in`,
+            `organization tokens need the resource ${organizationsResource} (and the scope ${organizationsScope}) at sign-in`,
           );
         }
       }

@@ -75,6 +75,24 @@ describe('config validation', () => {
     ).toContain('users[1].username: duplicate username "alice"');
   });
 
+  it('names a duplicate role name', () => {
+    expect(
+      invalid((c) => {
+        c.roles.push({ name: 'message-reader', scopes: [] });
+      }),
+    ).toBe('Invalid logto-dev config: roles[2].name: duplicate role name "message-reader"');
+  });
+
+  it('names a duplicate organization role name', () => {
+    expect(
+      invalid((c) => {
+        c.organizationRoles.push({ name: 'admin', scopes: [] });
+      }),
+    ).toBe(
+      'Invalid logto-dev config: organizationRoles[2].name: duplicate organization role name "admin"',
+    );
+  });
+
   it('names a non-positive access-token TTL', () => {
     expect(
       invalid((c) => {
