@@ -42,9 +42,17 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const describeMemory = (memory: NodeJS.MemoryUsage) =>
   `rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)}, external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)})`;
 
+type MemoryReport = { memory: NodeJS.MemoryUsage; unhandled: number };
+
 interface AppChild {
   url: string;
-  memory(): Promise<{ memory: NodeJS.MemoryUsage; unhandled: number }>;
+  /**
+   * The app's memory. Rejects when the app is gone (exited, IPC channel closed, or `send`
+   * failed) instead of leaving the run hanging or crashing the driver.
+   */
+  memory(): Promise<MemoryReport>;
+  /** Why the app is gone, once it is (exit or a child-process error); undefined while it runs. */
+  readonly gone: Error | undefined;
   stop(): void;
 }
 
@@ -55,19 +63,68 @@ const startApp = (env: Record<string, string>): Promise<AppChild> =>
       execArgv: ['--import', 'tsx', '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    child.once('exit', (code) =>
-      reject(new Error(`the soak app exited (${code}) before listening`)),
+    let listening = false;
+    let gone: Error | undefined;
+    /** Memory requests waiting for an answer. */
+    const waiting = new Set<{
+      done: (report: MemoryReport) => void;
+      fail: (error: Error) => void;
+    }>();
+    const failWaiting = (error: Error) => {
+      for (const request of waiting) request.fail(error);
+      waiting.clear();
+    };
+    const lost = (error: Error) => {
+      gone ??= error;
+      reject(gone); // a no-op once listening
+      failWaiting(gone);
+    };
+    // Without an 'error' listener, a send() to a dead app would emit an unhandled 'error' and
+    // kill the driver before its cleanup (logto-dev, redis-server) ran.
+    child.on('error', (error) => lost(new Error(`the soak app failed: ${error.message}`)));
+    child.on('exit', (code, signal) =>
+      lost(
+        new Error(`the soak app exited (${signal ?? code})${listening ? '' : ' before listening'}`),
+      ),
     );
-    child.once('message', (message: { port?: number }) => {
-      resolve({
-        url: `http://127.0.0.1:${message.port}`,
-        memory: () =>
-          new Promise((done) => {
-            child.once('message', done as (message: unknown) => void);
-            child.send({ type: 'memory' });
-          }),
-        stop: () => child.disconnect(),
+    // The app's answer will never come; `gone` is left to 'exit' (which says why).
+    child.on('disconnect', () => failWaiting(new Error('the soak app closed its IPC channel')));
+
+    const memory = () =>
+      new Promise<MemoryReport>((done, fail) => {
+        if (gone) {
+          fail(gone);
+          return;
+        }
+        if (!child.connected) {
+          fail(new Error('the soak app closed its IPC channel'));
+          return;
+        }
+        waiting.add({ done, fail });
+        child.send({ type: 'memory' }, (error) => {
+          if (error) lost(new Error(`cannot reach the soak app: ${error.message}`));
+        });
       });
+
+    child.on('message', (message: { port?: number } & Partial<MemoryReport>) => {
+      if (!listening) {
+        listening = true;
+        resolve({
+          url: `http://127.0.0.1:${message.port}`,
+          memory,
+          get gone() {
+            return gone;
+          },
+          stop: () => {
+            if (child.connected) child.disconnect();
+          },
+        });
+        return;
+      }
+      if (message.memory === undefined) return;
+      const report = { memory: message.memory, unhandled: message.unhandled ?? 0 };
+      for (const request of waiting) request.done(report);
+      waiting.clear();
     });
   });
 
@@ -140,6 +197,10 @@ const main = async () => {
     LOGTO_APP_SECRET: app0.secret,
     BASE_URL: baseUrl,
     REDIS_URL: redis.url,
+  }).catch(async (error: unknown) => {
+    await dev.stop();
+    await redis.dispose();
+    throw error;
   });
   try {
     const cold = await app.memory();
@@ -151,6 +212,7 @@ const main = async () => {
     const cookies: string[] = [];
     const runSignIns = (from: number, to: number) =>
       pool(to - from, concurrency, async (offset) => {
+        if (app.gone) return; // reported by the next app.memory()
         const index = from + offset;
         try {
           const cookie = await signIn(app.url, index);
@@ -162,6 +224,7 @@ const main = async () => {
       });
     const runRequests = (from: number, to: number) =>
       pool(to - from, concurrency * 4, async (offset) => {
+        if (app.gone) return; // reported by the next app.memory()
         const index = from + offset;
         const cookie = cookies[(index * 7919) % cookies.length] ?? '';
         const path = index % tokenEvery === tokenEvery - 1 ? '/protected/resource' : '/protected';
@@ -218,6 +281,10 @@ const main = async () => {
     const ok = errorCount === 0 && end.unhandled === 0 && growth <= maxRssGrowth;
     console.log(ok ? 'soak: PASS' : 'soak: FAIL');
     process.exitCode = ok ? 0 : 1;
+  } catch (error) {
+    console.error(`soak: ${error instanceof Error ? error.message : String(error)}`);
+    console.log('soak: FAIL');
+    process.exitCode = 1;
   } finally {
     app.stop();
     await dev.stop();
