@@ -44,7 +44,10 @@ export interface CookieSessionStoreOptions extends SessionStoreOptions {
 
 interface CookieStoreParts {
   readonly settings: CookieSettings;
+  /** Every key that may decrypt, newest first. */
   readonly keys: readonly JweKey[];
+  /** The key that encrypts: the first secret's. */
+  readonly encryptKey: JweKey;
   readonly lifetime: Lifetime;
   readonly cache: DecryptedSessions;
   readonly logger: SessionLogger;
@@ -113,9 +116,12 @@ class CookieSessionStore implements SessionStore {
         'Cookie session maxChunks must be a whole number from 1 to 50.',
       );
     }
+    const keys = deriveKeys(options.secret, settings.name);
     this.#parts = {
       settings,
-      keys: deriveKeys(options.secret, settings.name),
+      keys,
+      // deriveKeys returns one key per secret and refuses an empty list.
+      encryptKey: keys[0]!,
       lifetime: resolveLifetime(options),
       cache: new DecryptedSessions(cacheSize),
       logger: options.logger ?? defaultSessionLogger,
@@ -249,9 +255,7 @@ class CookieRequestSession implements RequestSession {
     }
     const iat = record === undefined || this.#restart ? now : record.iat;
     const next: SessionRecord = { iat, uat: now, exp: expiryAt(parts.lifetime, iat, now), data };
-    const [key] = parts.keys;
-    if (key === undefined) return [];
-    const value = encryptJwe(JSON.stringify(next), key);
+    const value = encryptJwe(JSON.stringify(next), parts.encryptKey);
     const { cookies, names } = writeSessionCookie(
       parts.settings,
       value,
