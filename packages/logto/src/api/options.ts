@@ -5,6 +5,7 @@
  * @module
  */
 import { LogtoError } from '../errors.js';
+import { issuerOf } from '../oidc/discovery.js';
 import { SUPPORTED_ALGORITHMS } from '../oidc/key-selection.js';
 
 /**
@@ -161,7 +162,7 @@ export function resolveVerifierOptions(
   if (typeof now !== 'function') throw invalid('now', 'must be a function returning milliseconds.');
   return {
     endpoint,
-    issuer: `${endpoint}/oidc`,
+    issuer: issuerOf(endpoint),
     audiences,
     organization,
     requiredScopes,

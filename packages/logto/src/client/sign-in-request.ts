@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parsePrompt } from '../config/normalize.js';
+import { parsePrompt, promptRule } from '../config/normalize.js';
 import { FirstScreen } from '../config/scopes.js';
 import type { NormalizedLogtoConfig } from '../config/types.js';
 import { LogtoError } from '../errors.js';
@@ -93,9 +93,7 @@ export const checkPostRedirectUri = (value: unknown, redirectUri: URL): string =
 const checkPrompt = (value: unknown): string => {
   const prompt = parsePrompt(value);
   if (prompt === undefined) {
-    throw invalidOption(
-      'signIn: prompt must be one of consent, login, none, select_account (or a list of them; none stands alone).',
-    );
+    throw invalidOption(`signIn: prompt ${promptRule}`);
   }
   return prompt;
 };

@@ -113,7 +113,8 @@ export const parsePrompt = (value: unknown): string | undefined => {
   return unique.join(' ');
 };
 
-const promptRule = `must be one of ${prompts.join(', ')} (or a list of them; none stands alone).`;
+/** What a valid `prompt` is, for error messages. */
+export const promptRule = `must be one of ${prompts.join(', ')} (or a list of them; none stands alone).`;
 
 const normalizePrompt = (value: unknown): string => {
   if (value === undefined) return defaultPrompt;

@@ -5,6 +5,7 @@
  * @module
  */
 import * as oauth from 'oauth4webapi';
+import type { ClientAuthMethod } from '../config/types.js';
 import { LogtoError } from '../errors.js';
 import type { ProviderMetadata } from './discovery.js';
 import { type HttpOptions, sendRequest } from './http.js';
@@ -16,7 +17,7 @@ export interface ClientAuth {
   /** The application secret; required unless `method` is `'none'`. */
   clientSecret?: string;
   /** `client_secret_basic` (HTTP Basic), `client_secret_post` (form body) or `none` (public client). */
-  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  method: ClientAuthMethod;
 }
 
 /**
