@@ -174,6 +174,18 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     }
   });
 
+  it('HEAD /sign-out and HEAD /callback (a prefetch) do not run those routes: the session stays signed in', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const signOut = await browser.fetch('/sign-out', { method: 'HEAD' });
+    expect(signOut.status).toBe(404);
+    expect(browser.setCookies).toEqual([]);
+    const callback = await browser.fetch('/callback?code=x&state=y', { method: 'HEAD' });
+    expect(callback.status).toBe(404);
+    expect(browser.setCookies).toEqual([]);
+    expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
   it('refuses returnTo values that would leave the app (no open redirect)', async () => {
     for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
       const browser = new Browser(server.origin);

@@ -241,4 +241,95 @@ describe.each(versions)('$name', ({ express }) => {
       await provider.close();
     }
   });
+  it('serves back-channel logout when a global express.json() skipped the form (body-parser 1.x sets req.body = {})', async () => {
+    const provider = await startHostileProvider({ clientId: 'bcl-app' });
+    try {
+      serve((app) => {
+        app.use(express.json());
+        app.use(
+          logto({
+            endpoint: provider.endpoint,
+            appId: provider.clientId,
+            baseUrl: server.origin,
+            secret,
+            logger: { warn() {} },
+          }),
+        );
+      });
+      const token = await provider.signIdToken({
+        header: { typ: 'logout+jwt' },
+        claims: {
+          jti: randomUUID(),
+          sid: 'provider-session',
+          events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+        },
+        omit: ['exp', 'nonce'],
+      });
+      const response = await fetch(`${server.origin}/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ logout_token: token }),
+      });
+      expect(response.status).toBe(200);
+      // A JSON body is still no form: the route answers 400, it does not hang or crash.
+      const notForm = await fetch(`${server.origin}/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ logout_token: token }),
+      });
+      expect(notForm.status).toBe(400);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  /** Serves `build` behind a middleware that sends the headers early, recording what reaches the error handlers. */
+  const serveWithHeadersSent = (build: (app: express5.Express) => void) => {
+    const errors: unknown[] = [];
+    serve((app) => {
+      app.use((_req, res, next) => {
+        res.flushHeaders();
+        next();
+      });
+      build(app);
+      app.use(
+        (
+          error: unknown,
+          _req: express5.Request,
+          res: express5.Response,
+          _next: express5.NextFunction,
+        ) => {
+          errors.push(error);
+          res.end();
+        },
+      );
+    });
+    return errors;
+  };
+
+  it('sends an error writing an auth route response (headers already sent) to the error handler, not to an unhandled rejection', async () => {
+    const errors = serveWithHeadersSent((app) => {
+      app.use(logto(options));
+    });
+    const response = await new Browser(server.origin).get('/sign-in');
+    await response.arrayBuffer();
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as { code?: string }).code).toBe('ERR_HTTP_HEADERS_SENT');
+  });
+
+  it('sends an error writing the guard response (headers already sent) to the error handler, not to an unhandled rejection', async () => {
+    let reached = false;
+    const errors = serveWithHeadersSent((app) => {
+      app.use(logto(options));
+      app.get('/guarded', authenticated(), (_req, res) => {
+        reached = true;
+        res.end();
+      });
+    });
+    const response = await new Browser(server.origin).get('/guarded');
+    await response.arrayBuffer();
+    expect(reached).toBe(false);
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as { code?: string }).code).toBe('ERR_HTTP_HEADERS_SENT');
+  });
 });

@@ -26,7 +26,8 @@ export type {
   LogtoRoutes,
   ResolvedAdapterOptions,
 } from './options.js';
-export type { RouteName } from './routes.js';
+export type { RouteMethod, RouteName } from './routes.js';
+export { routeMethods } from './routes.js';
 
 /** One configured Logto integration, shared by every request an adapter serves. */
 export class LogtoCore {
@@ -58,7 +59,9 @@ export class LogtoCore {
   route(method: string, pathAndQuery: string): RouteName | undefined {
     const query = pathAndQuery.indexOf('?');
     const name = this.#routes.get(query === -1 ? pathAndQuery : pathAndQuery.slice(0, query));
-    return name !== undefined && routeMethods[name].includes(method) ? name : undefined;
+    return name !== undefined && (routeMethods[name] as readonly string[]).includes(method)
+      ? name
+      : undefined;
   }
 
   /** A new per-request context (costs nothing until used). */

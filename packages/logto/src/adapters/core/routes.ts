@@ -269,8 +269,11 @@ export const runRoute = (
   }
 };
 
-/** Methods each route answers. */
-export const routeMethods: Readonly<Record<RouteName, readonly string[]>> = {
+/** An HTTP method an auth route answers. */
+export type RouteMethod = 'GET' | 'HEAD' | 'POST';
+
+/** Methods each route answers (every adapter serves exactly these). */
+export const routeMethods: Readonly<Record<RouteName, readonly RouteMethod[]>> = {
   signIn: ['GET', 'HEAD'],
   callback: ['GET'],
   signOut: ['GET', 'POST'],

@@ -79,7 +79,11 @@ class ExpressAdapterRequest implements AdapterRequest {
   }
 
   async readForm(): Promise<URLSearchParams> {
-    return formFromParsedBody(this.#req.body) ?? readNodeForm(this.#req);
+    const req = this.#req;
+    // Only a consumed stream was parsed: body-parser 1.x (Express 4) sets `req.body = {}` on
+    // every request its parser skipped, so `express.json()` alone leaves a form unread.
+    if (!req.readableEnded) return readNodeForm(req);
+    return formFromParsedBody(req.body) ?? readNodeForm(req);
   }
 }
 
@@ -102,7 +106,11 @@ export function logto(options: LogtoAdapterOptions): RequestHandler {
       const request = new ExpressAdapterRequest(req, pathAndQuery);
       const context = core.context(request);
       req.logto = context;
-      core.run(route, context, request).then((result) => writeAdapterResponse(res, result), next);
+      // `.catch` after `.then`: a throw while writing (headers already sent) goes to `next` too.
+      core
+        .run(route, context, request)
+        .then((result) => writeAdapterResponse(res, result))
+        .catch(next);
       return;
     }
     // Only a request whose session changes (or is due to roll) needs its response held until
@@ -141,8 +149,16 @@ export function authenticated(options: AuthenticatedOptions = {}): RequestHandle
       return;
     }
     core.guard(req.logto, options).then((outcome) => {
-      if (outcome.allow) next();
-      else writeAdapterResponse(res, outcome.response);
+      if (outcome.allow) {
+        next();
+        return;
+      }
+      // A throw while writing (headers already sent) goes to `next`, not to an unhandled rejection.
+      try {
+        writeAdapterResponse(res, outcome.response);
+      } catch (error) {
+        next(error);
+      }
     }, next);
   };
 }

@@ -32,6 +32,7 @@ import {
   LogtoCore,
   type LogtoRequestContext,
   type RouteName,
+  routeMethods,
 } from '../core/index.js';
 import { formFromParsedBody } from '../node/body.js';
 
@@ -75,13 +76,6 @@ const send = (reply: FastifyReply, result: AdapterResponse): FastifyReply => {
   return reply.send(result.body ?? '');
 };
 
-const methodsOf: Readonly<Record<RouteName, Array<'GET' | 'HEAD' | 'POST'>>> = {
-  signIn: ['GET'],
-  callback: ['GET'],
-  signOut: ['GET', 'POST'],
-  backchannelLogout: ['POST'],
-};
-
 /**
  * The Logto plugin: decorates every request with `request.logto`, serves the auth routes, and
  * adds the session's `Set-Cookie` in `onSend` when a route changed it. Errors go to Fastify's
@@ -112,7 +106,9 @@ export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
         if (path === undefined) continue;
         const route = name as RouteName;
         routes.route({
-          method: methodsOf[route],
+          method: [...routeMethods[route]],
+          // Fastify would add HEAD to every GET route: a link prefetch must not sign out.
+          exposeHeadRoute: false,
           url: path,
           handler: async (request, reply) =>
             send(reply, await core.run(route, request.logto, adapterRequest(request))),

@@ -22,7 +22,7 @@ import {
   LogtoCore,
   type LogtoRequestContext,
 } from '../core/index.js';
-import { adapterRequestOf, toWebResponse, withSetCookies } from '../web/response.js';
+import { adapterRequestOf, toWebResponse } from '../web/response.js';
 
 export type {
   AdapterLogger,
@@ -64,8 +64,10 @@ export function logto(options: LogtoAdapterOptions): MiddlewareHandler<LogtoEnv>
     if (route !== undefined) return toWebResponse(await core.run(route, context, request));
     await next();
     if (!context.needsCommit || context.committed) return;
-    const cookies = await context.commit();
-    if (cookies.length > 0) c.res = withSetCookies(c.res, cookies);
+    // Appended through `c.header`, which copies a finalized response: assigning a copy to `c.res`
+    // would lose them, as Hono's setter keeps the old response's Set-Cookie (a proxied `fetch`
+    // response with its own Set-Cookie) over the new one's.
+    for (const cookie of await context.commit()) c.header('set-cookie', cookie, { append: true });
   };
 }
 
