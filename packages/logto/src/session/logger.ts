@@ -6,14 +6,23 @@
  */
 import type { SessionLogger } from './types.js';
 
-const reported = new Set<string>();
+/**
+ * A new logger that prints each error code (or message, when there is no error) once, with
+ * `console.warn`. Each logger remembers what it printed on its own.
+ *
+ * @internal
+ */
+export const createWarnOnceLogger = (): SessionLogger => {
+  const reported = new Set<string>();
+  return {
+    warn(message, error) {
+      const key = error?.code ?? message;
+      if (reported.has(key)) return;
+      reported.add(key);
+      console.warn(`[logto] ${message}${error ? ` (${error.code}; repeats are not logged)` : ''}`);
+    },
+  };
+};
 
 /** A logger that prints each error code (or message, when there is no error) once per process. */
-export const defaultSessionLogger: SessionLogger = {
-  warn(message, error) {
-    const key = error?.code ?? message;
-    if (reported.has(key)) return;
-    reported.add(key);
-    console.warn(`[logto] ${message}${error ? ` (${error.code}; repeats are not logged)` : ''}`);
-  },
-};
+export const defaultSessionLogger: SessionLogger = createWarnOnceLogger();

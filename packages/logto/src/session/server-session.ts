@@ -13,7 +13,7 @@ import {
   readSessionCookie,
   writeSessionCookie,
 } from './cookies.js';
-import { expiryAt, type Lifetime, needsTouch, toSeconds } from './lifetime.js';
+import { expiryAt, type Lifetime, needsTouch, startTimes, toSeconds } from './lifetime.js';
 import { copyData, isEmpty, readItem, type SessionRecord } from './payload.js';
 import type { RequestSession, SessionLoadContext, SessionLogger, SessionStore } from './types.js';
 
@@ -243,12 +243,7 @@ class ServerRequestSession implements RequestSession {
         }
       } else {
         const id = newSessionId();
-        const record: SessionRecord = {
-          iat: now,
-          uat: now,
-          exp: expiryAt(lifetime, now, now),
-          data,
-        };
+        const record: SessionRecord = { ...startTimes(lifetime, now), data };
         await backend.create(id, record);
         // The id cookie lives as long as the session can (the store's TTL enforces the idle limit).
         const written = writeSessionCookie(

@@ -7,6 +7,7 @@
  */
 import { LogtoClient } from '../../client/logto-client.js';
 import { LogtoError } from '../../errors.js';
+import { LruCache } from '../../session/lru.js';
 import type { RequestSession } from '../../session/types.js';
 import type { CoordinatedStorage } from '../../storage.js';
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
@@ -15,9 +16,8 @@ import type { AdapterRequest } from './http.js';
 import type { ResolvedAdapterOptions } from './options.js';
 import { TrackedSession } from './tracked-session.js';
 
-/** Decoded ID token claims by token, shared by requests of the same session (the newest 1000). */
-const claimsCache = new Map<string, IdTokenClaims | null>();
-const claimsCacheSize = 1000;
+/** Decoded ID token claims by token, shared by requests of the same session (1000 recently used). */
+const claimsCache = new LruCache<string, IdTokenClaims | null>(1000);
 
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -40,10 +40,6 @@ const decodeClaims = (idToken: string): IdTokenClaims | null => {
     claims = typeof decoded?.sub === 'string' ? deepFreeze(decoded) : null;
   } catch {
     claims = null;
-  }
-  if (claimsCache.size >= claimsCacheSize) {
-    const oldest = claimsCache.keys().next().value;
-    if (oldest !== undefined) claimsCache.delete(oldest);
   }
   claimsCache.set(idToken, claims);
   return claims;
@@ -175,11 +171,6 @@ export class LogtoRequestContext {
       this.#loaded = null;
       throw error;
     }
-  }
-
-  /** True once the session was loaded (so it may need committing). */
-  get sessionLoaded(): boolean {
-    return this.#session !== undefined;
   }
 
   /**

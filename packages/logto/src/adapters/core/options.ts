@@ -8,6 +8,7 @@ import { normalizeLogtoConfig } from '../../config/normalize.js';
 import type { LogtoConfig, NormalizedLogtoConfig } from '../../config/types.js';
 import { LogtoError } from '../../errors.js';
 import { createCookieSessionStore } from '../../session/cookie-store.js';
+import { createWarnOnceLogger } from '../../session/logger.js';
 import type { SessionLogger, SessionStore } from '../../session/types.js';
 
 /** Paths of the routes an adapter serves. Each can be set to `false` to leave it to the app. */
@@ -119,18 +120,6 @@ const routePattern = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 
 const invalid = (message: string) => new LogtoError('config.invalid', message);
 
-const warnOnce = (): AdapterLogger => {
-  const seen = new Set<string>();
-  return {
-    warn(message, error) {
-      const key = error?.code ?? message;
-      if (seen.has(key)) return;
-      seen.add(key);
-      console.warn(`[logto] ${message}${error ? ` (${error.code}; repeats are not logged)` : ''}`);
-    },
-  };
-};
-
 const resolveConfig = (options: LogtoAdapterOptions): LogtoConfig => {
   if (options.config !== undefined) {
     if (typeof options.config !== 'object' || options.config === null) {
@@ -214,7 +203,7 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
   const normalized = normalizeLogtoConfig(config);
   const baseUrl = resolveBaseUrl(options.baseUrl);
   const routes = resolveRoutes(options.routes);
-  const logger = options.logger ?? warnOnce();
+  const logger: AdapterLogger = options.logger ?? createWarnOnceLogger();
   if (typeof logger.warn !== 'function') throw invalid('Logto adapter: logger must have warn().');
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw invalid('Logto adapter: fetch must be a function.');
