@@ -225,6 +225,28 @@ describe.each(adapters)('back-channel logout token rules ($name)', (adapter) => 
     }
   });
 
+  it('refuses a body that is not a form, and a form over 64 KB, saying which', async () => {
+    const notForm = await fetch(`${server.origin}/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ logout_token: await logoutToken() }),
+    });
+    await expectRejected(notForm, 'JSON body');
+    const huge = `logout_token=${'a'.repeat(100 * 1024)}`;
+    const declared = await fetch(`${server.origin}/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: huge,
+    });
+    // Fastify's own body limit answers 413; the other adapters answer our 400.
+    expect([400, 413], 'declared length').toContain(declared.status);
+    if (declared.status === 400) {
+      expect(await json(declared)).toMatchObject({
+        error_description: 'The form is larger than 65536 bytes.',
+      });
+    }
+  });
+
   it('rejects a request without a logout_token, and an unsigned token', async () => {
     await expectRejected(await post({}));
     const unsigned = await logoutToken();

@@ -7,6 +7,7 @@ import { LogtoError } from '../../errors.js';
 import type { HttpOptions } from '../../oidc/http.js';
 import { type ExpiringSet, verifyLogoutToken } from './backchannel-logout.js';
 import { isStoreOutage, type LogtoRequestContext } from './context.js';
+import { FormReadError } from './form.js';
 import {
   type AdapterRequest,
   type AdapterResponse,
@@ -181,8 +182,10 @@ const backchannelLogout = async (
   let token: string | null;
   try {
     token = (await request.readForm()).get('logout_token');
-  } catch {
-    return logoutFailure('The body is not a form.');
+  } catch (error) {
+    return logoutFailure(
+      error instanceof FormReadError ? error.message : 'The body could not be read as a form.',
+    );
   }
   if (!token) return logoutFailure('The request has no logout_token.');
   const http: HttpOptions = {

@@ -23,6 +23,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LogtoError } from '../../errors.js';
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
+import { isFormContentType, notAForm } from '../core/form.js';
 import {
   type AdapterRequest,
   type AuthenticatedOptions,
@@ -83,6 +84,7 @@ class ExpressAdapterRequest implements AdapterRequest {
     // Only a consumed stream was parsed: body-parser 1.x (Express 4) sets `req.body = {}` on
     // every request its parser skipped, so `express.json()` alone leaves a form unread.
     if (!req.readableEnded) return readNodeForm(req);
+    if (!isFormContentType(req.headers['content-type'])) throw notAForm();
     return formFromParsedBody(req.body) ?? readNodeForm(req);
   }
 }

@@ -23,6 +23,7 @@ import type {
   preHandlerAsyncHookHandler,
 } from 'fastify';
 import { LogtoError } from '../../errors.js';
+import { isFormContentType, MAX_FORM_BYTES, notAForm } from '../core/form.js';
 import {
   type AdapterRequest,
   type AdapterResponse,
@@ -64,8 +65,10 @@ const adapterRequest = (request: FastifyRequest): AdapterRequest => ({
   secure: request.protocol === 'https',
   accept: request.headers.accept,
   readForm: async () => {
-    const form = formFromParsedBody(request.body);
-    if (form === undefined) throw new Error('not a form');
+    const form = isFormContentType(request.headers['content-type'])
+      ? formFromParsedBody(request.body)
+      : undefined;
+    if (form === undefined) throw notAForm();
     return form;
   },
 });
@@ -99,7 +102,7 @@ export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
     await fastify.register(async (routes) => {
       routes.addContentTypeParser(
         'application/x-www-form-urlencoded',
-        { parseAs: 'string', bodyLimit: 64 * 1024 },
+        { parseAs: 'string', bodyLimit: MAX_FORM_BYTES },
         (_request, body, done) => done(null, body),
       );
       for (const [name, path] of Object.entries(core.options.routes)) {

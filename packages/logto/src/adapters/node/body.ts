@@ -5,13 +5,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-
-/** The largest form body read (a logout token is a few hundred bytes). */
-export const MAX_FORM_BYTES = 64 * 1024;
-
-const isForm = (contentType: string | undefined) =>
-  typeof contentType === 'string' &&
-  contentType.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+import { formTooLarge, isFormContentType, MAX_FORM_BYTES, notAForm } from '../core/form.js';
 
 /** A form from an already parsed body (`express.urlencoded()`), a string, or `undefined`. */
 export const formFromParsedBody = (body: unknown): URLSearchParams | undefined => {
@@ -27,12 +21,17 @@ export const formFromParsedBody = (body: unknown): URLSearchParams | undefined =
 /**
  * Reads the request body as a form (at most {@link MAX_FORM_BYTES}).
  *
- * @throws Error when the body is not a form or is too large.
+ * @throws FormReadError when the body is not a form or is too large.
  */
 export const readNodeForm = (request: IncomingMessage): Promise<URLSearchParams> =>
   new Promise((resolve, reject) => {
-    if (!isForm(request.headers['content-type'])) {
-      reject(new Error('not a form'));
+    if (!isFormContentType(request.headers['content-type'])) {
+      reject(notAForm());
+      return;
+    }
+    if (Number(request.headers['content-length']) > MAX_FORM_BYTES) {
+      request.resume();
+      reject(formTooLarge());
       return;
     }
     if (request.readableEnded) {
@@ -46,7 +45,7 @@ export const readNodeForm = (request: IncomingMessage): Promise<URLSearchParams>
       if (size > MAX_FORM_BYTES) {
         request.removeAllListeners('data');
         request.resume();
-        reject(new Error('form too large'));
+        reject(formTooLarge());
         return;
       }
       chunks.push(chunk);

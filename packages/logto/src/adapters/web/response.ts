@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { formTooLarge, isFormContentType, MAX_FORM_BYTES, notAForm } from '../core/form.js';
 import type { AdapterResponse } from '../core/http.js';
 
 /** A Web `Response` from a core response. */
@@ -50,13 +51,31 @@ export const adapterRequestOf = (request: Request) => ({
   cookieHeader: request.headers.get('cookie') ?? undefined,
   secure: request.url.startsWith('https:'),
   accept: request.headers.get('accept') ?? undefined,
-  readForm: async () => {
-    const type = request.headers.get('content-type') ?? '';
-    if (type.split(';')[0]?.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
-      throw new Error('not a form');
-    }
-    const text = await request.text();
-    if (text.length > 64 * 1024) throw new Error('form too large');
-    return new URLSearchParams(text);
-  },
+  readForm: () => readWebForm(request),
 });
+
+/**
+ * Reads a Web `Request`'s body as a form, stopping at {@link MAX_FORM_BYTES}: a declared length
+ * over it is refused unread, and a streamed body is counted as it comes.
+ *
+ * @throws FormReadError when the body is not a form or is too large.
+ */
+const readWebForm = async (request: Request): Promise<URLSearchParams> => {
+  if (!isFormContentType(request.headers.get('content-type'))) throw notAForm();
+  if (Number(request.headers.get('content-length')) > MAX_FORM_BYTES) throw formTooLarge();
+  if (request.body === null) return new URLSearchParams();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_FORM_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw formTooLarge();
+    }
+    chunks.push(value);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+};
