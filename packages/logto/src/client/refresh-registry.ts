@@ -16,10 +16,10 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { isLogtoError } from '../errors.js';
 import type { AccessTokenEntry } from './access-token-map.js';
 import { isAccessTokenFresh } from './access-token-map.js';
+import { namespacedKey } from './random.js';
 
 /** How long (ms) a completed grant's outcome and a rotation are remembered: one minute. */
 export const rotationMemory = 60_000;
@@ -164,11 +164,7 @@ export class RefreshRegistry {
   }
 
   #key(namespace: string, refreshToken: string): string {
-    return createHash('sha256')
-      .update(namespace)
-      .update('\u0000')
-      .update(refreshToken)
-      .digest('hex');
+    return namespacedKey(namespace, refreshToken);
   }
 
   #slot(key: string): Slot {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
+import { namespacedKey } from './random.js';
 import { signInSessionLifetime } from './sign-in-session.js';
 
 /** At most this many spent sign-ins are remembered (the oldest are forgotten first). */
@@ -27,7 +27,7 @@ export class SpentSignIns {
    */
   claim(namespace: string, state: string, now = Date.now()): boolean {
     this.#forgetExpired(now);
-    const key = createHash('sha256').update(namespace).update('\u0000').update(state).digest('hex');
+    const key = namespacedKey(namespace, state);
     if (this.#spent.has(key)) return false;
     this.#spent.set(key, now + signInSessionLifetime);
     if (this.#spent.size > maxRememberedSignIns) {
