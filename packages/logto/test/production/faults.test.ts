@@ -243,7 +243,6 @@ describe('the provider down or slow', () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` until it holds (at most ~10 s), for recovery after a dependency returns. */
 /** Polls `check` every 100 ms until it holds, for 15 s at most (whatever each check takes). */
 const waitFor = async (check: () => Promise<boolean>) => {
   const deadline = Date.now() + 15_000;
