@@ -7,13 +7,13 @@ const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^logto$/, replacement: src('logto/src/index.ts') },
-      { find: /^logto\/express$/, replacement: src('logto/src/adapters/express/index.ts') },
-      { find: /^logto\/hono$/, replacement: src('logto/src/adapters/hono/index.ts') },
-      { find: /^logto\/fastify$/, replacement: src('logto/src/adapters/fastify/index.ts') },
-      { find: /^logto\/web$/, replacement: src('logto/src/adapters/web/index.ts') },
-      { find: /^logto\/redis$/, replacement: src('logto/src/session/redis/index.ts') },
-      { find: /^logto\/api$/, replacement: src('logto/src/api/index.ts') },
+      { find: /^logto-ts$/, replacement: src('logto/src/index.ts') },
+      { find: /^logto-ts\/express$/, replacement: src('logto/src/adapters/express/index.ts') },
+      { find: /^logto-ts\/hono$/, replacement: src('logto/src/adapters/hono/index.ts') },
+      { find: /^logto-ts\/fastify$/, replacement: src('logto/src/adapters/fastify/index.ts') },
+      { find: /^logto-ts\/web$/, replacement: src('logto/src/adapters/web/index.ts') },
+      { find: /^logto-ts\/redis$/, replacement: src('logto/src/session/redis/index.ts') },
+      { find: /^logto-ts\/api$/, replacement: src('logto/src/api/index.ts') },
       { find: /^logto-dev$/, replacement: src('logto-dev/src/index.ts') },
     ],
   },

@@ -1,15 +1,15 @@
 /**
  * The app under soak, run in its own process so that its memory is measured alone: the sample's
- * routes (home, protected claims page, protected API-resource page) on `logto/express` with the
+ * routes (home, protected claims page, protected API-resource page) on `logto-ts/express` with the
  * Redis session store. Talks to its parent over IPC: it sends `{ port }` once listening and
  * answers `{ type: 'memory' }` with its `process.memoryUsage()` (after a GC when exposed).
  *
  * Environment: `LOGTO_ENDPOINT`, `LOGTO_APP_ID`, `LOGTO_APP_SECRET`, `BASE_URL`, `REDIS_URL`.
  */
 import express, { type ErrorRequestHandler } from 'express';
-import { type IdTokenClaims, isLogtoError } from 'logto';
-import { authenticated, logto } from 'logto/express';
-import { createRedisSessionStore } from 'logto/redis';
+import { type IdTokenClaims, isLogtoError } from 'logto-ts';
+import { authenticated, logto } from 'logto-ts/express';
+import { createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 
 const api = 'https://api.example.com';

@@ -1,5 +1,5 @@
 /**
- * `npm run soak`: N sign-ins and M protected requests through an Express app on `logto/express`
+ * `npm run soak`: N sign-ins and M protected requests through an Express app on `logto-ts/express`
  * with the Redis session store, against logto-dev, with bounded concurrency. Reports the app's
  * RSS and heap at the start (cold, and after a short warm-up) and at the end, errors and
  * throughput; exits non-zero when the app's RSS grew by more than 50 MB after the warm-up, or

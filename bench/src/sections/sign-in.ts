@@ -7,8 +7,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
-import { createCookieSessionStore, LogtoClient, type LogtoConfig, type Storage } from 'logto';
 import { completeSignIn, type LogtoDev } from 'logto-dev';
+import { createCookieSessionStore, LogtoClient, type LogtoConfig, type Storage } from 'logto-ts';
 import type { ServerChild } from '../lib/child.js';
 import type { RedisServer } from '../lib/redis.js';
 import { type CookieSizes, cookieHeaderAfter, cookieSizes } from '../lib/set-cookie.js';
@@ -103,15 +103,15 @@ export interface SignInReport {
 
 const samples = 25;
 const appRows: ReadonlyArray<{ kind: ServerKind; label: string }> = [
-  { kind: 'logto-express-cookie', label: 'logto/express + cookie' },
-  { kind: 'logto-express-redis', label: 'logto/express + Redis' },
+  { kind: 'logto-express-cookie', label: 'logto-ts/express + cookie' },
+  { kind: 'logto-express-redis', label: 'logto-ts/express + Redis' },
   { kind: 'peer-logto-express', label: '@logto/express + express-session' },
   { kind: 'peer-express-openid-connect', label: 'express-openid-connect' },
 ];
 const memoryRows: ReadonlyArray<{ kind: ServerKind; label: string }> = [
-  { kind: 'logto-express-cookie', label: 'logto/express + cookie store' },
-  { kind: 'logto-express-memory', label: 'logto/express + memory store' },
-  { kind: 'logto-express-redis', label: 'logto/express + Redis store' },
+  { kind: 'logto-express-cookie', label: 'logto-ts/express + cookie store' },
+  { kind: 'logto-express-memory', label: 'logto-ts/express + memory store' },
+  { kind: 'logto-express-redis', label: 'logto-ts/express + Redis store' },
   { kind: 'peer-logto-express', label: '@logto/express + express-session MemoryStore' },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Child process of section 3: access-token verification, raw `jose.jwtVerify` with a cached key
- * against `logto/api`'s verifier, for ES384 and RS256. Serves its own discovery document and JWKS
+ * against `logto-ts/api`'s verifier, for ES384 and RS256. Serves its own discovery document and JWKS
  * on a loopback port (the verifier fetches them once), signs its own tokens, and sends the
  * figures to the parent over IPC.
  *
@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { createAccessTokenVerifier } from 'logto/api';
+import { createAccessTokenVerifier } from 'logto-ts/api';
 import { median } from '../lib/stats.js';
 
 /** Figures for one algorithm, in verifications per second (medians over rounds). */

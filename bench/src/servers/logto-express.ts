@@ -1,14 +1,14 @@
 /**
- * Ours: `logto/express` with the cookie, Redis or memory session store (by `kind`).
+ * Ours: `logto-ts/express` with the cookie, Redis or memory session store (by `kind`).
  *
  * @module
  */
 import express from 'express';
-import { authenticated, getUser, logto } from 'logto/express';
+import { authenticated, getUser, logto } from 'logto-ts/express';
 import { logtoOptions } from './logto-options.js';
 import type { AppSetup, BuiltApp, ProtectedBody } from './spec.js';
 
-/** Builds the logto/express app. */
+/** Builds the logto-ts/express app. */
 export async function start(setup: AppSetup): Promise<BuiltApp> {
   const { options, close } = await logtoOptions(setup);
   const app = express();

@@ -1,14 +1,14 @@
 /**
- * Ours: `logto/fastify` with the cookie store.
+ * Ours: `logto-ts/fastify` with the cookie store.
  *
  * @module
  */
-import { authenticated, logto } from 'logto/fastify';
+import { authenticated, logto } from 'logto-ts/fastify';
 import { fastifyHandler } from './fastify-handler.js';
 import { logtoOptions } from './logto-options.js';
 import type { AppSetup, BuiltApp, ProtectedBody } from './spec.js';
 
-/** Builds the logto/fastify app. */
+/** Builds the logto-ts/fastify app. */
 export async function start(setup: AppSetup): Promise<BuiltApp> {
   const { options } = await logtoOptions(setup);
   return fastifyHandler(async (app) => {

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { createMemorySessionStore, type SessionStore } from 'logto';
-import type { LogtoAdapterOptions } from 'logto/express';
-import { createRedisSessionStore } from 'logto/redis';
+import { createMemorySessionStore, type SessionStore } from 'logto-ts';
+import type { LogtoAdapterOptions } from 'logto-ts/express';
+import { createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 import { type AppSetup, benchSecret, demoApp } from './spec.js';
 

@@ -1,15 +1,15 @@
 /**
- * Ours: `logto/web` (a function of a Web `Request` returning a `Response`) with the cookie store,
+ * Ours: `logto-ts/web` (a function of a Web `Request` returning a `Response`) with the cookie store,
  * on node:http through `@hono/node-server`'s Request/Response bridge.
  *
  * @module
  */
 import { getRequestListener } from '@hono/node-server';
-import { createLogto } from 'logto/web';
+import { createLogto } from 'logto-ts/web';
 import { logtoOptions } from './logto-options.js';
 import type { AppSetup, BuiltApp, ProtectedBody } from './spec.js';
 
-/** Builds the logto/web app. */
+/** Builds the logto-ts/web app. */
 export async function start(setup: AppSetup): Promise<BuiltApp> {
   const { options } = await logtoOptions(setup);
   const logto = createLogto(options);

@@ -1,5 +1,5 @@
 /**
- * The example API: two routes guarded by `logto/api`.
+ * The example API: two routes guarded by `logto-ts/api`.
  *
  * - `GET /api/messages`: an access token for `https://api.example.com` with `read:messages`.
  * - `GET /api/organizations/:id/members`: an organization token for organization `:id` with
@@ -8,7 +8,7 @@
  * @module
  */
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { createAccessTokenVerifier, type RequestWithAuth, requireAccessToken } from 'logto/api';
+import { createAccessTokenVerifier, type RequestWithAuth, requireAccessToken } from 'logto-ts/api';
 
 /** The API resource indicator of this API (as registered in Logto). */
 export const API_RESOURCE = 'https://api.example.com';

@@ -1,5 +1,5 @@
 /**
- * The sample app: the Logto quick-start's pages on Express with `logto/express`.
+ * The sample app: the Logto quick-start's pages on Express with `logto-ts/express`.
  *
  * @module
  */
@@ -12,8 +12,8 @@ import {
   type LogtoConfig,
   type UserInfoResponse,
   UserInfoScope,
-} from 'logto';
-import { authenticated, logto } from 'logto/express';
+} from 'logto-ts';
+import { authenticated, logto } from 'logto-ts/express';
 import { callApi } from './api-call.js';
 import { html, type SafeHtml } from './html.js';
 import {
@@ -48,7 +48,7 @@ export interface SampleAppOptions {
   /** Users to show on the signed-out home page (the embedded logto-dev's demo users). */
   demoUsers?: readonly DemoUser[];
   /**
-   * Serve the example API (`examples/api`, verified with `logto/api`) under `/api` of this app, for
+   * Serve the example API (`examples/api`, verified with `logto-ts/api`) under `/api` of this app, for
    * the resource and organization pages to call. Default `true`.
    */
   exampleApi?: boolean;

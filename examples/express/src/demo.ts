@@ -7,7 +7,7 @@
 import { demoConfig, type LogtoDevConfig } from 'logto-dev';
 import type { DemoUser } from './pages/home.js';
 
-/** The demo application's credentials, as the sample passes them to `logto/express`. */
+/** The demo application's credentials, as the sample passes them to `logto-ts/express`. */
 export interface DemoApplication {
   /** The application id (`demo-app`). */
   appId: string;

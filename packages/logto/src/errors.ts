@@ -70,7 +70,7 @@ export const LogtoErrorCodes = [
   // Back-channel logout tokens.
   'logout_token.invalid',
   'logout_token.replayed',
-  // Access tokens presented to an API (logto/api).
+  // Access tokens presented to an API (logto-ts/api).
   'access_token.missing',
   'access_token.malformed',
   'access_token.unsupported_algorithm',

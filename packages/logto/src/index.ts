@@ -1,5 +1,5 @@
 /**
- * `logto`: Logto sign-in for server-side Node web apps.
+ * `logto-ts`: Logto sign-in for server-side Node web apps.
  *
  * @module logto
  */

@@ -11,7 +11,7 @@ const manifest = JSON.parse(readFileSync(resolve(packageDir, 'package.json'), 'u
 };
 const subpaths = Object.keys(manifest.exports)
   .filter((key) => key !== './package.json')
-  .map((key) => (key === '.' ? 'logto' : `logto/${key.slice(2)}`));
+  .map((key) => (key === '.' ? 'logto-ts' : `logto-ts/${key.slice(2)}`));
 
 beforeAll(() => {
   // The package is tested as shipped: compiled JavaScript resolved through its `exports` map.
@@ -66,7 +66,7 @@ describe('the published package', () => {
     expect(Number(keys)).toBeGreaterThan(0);
   });
 
-  it("import 'logto' reaches no framework, Redis client or other optional peer", () => {
+  it("import 'logto-ts' reaches no framework, Redis client or other optional peer", () => {
     const entry = resolve(packageDir, 'dist/index.js');
     const allowed = /^(node:.*|jose|openid-client|oauth4webapi)$/;
     const reached = [...externalImports(entry)].filter((specifier) => !allowed.test(specifier));
@@ -75,13 +75,13 @@ describe('the published package', () => {
 
   it('each adapter reaches only its own framework at run time (type imports are erased)', () => {
     const frameworks = ['express', 'hono', 'fastify', 'redis', 'ioredis'];
-    for (const subpath of subpaths.filter((name) => name !== 'logto')) {
-      const target = manifest.exports[`./${subpath.slice('logto/'.length)}`];
+    for (const subpath of subpaths.filter((name) => name !== 'logto-ts')) {
+      const target = manifest.exports[`./${subpath.slice('logto-ts/'.length)}`];
       const file = typeof target === 'string' ? target : (target?.default ?? '');
       const reached = [...externalImports(resolve(packageDir, file))].filter((specifier) =>
         frameworks.some((name) => specifier === name || specifier.startsWith(`${name}/`)),
       );
-      const own = subpath.slice('logto/'.length);
+      const own = subpath.slice('logto-ts/'.length);
       expect(
         reached.filter((specifier) => !specifier.startsWith(own)),
         subpath,

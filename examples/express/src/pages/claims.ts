@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from 'logto';
+import type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from 'logto-ts';
 import { html, jsonBlock, type SafeHtml } from '../html.js';
 
 /** `/protected`: the claims of the verified ID token. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { isLogtoError, type LogtoError } from 'logto';
+import { isLogtoError, type LogtoError } from 'logto-ts';
 import { html, type SafeHtml } from '../html.js';
 
 /** What the error page shows, and the HTTP status to send it with. */
@@ -80,7 +80,7 @@ function advice(error: LogtoError): { status: number; todo: SafeHtml } {
     case 'session.too_large':
       return {
         status: 500,
-        todo: html`<p>The session no longer fits in cookies. Use the Redis session store (<code>logto/redis</code>), or request fewer resources and organizations.</p>`,
+        todo: html`<p>The session no longer fits in cookies. Use the Redis session store (<code>logto-ts/redis</code>), or request fewer resources and organizations.</p>`,
       };
     case 'session.store_unavailable':
     case 'session.lock_timeout':

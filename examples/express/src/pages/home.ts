@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { IdTokenClaims } from 'logto';
+import type { IdTokenClaims } from 'logto-ts';
 import { html, type SafeHtml } from '../html.js';
 
 /** A user of the embedded logto-dev, shown on the signed-out home page. */
@@ -46,7 +46,7 @@ function pageLinks(): SafeHtml {
 
 /** The home page of a visitor who is not signed in. */
 export function signedOutHome(demoUsers: readonly DemoUser[]): SafeHtml {
-  return html`<p class="lead">A server-rendered Express app signed in through Logto with <code>logto/express</code>.</p>
+  return html`<p class="lead">A server-rendered Express app signed in through Logto with <code>logto-ts/express</code>.</p>
 <div class="card">
 <p>You are not signed in.</p>
 <p><a class="button" href="/sign-in" data-testid="sign-in">Sign in</a></p>

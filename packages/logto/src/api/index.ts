@@ -1,5 +1,5 @@
 /**
- * `logto/api`: verify Logto access tokens in your API, and guard routes with them.
+ * `logto-ts/api`: verify Logto access tokens in your API, and guard routes with them.
  *
  * Imports no web framework at runtime: the Express, Hono and Fastify middlewares use their types
  * only.

@@ -181,7 +181,7 @@ export function getVerificationKeys(
 }
 
 /**
- * The one key of the JWKS at `jwksUri` that verifies a JWS with this header. For `logto/api`
+ * The one key of the JWKS at `jwksUri` that verifies a JWS with this header. For `logto-ts/api`
  * (access tokens) as well as ID tokens; the process-wide cache is shared.
  *
  * @example

@@ -290,7 +290,7 @@ class CookieRequestSession implements RequestSession {
  * `A256GCM`, key derived with HKDF-SHA256 from `secret` and the cookie name), split into
  * `<name>.0`, `<name>.1`, … when it would exceed 4096 bytes. Lifetimes default to 24 h idle and
  * 7 days absolute. No server state, so a sign-out cannot end copies of the cookie held elsewhere
- * before they expire; use `logto/redis` when sessions must be revocable.
+ * before they expire; use `logto-ts/redis` when sessions must be revocable.
  *
  * @example
  * ```ts

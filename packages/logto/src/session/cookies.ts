@@ -155,7 +155,7 @@ export const writeSessionCookie = (
     if (room <= 0 || count > maxChunks) {
       throw new LogtoError(
         'session.too_large',
-        `The session needs more than ${maxChunks} cookies of 4096 bytes. Cache fewer access tokens, or use a server-side session store (logto/redis).`,
+        `The session needs more than ${maxChunks} cookies of 4096 bytes. Cache fewer access tokens, or use a server-side session store (logto-ts/redis).`,
       );
     }
     for (let index = 0; index < count; index++) {

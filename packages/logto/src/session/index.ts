@@ -1,6 +1,6 @@
 /**
  * Session stores: where each request's {@link RequestSession} (the `Storage` given to
- * `LogtoClient`) comes from. The Redis store is in `logto/redis`.
+ * `LogtoClient`) comes from. The Redis store is in `logto-ts/redis`.
  *
  * @module
  */

@@ -114,7 +114,7 @@ export const createMemorySessionStore = (options: MemorySessionStoreOptions = {}
   if (!warned) {
     warned = true;
     logger.warn(
-      'The memory session store is for development and tests: sessions are lost on restart and not shared between instances. Use the cookie store (the default) or logto/redis in production.',
+      'The memory session store is for development and tests: sessions are lost on restart and not shared between instances. Use the cookie store (the default) or logto-ts/redis in production.',
     );
   }
   return store;

@@ -4,8 +4,8 @@
  * variants a real redis-server.
  */
 
-import { createRedisSessionStore } from 'logto/redis';
 import type { LogtoDev } from 'logto-dev';
+import { createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { LogtoAdapterOptions } from '../../src/adapters/core/index.js';

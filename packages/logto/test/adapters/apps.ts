@@ -10,10 +10,10 @@ import express5 from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
 import { type Handler, Hono } from 'hono';
-import * as expressAdapter from 'logto/express';
-import * as fastifyAdapter from 'logto/fastify';
-import * as honoAdapter from 'logto/hono';
-import * as webAdapter from 'logto/web';
+import * as expressAdapter from 'logto-ts/express';
+import * as fastifyAdapter from 'logto-ts/fastify';
+import * as honoAdapter from 'logto-ts/hono';
+import * as webAdapter from 'logto-ts/web';
 import type {
   AuthenticatedOptions,
   LogtoAdapterOptions,

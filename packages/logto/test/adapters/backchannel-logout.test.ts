@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createRedisSessionStore } from 'logto/redis';
 import type { LogtoDev } from 'logto-dev';
+import { createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signInWithJar } from '../../../logto-dev/src/complete-sign-in.js';

@@ -2,7 +2,7 @@
  * What only the Web adapter has to get right: a form body streamed without a length is read only
  * up to the limit (the Request is handled in this process, so what was pulled is what was read).
  */
-import { createLogto } from 'logto/web';
+import { createLogto } from 'logto-ts/web';
 import { describe, expect, it } from 'vitest';
 import { secret } from './spec-support.js';
 

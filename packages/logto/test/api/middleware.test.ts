@@ -303,7 +303,7 @@ describe('authorizeBearer and readBearerToken', () => {
   });
 });
 
-it('logto/api imports no web framework at runtime (type-only imports)', async () => {
+it('logto-ts/api imports no web framework at runtime (type-only imports)', async () => {
   const { readdir, readFile } = await import('node:fs/promises');
   const dir = new URL('../../src/api/', import.meta.url);
   const frameworkImports: string[] = [];

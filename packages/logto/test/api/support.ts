@@ -1,5 +1,5 @@
 /**
- * Helpers of the logto/api tests: real access tokens from a real logto-dev, obtained by signing a
+ * Helpers of the logto-ts/api tests: real access tokens from a real logto-dev, obtained by signing a
  * demo user in through the sign-in pages with the SDK's own LogtoClient.
  */
 import { completeSignIn, demoConfig, type LogtoDev } from 'logto-dev';

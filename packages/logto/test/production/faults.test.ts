@@ -1,6 +1,6 @@
 /**
  * Faults in production: the session store (Redis) and the provider stop, stall or answer garbage
- * while an app instance (a real child process: Express, `logto/express`) serves requests. The
+ * while an app instance (a real child process: Express, `logto-ts/express`) serves requests. The
  * app must answer every request with a clear status (503 from the guard, the framework's error
  * path, an error page), never crash or leak an unhandled rejection, and recover when the
  * dependency returns.

@@ -1,5 +1,5 @@
 /**
- * Hostile requests through a real Express app with `logto/express`: any Cookie header on the
+ * Hostile requests through a real Express app with `logto-ts/express`: any Cookie header on the
  * request path (cookie and Redis sessions), and any `returnTo` through the sign-in route and the
  * callback. Never a 5xx, never a crash, and the redirect after sign-in never leaves the origin.
  */

@@ -33,7 +33,7 @@ export interface AdapterLogger extends SessionLogger {
 }
 
 /**
- * Options of every adapter (`logto/express`, `logto/hono`, `logto/fastify`, `logto/web`).
+ * Options of every adapter (`logto-ts/express`, `logto-ts/hono`, `logto-ts/fastify`, `logto-ts/web`).
  *
  * Give your Logto application either as `config` or as {@link LogtoConfig} fields at the top level.
  *
@@ -59,7 +59,7 @@ export interface LogtoAdapterOptions extends Partial<LogtoConfig> {
   baseUrl: string;
   /**
    * The session store. Default: encrypted cookie sessions keyed by {@link LogtoAdapterOptions.secret}.
-   * Use `createRedisSessionStore` from `logto/redis` for revocable, server-side sessions.
+   * Use `createRedisSessionStore` from `logto-ts/redis` for revocable, server-side sessions.
    */
   session?: SessionStore;
   /** The cookie sessions' secret (or secrets, first encrypts, all decrypt), each at least 32 characters. Needed unless `session` is given. */

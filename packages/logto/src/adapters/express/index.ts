@@ -1,9 +1,9 @@
 /**
- * `logto/express`: Logto sign-in for Express 4 and 5.
+ * `logto-ts/express`: Logto sign-in for Express 4 and 5.
  *
  * ```ts
  * import express from 'express';
- * import { authenticated, logto } from 'logto/express';
+ * import { authenticated, logto } from 'logto-ts/express';
  *
  * const app = express();
  * app.use(logto({ endpoint, appId, appSecret, baseUrl: 'http://localhost:3000', secret }));
@@ -46,7 +46,7 @@ export { LogtoRequestContext } from '../core/index.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** Logto's per-request context, set by the `logto()` middleware of `logto/express`. */
+    /** Logto's per-request context, set by the `logto()` middleware of `logto-ts/express`. */
     logto: LogtoRequestContext;
   }
 }
@@ -145,7 +145,7 @@ export function authenticated(options: AuthenticatedOptions = {}): RequestHandle
       next(
         new LogtoError(
           'config.invalid',
-          'authenticated() needs the logto() middleware of logto/express mounted before it.',
+          'authenticated() needs the logto() middleware of logto-ts/express mounted before it.',
         ),
       );
       return;

@@ -1,9 +1,9 @@
 /**
- * `logto/fastify`: Logto sign-in for Fastify 5.
+ * `logto-ts/fastify`: Logto sign-in for Fastify 5.
  *
  * ```ts
  * import Fastify from 'fastify';
- * import { authenticated, logto } from 'logto/fastify';
+ * import { authenticated, logto } from 'logto-ts/fastify';
  *
  * const app = Fastify();
  * await app.register(logto({ endpoint, appId, appSecret, baseUrl: 'http://localhost:3000', secret }));
@@ -48,7 +48,7 @@ export { LogtoRequestContext } from '../core/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Logto's per-request context, set by the plugin of `logto/fastify`. */
+    /** Logto's per-request context, set by the plugin of `logto-ts/fastify`. */
     logto: LogtoRequestContext;
   }
 }
@@ -137,7 +137,7 @@ export function authenticated(options: AuthenticatedOptions = {}): preHandlerAsy
     if (!context || core === undefined) {
       throw new LogtoError(
         'config.invalid',
-        'authenticated() needs the logto() plugin of logto/fastify registered before the route.',
+        'authenticated() needs the logto() plugin of logto-ts/fastify registered before the route.',
       );
     }
     const outcome = await core.guard(context, options);

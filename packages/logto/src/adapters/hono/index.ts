@@ -1,9 +1,9 @@
 /**
- * `logto/hono`: Logto sign-in for Hono.
+ * `logto-ts/hono`: Logto sign-in for Hono.
  *
  * ```ts
  * import { Hono } from 'hono';
- * import { authenticated, logto, type LogtoEnv } from 'logto/hono';
+ * import { authenticated, logto, type LogtoEnv } from 'logto-ts/hono';
  *
  * const app = new Hono<LogtoEnv>();
  * app.use(logto({ endpoint, appId, appSecret, baseUrl: 'http://localhost:3000', secret }));
@@ -83,7 +83,7 @@ export function authenticated(options: AuthenticatedOptions = {}): MiddlewareHan
     if (context === undefined || core === undefined) {
       throw new LogtoError(
         'config.invalid',
-        'authenticated() needs the logto() middleware of logto/hono mounted before it.',
+        'authenticated() needs the logto() middleware of logto-ts/hono mounted before it.',
       );
     }
     const outcome = await core.guard(context, options);

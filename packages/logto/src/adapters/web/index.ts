@@ -1,9 +1,9 @@
 /**
- * `logto/web`: Logto sign-in for anything that speaks Web `Request`/`Response`: Next.js route
+ * `logto-ts/web`: Logto sign-in for anything that speaks Web `Request`/`Response`: Next.js route
  * handlers, Bun, Deno, Cloudflare-style `fetch` handlers.
  *
  * ```ts
- * import { createLogto } from 'logto/web';
+ * import { createLogto } from 'logto-ts/web';
  *
  * const logto = createLogto({ endpoint, appId, appSecret, baseUrl: 'https://app.example.com', secret });
  *

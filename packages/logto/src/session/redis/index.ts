@@ -1,5 +1,5 @@
 /**
- * `logto/redis`: Redis session store. Needs `redis` (node-redis) or `ioredis`, installed by the app.
+ * `logto-ts/redis`: Redis session store. Needs `redis` (node-redis) or `ioredis`, installed by the app.
  *
  * @module
  */

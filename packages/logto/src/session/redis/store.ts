@@ -140,7 +140,7 @@ const redisBackend = (
  * @example
  * ```ts
  * import { createClient } from 'redis';
- * import { createRedisSessionStore } from 'logto/redis';
+ * import { createRedisSessionStore } from 'logto-ts/redis';
  *
  * const client = await createClient({ url: process.env.REDIS_URL }).connect();
  * const store = createRedisSessionStore({ client });
