@@ -39,8 +39,17 @@ export interface SessionBackend {
   merge(id: string, patch: SessionPatch, now: number, lifetime: Lifetime): Promise<MergeOutcome>;
   /** Deletes the record. */
   remove(id: string): Promise<void>;
-  /** Adds session `id` to the index of each tag (kept for the absolute lifetime). */
-  tag(id: string, tags: readonly string[], lifetime: Lifetime): Promise<void>;
+  /**
+   * Adds session `id`, begun at `began` (s), to the index of each tag; an index keeps a session
+   * for at most the absolute lifetime. `now` (s) is the time of the commit.
+   */
+  tag(
+    id: string,
+    tags: readonly string[],
+    began: number,
+    now: number,
+    lifetime: Lifetime,
+  ): Promise<void>;
   /** Deletes every record indexed under `tag`, and the index; returns how many ids it held. */
   destroyByTag(tag: string): Promise<number>;
   /** Records `key` for `ttl` seconds; `false` when it was already recorded. */
@@ -282,7 +291,7 @@ class ServerRequestSession implements RequestSession {
       }
     }
     if (this.#tags.size > 0 && this.#id !== undefined) {
-      await backend.tag(this.#id, [...this.#tags], lifetime);
+      await backend.tag(this.#id, [...this.#tags], this.#record?.iat ?? now, now, lifetime);
       this.#tags.clear();
     }
     for (const id of this.#obsolete.splice(0)) await backend.remove(id);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SessionStore } from '../../src/session/index.js';
 import { createRedisSessionStore } from '../../src/session/redis/index.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { CookieJar, manualClock, recordingLogger } from './helpers.js';
@@ -107,6 +109,32 @@ describe('Redis session store', () => {
     expect(await again.getItem('refreshToken')).toBe('merged');
   });
 
+  it('works with a real ioredis client (which also has a sendCommand, of another shape)', async () => {
+    const prefix = testPrefix();
+    const client = new IORedis(url);
+    try {
+      const store = createRedisSessionStore({ client, prefix });
+      const session = await store.load(undefined, https);
+      await session.setItem('idToken', 'via-ioredis');
+      await session.addTags?.(['sub:ioredis-user']);
+      const jar = new CookieJar();
+      jar.apply(await session.commit());
+      const loaded = await store.load(jar.header(), https);
+      expect(await loaded.withLock?.('refresh', () => loaded.getItem('idToken'))).toBe(
+        'via-ioredis',
+      );
+      await loaded.setItem('refreshToken', 'merged');
+      await loaded.commit();
+      expect(await (await store.load(jar.header(), https)).getItem('refreshToken')).toBe('merged');
+      expect(await store.claimOnce?.('ioredis-jti', 60)).toBe(true);
+      expect(await store.claimOnce?.('ioredis-jti', 60)).toBe(false);
+      expect(await store.destroyByTag?.('sub:ioredis-user')).toBe(1);
+      expect((await store.load(jar.header(), https)).isNew).toBe(true);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('regenerate deletes the old key; destroy deletes the key', async () => {
     const prefix = testPrefix();
     const { jar, id } = await signIn(prefix);
@@ -150,6 +178,75 @@ describe('Redis session store', () => {
     const touched = JSON.parse((await first.get(key)) ?? '');
     expect(touched.exp - touched.iat).toBe(690);
     expect(await first.pTTL(key)).toBeGreaterThan(590_000);
+  });
+
+  describe('the sub: and sid: indexes stay as small as the sessions they name', () => {
+    const signInAs = async (store: SessionStore, sub: string) => {
+      const session = await store.load(undefined, https);
+      await session.setItem('idToken', `id-token-of-${sub}`);
+      await session.addTags?.([`sub:${sub}`, `sid:${randomUUID()}`]);
+      const jar = new CookieJar();
+      jar.apply(await session.commit());
+      return jar;
+    };
+    const signOut = async (store: SessionStore, jar: CookieJar) => {
+      const session = await store.load(jar.header(), https);
+      await session.destroy();
+      jar.apply(await session.commit());
+    };
+
+    it('drops sessions begun more than the absolute lifetime ago, and lives as long as its newest session can', async () => {
+      const prefix = testPrefix();
+      const clock = manualClock();
+      const store = createRedisSessionStore({
+        client: first,
+        prefix,
+        now: clock.now,
+        rollingDuration: 600,
+        absoluteDuration: 3600,
+      });
+      const index = `${prefix}index:sub:user-a`;
+      const old = await signInAs(store, 'user-a');
+      clock.advance(3601);
+      const recent = await signInAs(store, 'user-a');
+      expect(await first.zRange(index, 0, -1)).toEqual([recent.cookies.get('logto_session')]);
+      expect(old.cookies.get('logto_session')).not.toBe(recent.cookies.get('logto_session'));
+      const ttl = await first.ttl(index);
+      expect(ttl).toBeGreaterThan(3590);
+      expect(ttl).toBeLessThanOrEqual(3600);
+    });
+
+    it('a user who signs in and out often keeps an index of about their live sessions, and logout by sub still ends them all', async () => {
+      const prefix = testPrefix();
+      const store = createRedisSessionStore({ client: first, prefix });
+      const index = `${prefix}index:sub:frequent`;
+      const live = [await signInAs(store, 'frequent'), await signInAs(store, 'frequent')];
+      for (let round = 0; round < 30; round++) {
+        await signOut(store, await signInAs(store, 'frequent'));
+      }
+      // Without pruning the index would hold 32 ids; it is swept once it holds more than 8.
+      const indexed = await first.zRange(index, 0, -1);
+      expect(indexed.length).toBeLessThanOrEqual(9);
+      for (const jar of live) expect(indexed).toContain(jar.cookies.get('logto_session'));
+      expect(await store.destroyByTag?.('sub:frequent')).toBe(indexed.length);
+      for (const jar of live) expect((await store.load(jar.header(), https)).isNew).toBe(true);
+      expect(await first.exists(index)).toBe(0);
+    });
+
+    it('logout by sid ends only that session and removes it from its index', async () => {
+      const prefix = testPrefix();
+      const store = createRedisSessionStore({ client: first, prefix });
+      const session = await store.load(undefined, https);
+      await session.setItem('idToken', 'x');
+      await session.addTags?.(['sub:two-devices', 'sid:device-1']);
+      const device1 = new CookieJar();
+      device1.apply(await session.commit());
+      const device2 = await signInAs(store, 'two-devices');
+      expect(await store.destroyByTag?.('sid:device-1')).toBe(1);
+      expect((await store.load(device1.header(), https)).isNew).toBe(true);
+      expect((await store.load(device2.header(), https)).isNew).toBe(false);
+      expect(await first.exists(`${prefix}index:sid:device-1`)).toBe(0);
+    });
   });
 
   it('treats an unparsable record as signed out: session.malformed', async () => {

@@ -16,23 +16,55 @@ export interface RedisSendCommandClient {
   sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
-/** A client with ioredis's `call(command, ...args)` (`new Redis()` from `ioredis`). */
+/**
+ * A node-redis Redis Cluster client (`createCluster()` of node-redis v4/v5): its `sendCommand`
+ * takes the key that picks the node first. Told apart from a single-server client by its
+ * `getSlotMaster` method.
+ */
+export interface RedisClusterSendCommandClient {
+  /** Sends one raw command to the master that serves `firstKey` (following `MOVED` and `ASK`). */
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<unknown>;
+  /** The master that serves a hash slot (only used to recognise a cluster client). */
+  getSlotMaster(slot: number): unknown;
+}
+
+/**
+ * A client with ioredis's `call(command, ...args)`: `new Redis()` or `new Cluster()` from
+ * `ioredis` (a Cluster routes each command by its key itself).
+ */
 export interface RedisCallClient {
   /** Sends one raw command, e.g. `call('GET', key)`. */
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
 /**
- * Any established Redis client: node-redis (`sendCommand`) or ioredis (`call`), or your own object
- * with either method. Commands used: `GET`, `SET … PX … [NX]`, `DEL`, `SMEMBERS`, `EVALSHA`, `EVAL` (scripts: `GET`, `SET`, `DEL`, `SADD`, `PEXPIRE`).
+ * Any established Redis client: node-redis `createClient()` or `createCluster()` (`sendCommand`),
+ * ioredis `Redis` or `Cluster` (`call`), or your own object with one of these methods. Commands
+ * used: `GET`, `SET … PX … [NX]`, `DEL`, `EXISTS`, `ZRANGE`, `ZREM`, `EVALSHA`, `EVAL` (scripts:
+ * `GET`, `SET`, `DEL`, `ZADD`, `ZREMRANGEBYSCORE`, `ZRANGE`, `ZCARD`, `EXPIRE`). Every command
+ * and script touches exactly one key, so each can go to whichever cluster node serves that key.
  */
-export type RedisClientLike = RedisSendCommandClient | RedisCallClient;
+export type RedisClientLike =
+  | RedisSendCommandClient
+  | RedisClusterSendCommandClient
+  | RedisCallClient;
 
-/** Sends raw commands with a timeout, turning every failure into `session.store_unavailable`. */
+/**
+ * Sends raw commands with a timeout, turning every failure into `session.store_unavailable`.
+ * Every command touches one key, named right after the command (`[command, key, ...]`).
+ */
 export interface RedisCommands {
   send(args: string[]): Promise<unknown>;
-  /** Runs a Lua script by its SHA-1, loading it with `EVAL` when the server does not know it yet. */
-  script(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
+  /**
+   * Runs a Lua script on one key by its SHA-1, loading it with `EVAL` when the server (on a
+   * cluster: the node that serves `key`) does not know it yet.
+   */
+  script(script: LuaScript, key: string, args: string[]): Promise<unknown>;
 }
 
 /** A Lua script and its SHA-1 digest. */
@@ -105,14 +137,32 @@ class DeadlineSlots {
   }
 }
 
+/** The key a command of the store touches: the first after the command, or a script's one key. */
+const keyOf = (args: readonly string[]): string | undefined =>
+  args[0] === 'EVALSHA' || args[0] === 'EVAL' ? args[3] : args[1];
+
+/** How to send one raw command (`[command, ...args]`) through `client`, whatever its kind. */
+const rawSender = (
+  client: RedisClientLike,
+): ((args: string[], abortSignal: AbortSignal) => Promise<unknown>) => {
+  // ioredis clients also have a `sendCommand`, but one that takes a Command object: test `call` first.
+  if ('call' in client && typeof client.call === 'function') {
+    return ([command = '', ...rest]) => client.call(command, ...rest);
+  }
+  if ('getSlotMaster' in client && typeof client.getSlotMaster === 'function') {
+    // Not read-only, even for GET: a replica may not have the write a request just made yet.
+    return (args, abortSignal) => client.sendCommand(keyOf(args), false, args, { abortSignal });
+  }
+  if ('sendCommand' in client && typeof client.sendCommand === 'function') {
+    return (args, abortSignal) =>
+      (client as RedisSendCommandClient).sendCommand(args, { abortSignal });
+  }
+  return () => Promise.reject(new TypeError('not a Redis client'));
+};
+
 /** Wraps `client` so that commands time out after `timeout` ms and fail only with `LogtoError`. */
 export const redisCommands = (client: RedisClientLike, timeout: number): RedisCommands => {
-  const raw: (args: string[], abortSignal: AbortSignal) => Promise<unknown> =
-    'sendCommand' in client && typeof client.sendCommand === 'function'
-      ? (args, abortSignal) => client.sendCommand(args, { abortSignal })
-      : 'call' in client && typeof client.call === 'function'
-        ? ([command = '', ...rest]) => client.call(command, ...rest)
-        : () => Promise.reject(new TypeError('not a Redis client'));
+  const raw = rawSender(client);
   const deadlines = new DeadlineSlots(timeout);
   const withTimeout = (args: string[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
@@ -138,8 +188,8 @@ export const redisCommands = (client: RedisClientLike, timeout: number): RedisCo
   };
   return {
     send,
-    async script(script, keys, args) {
-      const tail = [String(keys.length), ...keys, ...args];
+    async script(script, key, args) {
+      const tail = ['1', key, ...args];
       try {
         return await withTimeout(['EVALSHA', script.sha, ...tail]);
       } catch (error) {

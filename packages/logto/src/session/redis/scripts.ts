@@ -43,11 +43,19 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
-/** Adds a session id to tag sets. KEYS: tag keys; ARGV[1] id, ARGV[2] TTL (ms) of the sets. */
-export const tagScript = script(`
-for _, key in ipairs(KEYS) do
-  redis.call('SADD', key, ARGV[1])
-  redis.call('PEXPIRE', key, ARGV[2])
-end
-return #KEYS
+/**
+ * Adds a session to one index (a sorted set of session ids scored by when each session began)
+ * and prunes the index of sessions begun more than the absolute lifetime ago: those have ended
+ * whatever happened to them. The index lives as long as its newest session can.
+ * KEYS[1] index key; ARGV: id, began (s), now (s), absolute (s). Returns how many ids it holds.
+ */
+export const indexScript = script(`
+local now = tonumber(ARGV[3])
+local absolute = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - absolute))
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+-- Relative to the app's clock, as every other expiry of the store.
+redis.call('EXPIRE', KEYS[1], math.max(1, tonumber(newest[2]) + absolute - now))
+return redis.call('ZCARD', KEYS[1])
 `);

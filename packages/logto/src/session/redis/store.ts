@@ -1,6 +1,12 @@
 /**
- * Redis sessions: each session is one JSON string in Redis (`<prefix><id>`, TTL = its expiry)
- * behind a random 256-bit id in the cookie.
+ * Redis sessions: each session is one JSON string in Redis behind a random 256-bit id in the
+ * cookie. The keys, each used alone by every command and script (so that on Redis Cluster each
+ * may live on any node):
+ * - `<prefix><id>`: the record, with a TTL of its expiry;
+ * - `<prefix><id>:lock:<name>`: a lock of the session (`withLock`), with a TTL of `lockTtl`;
+ * - `<prefix>index:sub:<sub>` and `<prefix>index:sid:<sid>`: the sessions of a user or of a Logto
+ *   session (sorted sets of ids scored by when each began), for back-channel logout;
+ * - `<prefix>once:<key>`: a claim (`claimOnce`, e.g. a logout token's `jti`).
  *
  * @module
  */
@@ -25,7 +31,7 @@ import {
   type RedisCommands,
   redisCommands,
 } from './client.js';
-import { mergeScript, tagScript, unlockScript } from './scripts.js';
+import { indexScript, mergeScript, unlockScript } from './scripts.js';
 
 /** Options of {@link createRedisSessionStore}. */
 export interface RedisSessionStoreOptions extends SessionStoreOptions, LockOptions {
@@ -47,83 +53,117 @@ export interface RedisSessionStoreOptions extends SessionStoreOptions, LockOptio
 
 const outcomes: Record<number, MergeOutcome> = { 0: 'gone', 1: 'written', 2: 'emptied' };
 
+/**
+ * Past this many sessions, an index is checked against the records at the next sign-in, and the
+ * sessions that ended early are removed. A user seldom has more live sessions (devices) than this.
+ */
+const sweepAbove = 8;
+
 const redisBackend = (
   redis: RedisCommands,
   prefix: string,
   timings: LockTimings,
   logger: SessionLogger,
   local: LocalLocks,
-): SessionBackend => ({
-  async read(id) {
-    const value = await redis.send(['GET', `${prefix}${id}`]);
-    if (value === null || value === undefined) return undefined;
-    return parseSessionRecord(String(value)) ?? 'malformed';
-  },
-  async create(id, record) {
-    const ttl = Math.max(1, (record.exp - record.uat) * 1000);
-    await redis.send(['SET', `${prefix}${id}`, JSON.stringify(record), 'PX', String(ttl), 'NX']);
-  },
-  async merge(id, patch, now, lifetime: Lifetime) {
-    const result = await redis.script(
-      mergeScript,
-      [`${prefix}${id}`],
-      [JSON.stringify(patch), String(now), String(lifetime.rolling), String(lifetime.absolute)],
+): SessionBackend => {
+  const members = async (key: string): Promise<string[]> => {
+    const ids = await redis.send(['ZRANGE', key, '0', '-1']);
+    return Array.isArray(ids) ? ids.map(String) : [];
+  };
+  /**
+   * Removes from an index the sessions that ended early (signed out, idle): their records are
+   * gone, and a session id is never used again, so checking one record at a time is safe.
+   */
+  const sweep = async (key: string) => {
+    const ids = await members(key);
+    const gone = await Promise.all(
+      ids.map(async (id) => Number(await redis.send(['EXISTS', `${prefix}${id}`])) === 0),
     );
-    return outcomes[Number(result)] ?? 'gone';
-  },
-  async remove(id) {
-    await redis.send(['DEL', `${prefix}${id}`]);
-  },
-  async tag(id, tags, lifetime) {
-    await redis.script(
-      tagScript,
-      tags.map((tag) => `${prefix}tag:${tag}`),
-      [id, String(lifetime.absolute * 1000)],
-    );
-  },
-  async destroyByTag(tag) {
-    const key = `${prefix}tag:${tag}`;
-    const members = await redis.send(['SMEMBERS', key]);
-    const ids = Array.isArray(members) ? members.map(String) : [];
-    // One DEL per record (not one multi-key DEL) so that it also works on Redis Cluster.
-    await Promise.all(ids.map((id) => redis.send(['DEL', `${prefix}${id}`])));
-    await redis.send(['DEL', key]);
-    return ids.length;
-  },
-  async claimOnce(key, ttl) {
-    const ms = String(Math.max(1, Math.ceil(ttl * 1000)));
-    return (await redis.send(['SET', `${prefix}once:${key}`, '1', 'NX', 'PX', ms])) !== null;
-  },
-  async lock(id, name) {
-    const key = `${prefix}${id}:lock:${name}`;
-    const started = Date.now();
-    // Waiters of this process queue here; only the head of the queue polls Redis.
-    const leave = await local.enter(key, timings);
-    const token = randomBytes(16).toString('base64url');
-    try {
-      await acquireWithin(
-        async () =>
-          (await redis.send(['SET', key, token, 'NX', 'PX', String(timings.ttl)])) !== null,
-        Math.max(0, timings.wait - (Date.now() - started)),
+    const ended = ids.filter((_, index) => gone[index]);
+    if (ended.length > 0) await redis.send(['ZREM', key, ...ended]);
+  };
+  return {
+    async read(id) {
+      const value = await redis.send(['GET', `${prefix}${id}`]);
+      if (value === null || value === undefined) return undefined;
+      return parseSessionRecord(String(value)) ?? 'malformed';
+    },
+    async create(id, record) {
+      const ttl = Math.max(1, (record.exp - record.uat) * 1000);
+      await redis.send(['SET', `${prefix}${id}`, JSON.stringify(record), 'PX', String(ttl), 'NX']);
+    },
+    async merge(id, patch, now, lifetime: Lifetime) {
+      const result = await redis.script(mergeScript, `${prefix}${id}`, [
+        JSON.stringify(patch),
+        String(now),
+        String(lifetime.rolling),
+        String(lifetime.absolute),
+      ]);
+      return outcomes[Number(result)] ?? 'gone';
+    },
+    async remove(id) {
+      await redis.send(['DEL', `${prefix}${id}`]);
+    },
+    async tag(id, tags, began, now, lifetime) {
+      await Promise.all(
+        tags.map(async (tag) => {
+          const key = `${prefix}index:${tag}`;
+          const size = Number(
+            await redis.script(indexScript, key, [
+              id,
+              String(began),
+              String(now),
+              String(lifetime.absolute),
+            ]),
+          );
+          if (size > sweepAbove) await sweep(key);
+        }),
       );
-    } catch (error) {
-      leave();
-      throw error;
-    }
-    return async () => {
+    },
+    async destroyByTag(tag) {
+      const key = `${prefix}index:${tag}`;
+      const ids = await members(key);
+      // One DEL per record: on Redis Cluster the records live on different nodes.
+      await Promise.all(ids.map((id) => redis.send(['DEL', `${prefix}${id}`])));
+      // Remove only what was ended: a session indexed meanwhile (a sign-in just now) stays findable.
+      if (ids.length > 0) await redis.send(['ZREM', key, ...ids]);
+      return ids.length;
+    },
+    async claimOnce(key, ttl) {
+      const ms = String(Math.max(1, Math.ceil(ttl * 1000)));
+      return (await redis.send(['SET', `${prefix}once:${key}`, '1', 'NX', 'PX', ms])) !== null;
+    },
+    async lock(id, name) {
+      const key = `${prefix}${id}:lock:${name}`;
+      const started = Date.now();
+      // Waiters of this process queue here; only the head of the queue polls Redis.
+      const leave = await local.enter(key, timings);
+      const token = randomBytes(16).toString('base64url');
       try {
-        await redis.script(unlockScript, [key], [token]);
+        await acquireWithin(
+          async () =>
+            (await redis.send(['SET', key, token, 'NX', 'PX', String(timings.ttl)])) !== null,
+          Math.max(0, timings.wait - (Date.now() - started)),
+        );
       } catch (error) {
-        // The lock expires by itself after lockTtl; the request's own result stands.
-        if (error instanceof LogtoError) {
-          logger.warn('Could not release a session lock; it will expire by itself.', error);
-        }
-      } finally {
         leave();
+        throw error;
       }
-    };
-  },
-});
+      return async () => {
+        try {
+          await redis.script(unlockScript, key, [token]);
+        } catch (error) {
+          // The lock expires by itself after lockTtl; the request's own result stands.
+          if (error instanceof LogtoError) {
+            logger.warn('Could not release a session lock; it will expire by itself.', error);
+          }
+        } finally {
+          leave();
+        }
+      };
+    },
+  };
+};
 
 /**
  * Creates a store that keeps sessions in Redis through an established client (an optional peer
