@@ -3,5 +3,10 @@
  *
  * @module
  */
-export type { RedisCallClient, RedisClientLike, RedisSendCommandClient } from './client.js';
+export type {
+  RedisCallClient,
+  RedisClientLike,
+  RedisClusterSendCommandClient,
+  RedisSendCommandClient,
+} from './client.js';
 export { createRedisSessionStore, type RedisSessionStoreOptions } from './store.js';
