@@ -16,7 +16,13 @@ import { demoConfig, startLogtoDev } from 'logto-dev';
 import { freePort } from '../../test/support/free-port.js';
 import { type ServerChild, startServerChild } from './lib/child.js';
 import { cleanupAll, installSignalHandlers, onCleanup } from './lib/cleanup.js';
-import { hasRedisServer, type RedisServer, startRedis } from './lib/redis.js';
+import {
+  hasRedisServer,
+  type RedisClusterServers,
+  type RedisServer,
+  startRedis,
+  startRedisClusterServers,
+} from './lib/redis.js';
 import { printReport, type Report } from './report.js';
 import { type ChildSlot, runSignInSection } from './sections/sign-in.js';
 import { runThroughput, type ThroughputTarget } from './sections/throughput.js';
@@ -45,6 +51,11 @@ const allThroughputRows: ReadonlyArray<Omit<ThroughputTarget, 'child'>> = [
   { kind: 'logto-fastify-cookie', label: 'logto-ts/fastify + cookie', baseline: 'no-auth-fastify' },
   { kind: 'logto-web-cookie', label: 'logto-ts/web + cookie', baseline: 'no-auth-hono' },
   { kind: 'logto-express-redis', label: 'logto-ts/express + Redis', baseline: 'no-auth' },
+  {
+    kind: 'logto-express-redis-cluster',
+    label: 'logto-ts/express + Redis Cluster (3 masters)',
+    baseline: 'no-auth',
+  },
   { kind: 'peer-logto-express', label: '@logto/express + express-session', baseline: 'no-auth' },
   { kind: 'peer-express-openid-connect', label: 'express-openid-connect', baseline: 'no-auth' },
 ];
@@ -63,15 +74,21 @@ async function startSlots(
   kinds: readonly ServerKind[],
   endpoint: string,
   redis: RedisServer | undefined,
+  redisCluster?: RedisClusterServers,
 ): Promise<Map<ServerKind, ChildSlot>> {
   const start = async (kind: ServerKind): Promise<ChildSlot> => {
     if (kind === 'logto-express-redis' && !redis) return { error: 'redis-server is not on PATH' };
+    if (kind === 'logto-express-redis-cluster' && !redisCluster)
+      return { error: 'no Redis Cluster (redis-server and redis-cli are needed)' };
     try {
       return {
         child: await startServerChild({
           kind,
           endpoint,
           ...(redis ? { redisUrl: redis.url } : {}),
+          ...(redisCluster && kind === 'logto-express-redis-cluster'
+            ? { redisClusterUrls: [...redisCluster.urls] }
+            : {}),
         }),
       };
     } catch (error) {
@@ -100,8 +117,16 @@ async function main(): Promise<void> {
   };
 
   let redis: RedisServer | undefined;
-  if (hasRedisServer()) redis = await startRedis();
-  else console.error('bench: redis-server is not on PATH; the Redis rows are skipped');
+  let redisCluster: RedisClusterServers | undefined;
+  if (hasRedisServer()) {
+    redis = await startRedis();
+    if (throughputRows.some((row) => row.kind === 'logto-express-redis-cluster')) {
+      redisCluster = await startRedisClusterServers().catch((error: unknown) => {
+        console.error(`bench: no Redis Cluster, its row is skipped: ${String(error)}`);
+        return undefined;
+      });
+    }
+  } else console.error('bench: redis-server is not on PATH; the Redis rows are skipped');
 
   // The servers listen first (their origins go into logto-dev's redirect URIs), then logto-dev
   // starts on the port they were told.
@@ -113,6 +138,7 @@ async function main(): Promise<void> {
     wanted('throughput') || wanted('sign-in') ? throughputRows.map((row) => row.kind) : [],
     endpoint,
     redis,
+    redisCluster,
   );
   const fresh = await startSlots(wanted('sign-in') ? memoryKinds : [], endpoint, redis);
   const children = [...apps.values(), ...fresh.values()].flatMap((slot) =>

@@ -1,9 +1,11 @@
 /**
- * A throwaway real `redis-server` on a free loopback port, without persistence, in a temporary
- * directory of its own. It keeps its port across a stop and a start, so a test can take Redis down
- * and bring it back (empty) where its clients expect it.
+ * A throwaway real `redis-server` on a free loopback port, without persistence unless asked, in a
+ * temporary directory of its own. It keeps its port and directory across a stop and a start, so a
+ * test can take Redis down and bring it back where its clients expect it (empty, or with its data
+ * when its `config` turns persistence on).
  *
- * Used by the Vitest global setup, the production tests, the soak script and the bench.
+ * Used by the Vitest global setup, the production tests, the soak script, the bench and the
+ * cluster helper (`redis-cluster.ts`).
  *
  * @module
  */
@@ -22,9 +24,14 @@ const stopTimeout = 3000;
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>`. */
   readonly url: string;
+  /** The port it listens on (127.0.0.1). */
+  readonly port: number;
   /** The process id of the running server; `undefined` while it is stopped. */
   readonly pid: number | undefined;
-  /** Starts it again on the same port, empty; resolves once it accepts connections. */
+  /**
+   * Starts it again on the same port and directory (empty without persistence); resolves once it
+   * accepts connections.
+   */
   start(): Promise<void>;
   /** Kills it at once (SIGKILL), as a crash would; resolves once it has exited. */
   kill(): Promise<void>;
@@ -38,7 +45,7 @@ const isRunning = (child: ChildProcess | undefined): child is ChildProcess =>
   child !== undefined && child.exitCode === null && child.signalCode === null;
 
 /** Spawns redis-server and resolves once it logs "Ready to accept connections". */
-const spawnReady = (port: number, dir: string): Promise<ChildProcess> =>
+const spawnReady = (port: number, dir: string, config: readonly string[]): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       'redis-server',
@@ -53,6 +60,8 @@ const spawnReady = (port: number, dir: string): Promise<ChildProcess> =>
         'no',
         '--dir',
         dir,
+        // Later options win: a caller's config may turn persistence back on.
+        ...config,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -100,9 +109,14 @@ const terminate = (child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL') =>
  * Starts a `redis-server` on a free port of 127.0.0.1 and resolves once it accepts connections.
  *
  * @param name - Prefix of its temporary directory's name, saying who started it.
+ * @param options - `config`: more `redis-server` arguments (e.g. `['--appendonly', 'yes']`);
+ *   `port`: the port to listen on (default a free one).
  */
-export const startRedisServer = async (name = 'logto-redis-'): Promise<RedisServer> => {
-  const port = await freePort();
+export const startRedisServer = async (
+  name = 'logto-redis-',
+  options: { config?: readonly string[]; port?: number } = {},
+): Promise<RedisServer> => {
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), name));
   let child: ChildProcess | undefined;
   const halt = async (signal: 'SIGTERM' | 'SIGKILL') => {
@@ -112,7 +126,7 @@ export const startRedisServer = async (name = 'logto-redis-'): Promise<RedisServ
   };
   const start = async () => {
     if (isRunning(child)) return;
-    child = await spawnReady(port, dir);
+    child = await spawnReady(port, dir, options.config ?? []);
   };
   try {
     await start();
@@ -122,6 +136,7 @@ export const startRedisServer = async (name = 'logto-redis-'): Promise<RedisServ
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     get pid() {
       return isRunning(child) ? child.pid : undefined;
     },

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
+import { startRedisCluster } from '../../../test/support/redis-cluster.js';
 import { startRedisServer } from '../../../test/support/redis-server.js';
 import { onCleanup, trackPid } from './cleanup.js';
 
@@ -41,6 +42,28 @@ export async function startRedis(): Promise<RedisServer> {
     },
     stop,
   };
+}
+
+/** A running local Redis Cluster. */
+export interface RedisClusterServers {
+  /** The root nodes' `redis://127.0.0.1:<port>`. */
+  urls: readonly string[];
+  /** Stops the nodes (also done by the bench's cleanup). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a 3-master Redis Cluster on free ports (the shared test helper), without persistence as
+ * the single server, stopped by the bench's cleanup.
+ */
+export async function startRedisClusterServers(): Promise<RedisClusterServers> {
+  const cluster = await startRedisCluster({ name: 'logto-bench-cluster-', persist: false });
+  const untrack = cluster.nodes.map((node) => trackPid(node.pid));
+  const stop = onCleanup(async () => {
+    await cluster.dispose();
+    for (const forget of untrack) forget();
+  });
+  return { urls: cluster.urls, stop };
 }
 
 /** Sends one RESP command on a fresh connection and returns the raw reply. */

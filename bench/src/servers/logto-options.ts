@@ -7,7 +7,7 @@
 import { createMemorySessionStore, type SessionStore } from 'logto-ts';
 import type { LogtoAdapterOptions } from 'logto-ts/express';
 import { createRedisSessionStore } from 'logto-ts/redis';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { type AppSetup, benchSecret, demoApp } from './spec.js';
 
 /** Adapter options for `spec`, and a function that closes what they opened (the Redis client). */
@@ -26,6 +26,13 @@ export async function logtoOptions(
     await client.connect();
     const session: SessionStore = createRedisSessionStore({ client, secure: false });
     return { options: { ...base, session }, close: () => client.quit().then(() => undefined) };
+  }
+  if (spec.kind === 'logto-express-redis-cluster') {
+    if (!spec.redisClusterUrls) throw new Error('the Redis Cluster row needs a Redis Cluster');
+    const client = createCluster({ rootNodes: spec.redisClusterUrls.map((url) => ({ url })) });
+    await client.connect();
+    const session: SessionStore = createRedisSessionStore({ client, secure: false });
+    return { options: { ...base, session }, close: () => client.close() };
   }
   if (spec.kind === 'logto-express-memory') {
     // The memory store warns once that it is for development; the bench knows.

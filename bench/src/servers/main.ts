@@ -22,6 +22,7 @@ const builders: Record<ServerKind, () => Promise<Builder>> = {
   'peer-express-openid-connect': () => import('./peer-express-openid-connect.js'),
   'logto-express-cookie': () => import('./logto-express.js'),
   'logto-express-redis': () => import('./logto-express.js'),
+  'logto-express-redis-cluster': () => import('./logto-express.js'),
   'logto-express-memory': () => import('./logto-express.js'),
   'logto-hono-cookie': () => import('./logto-hono.js'),
   'logto-fastify-cookie': () => import('./logto-fastify.js'),

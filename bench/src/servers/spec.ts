@@ -14,6 +14,7 @@ export type ServerKind =
   | 'no-auth-fastify'
   | 'logto-express-cookie'
   | 'logto-express-redis'
+  | 'logto-express-redis-cluster'
   | 'logto-express-memory'
   | 'logto-hono-cookie'
   | 'logto-fastify-cookie'
@@ -28,6 +29,8 @@ export interface ServerSpec {
   endpoint: string;
   /** For `logto-express-redis`. */
   redisUrl?: string;
+  /** For `logto-express-redis-cluster`: the root nodes of the Redis Cluster. */
+  redisClusterUrls?: string[];
 }
 
 /** The demo application of logto-dev (see CONTRACTS.md §1). */

@@ -55,10 +55,11 @@ export const startAppProcess = (env: Record<string, string>): Promise<AppProcess
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    // Loading the app through tsx takes seconds, many more on a loaded machine.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`app process did not start in 20 s: ${stderr}`));
-    }, 20_000);
+      reject(new Error(`app process did not start in 60 s: ${stderr}`));
+    }, 60_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`app process exited (${code}) before listening: ${stderr}`));

@@ -36,8 +36,9 @@ import { indexScript, mergeScript, unlockScript } from './scripts.js';
 /** Options of {@link createRedisSessionStore}. */
 export interface RedisSessionStoreOptions extends SessionStoreOptions, LockOptions {
   /**
-   * An established, connected Redis client: node-redis v4/v5 (`createClient()` after
-   * `connect()`), ioredis, or any object with `sendCommand(args)` or `call(command, ...args)`.
+   * An established, connected Redis client: node-redis v4/v5 (`createClient()` or
+   * `createCluster()`, after `connect()`), ioredis (`new Redis()` or `new Cluster()`), or any
+   * object with `sendCommand(args)` or `call(command, ...args)`.
    */
   client: RedisClientLike;
   /** Prefix of every key the store writes. Default `logto:session:`. */
@@ -186,7 +187,8 @@ const redisBackend = (
  * const store = createRedisSessionStore({ client });
  * ```
  *
- * With ioredis: `createRedisSessionStore({ client: new Redis(process.env.REDIS_URL) })`.
+ * With ioredis: `createRedisSessionStore({ client: new Redis(process.env.REDIS_URL) })`. On Redis
+ * Cluster, pass node-redis's `createCluster()` or ioredis's `new Cluster()` the same way.
  */
 export const createRedisSessionStore = (options: RedisSessionStoreOptions): SessionStore => {
   if (!isRedisClientLike(options?.client)) {
