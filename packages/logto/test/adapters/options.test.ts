@@ -169,7 +169,14 @@ describe('adapter options', () => {
       createLogtoCore({ ...valid, postSignOutRedirectUri: 'https://www.example.com/' }).options
         .postLogoutRedirectUri,
     ).toBe('https://www.example.com/');
-    for (const value of ['goodbye', '//evil.example/', '/\\evil.example', 'javascript:x', '/a#b', 7]) {
+    for (const value of [
+      'goodbye',
+      '//evil.example/',
+      '/\\evil.example',
+      'javascript:x',
+      '/a#b',
+      7,
+    ]) {
       await invalidConfig({ ...valid, postSignOutRedirectUri: value });
     }
   });

@@ -72,8 +72,7 @@ export const signInOptionsFromQuery = (
     -readonly [Key in keyof AdapterSignInOptions]: AdapterSignInOptions[Key];
   } = {};
   if (allowed.size === 0) return options;
-  const read = (name: SignInQueryParam) =>
-    allowed.has(name) ? readValue(query, name) : undefined;
+  const read = (name: SignInQueryParam) => (allowed.has(name) ? readValue(query, name) : undefined);
 
   const loginHint = read('login_hint');
   if (loginHint !== undefined) options.loginHint = loginHint;
