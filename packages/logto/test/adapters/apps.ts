@@ -11,6 +11,7 @@ import { getRequestListener } from '@hono/node-server';
 import express5 from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
+import Fastify4 from 'fastify4';
 import { type Handler, Hono } from 'hono';
 import * as expressAdapter from 'logto-ts/express';
 import * as fastifyAdapter from 'logto-ts/fastify';
@@ -130,9 +131,9 @@ const honoApp: AppBuilder = async (options) => {
   return getRequestListener(app.fetch);
 };
 
-const fastifyApp: AppBuilder = async (options) => {
+const fastifyApp = async (options: LogtoAdapterOptions, fastify = Fastify) => {
   let listener: RequestListener | undefined;
-  const app = Fastify({
+  const app = fastify({
     serverFactory: (handler) => {
       listener = handler as RequestListener;
       return createServer();
@@ -185,6 +186,7 @@ export const adapters: ReadonlyArray<{ name: string; build: AppBuilder }> = [
   { name: 'express 4', build: expressApp(express4 as typeof express5) },
   { name: 'hono', build: honoApp },
   { name: 'fastify', build: fastifyApp },
+  { name: 'fastify 4', build: (options) => fastifyApp(options, Fastify4 as typeof Fastify) },
   { name: 'web', build: webApp },
 ];
 
