@@ -168,6 +168,13 @@ export function createSampleApp(options: SampleAppOptions): Express {
     );
   });
 
+  // A protected page is one user's data: no cache (a browser's back button, a shared proxy)
+  // may keep it after sign-out or hand it to someone else.
+  app.use('/protected', (_request, response, next) => {
+    response.set('cache-control', 'no-store');
+    next();
+  });
+
   app.get('/protected', authenticated({ redirect: true }), (request, response) => {
     response.send(send(request, 'ID token claims', true, idTokenPage(userOf(request))));
   });

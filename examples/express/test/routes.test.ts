@@ -115,6 +115,22 @@ describe('the sample, signed in', () => {
     expect(userInfo).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
+  it('sends its protected pages with Cache-Control: no-store', async () => {
+    const visitor = new Visitor(sample.baseUrl);
+    await visitor.signIn('alice', 'alice-password');
+    for (const path of [
+      '/protected',
+      '/protected/userinfo',
+      '/protected/no-redirect',
+      '/protected/organizations',
+      '/protected/resource',
+    ]) {
+      const response = await visitor.get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+    }
+  });
+
   it('shows an organization the user is not a member of as an error page with its code', async () => {
     const visitor = new Visitor(sample.baseUrl);
     await visitor.signIn('bob', 'bob-password');

@@ -4,7 +4,7 @@
  * variants a real redis-server.
  */
 
-import type { LogtoDev } from 'logto-dev';
+import { completeSignIn, type LogtoDev } from 'logto-dev';
 import { createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -13,7 +13,15 @@ import { createCookieSessionStore } from '../../src/session/cookie-store.js';
 import { unusedEndpoint } from '../support/hostile-provider.js';
 import { type AppServer, adapters, api, startAppServer } from './apps.js';
 import { Browser } from './browser.js';
-import { adapterOptions, json, otherSecret, secret, signIn, startDevFor } from './spec-support.js';
+import {
+  adapterOptions,
+  json,
+  otherSecret,
+  proxiedOrigin,
+  secret,
+  signIn,
+  startDevFor,
+} from './spec-support.js';
 
 type StoreKind = 'cookie' | 'redis';
 
@@ -127,6 +135,43 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     }
   });
 
+  if (store === 'cookie') {
+    it('behind a proxy that terminates TLS, an https baseUrl makes the cookies Secure and a __Host- name signs in', async () => {
+      await use({ baseUrl: proxiedOrigin });
+      const plain = await new Browser(server.origin).get('/sign-in');
+      expect(plain.headers.getSetCookie()).toEqual([expect.stringMatching(/; Secure/i)]);
+      await use({
+        baseUrl: proxiedOrigin,
+        session: createCookieSessionStore({ secret, name: '__Host-logto', logger: { warn() {} } }),
+      });
+      // The browser talks to the proxy; the proxy forwards plain http to the app.
+      const browser = new Browser(server.origin);
+      const start = await browser.get('/sign-in');
+      expect(start.status).toBe(302);
+      const callbackUrl = new URL(
+        await completeSignIn(start.headers.get('location') ?? '', {
+          username: 'alice',
+          password: 'alice-password',
+        }),
+      );
+      expect(callbackUrl.origin).toBe(proxiedOrigin);
+      const callback = await browser.get(`${callbackUrl.pathname}${callbackUrl.search}`);
+      expect(callback.status).toBe(302);
+      const cookies = callback.headers.getSetCookie();
+      expect(cookies.length).toBeGreaterThan(0);
+      for (const cookie of cookies) {
+        expect(cookie).toMatch(/^__Host-logto(\.\d+)?=/);
+        expect(cookie).toMatch(/; Secure/i);
+        expect(cookie).toMatch(/; Path=\//i);
+        expect(cookie).not.toMatch(/; Domain=/i);
+      }
+      expect((await browser.get('/api/me')).status).toBe(200);
+      const signOut = await browser.get('/sign-out');
+      expect(signOut.headers.getSetCookie().every((cookie) => /; Secure/i.test(cookie))).toBe(true);
+      expect(browser.cookies.size).toBe(0);
+    });
+  }
+
   it('puts the userinfo on the request with fetchUserInfo', async () => {
     const browser = new Browser(server.origin);
     await signIn(browser);
@@ -153,6 +198,25 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     expect((await browser.get('/organization?id=acme')).status).toBe(200);
     expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
   });
+
+  // Redis sessions keep the id cookie as it is: only cookie sessions re-send it.
+  if (store === 'cookie') {
+    it('marks a response that carries the session cookie Cache-Control: private, no-store, unless the app set its own', async () => {
+      const browser = new Browser(server.origin);
+      await signIn(browser);
+      const read = await browser.get('/api/me');
+      expect(browser.setCookies).toEqual([]);
+      expect(read.headers.get('cache-control')).toBeNull();
+      const fresh = await browser.get('/resource/fresh');
+      expect(fresh.status).toBe(200);
+      expect(browser.setCookies.length).toBeGreaterThan(0);
+      expect(fresh.headers.get('cache-control')).toBe('private, no-store');
+      const own = await browser.get('/resource/fresh/cached');
+      expect(own.status).toBe(200);
+      expect(browser.setCookies.length).toBeGreaterThan(0);
+      expect(own.headers.get('cache-control')).toBe('private, max-age=60');
+    });
+  }
 
   it('signs out: the session cookie is cleared and the browser goes to the end-session URL', async () => {
     const browser = new Browser(server.origin);

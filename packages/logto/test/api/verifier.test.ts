@@ -442,4 +442,14 @@ describe('options', () => {
       'config.invalid',
     );
   });
+
+  it('refuses the issuer (<endpoint>/oidc) as endpoint, saying to drop /oidc', async () => {
+    const error = await expectLogtoError(
+      Promise.resolve().then(() =>
+        createAccessTokenVerifier({ endpoint: 'https://tenant.logto.app/oidc/', audience: api }),
+      ),
+      'config.invalid',
+    );
+    expect(error.message).toContain('Drop "/oidc": use "https://tenant.logto.app"');
+  });
 });

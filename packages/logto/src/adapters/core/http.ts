@@ -14,8 +14,6 @@ export interface AdapterRequest {
   readonly pathAndQuery: string;
   /** The raw `Cookie` header. */
   readonly cookieHeader: string | undefined;
-  /** True when the request came over https (as the framework sees it, e.g. behind a trusted proxy). */
-  readonly secure: boolean;
   /** The `Accept` header, to choose between an HTML and a JSON error. */
   readonly accept?: string | undefined;
   /** Reads the `application/x-www-form-urlencoded` body (only the back-channel logout route calls it). */
@@ -44,6 +42,12 @@ const escapeHtml = (text: string) =>
       ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] ??
       character,
   );
+
+/**
+ * The `Cache-Control` an app's response gets when it carries the session's `Set-Cookie` and the
+ * app set none: a shared cache must never store one user's session cookie and hand it to another.
+ */
+export const sessionCacheControl = 'private, no-store';
 
 /** A `302` to `location`, never cached. */
 export const redirectResponse = (

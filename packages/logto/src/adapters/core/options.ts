@@ -8,7 +8,7 @@ import { normalizeLogtoConfig } from '../../config/normalize.js';
 import type { LogtoConfig, NormalizedLogtoConfig } from '../../config/types.js';
 import { LogtoError } from '../../errors.js';
 import { createCookieSessionStore } from '../../session/cookie-store.js';
-import { createWarnOnceLogger } from '../../session/logger.js';
+import { createRateLimitedLogger } from '../../session/logger.js';
 import type { SessionLogger, SessionStore } from '../../session/types.js';
 import type { LogtoErrorRenderer } from './error-renderer.js';
 
@@ -69,7 +69,7 @@ export interface LogtoAdapterOptions extends Partial<LogtoConfig> {
   routes?: LogtoRoutes;
   /** Options of every sign-in started by the sign-in route (`firstScreen`, `extraParams`, …). */
   signInOptions?: AdapterSignInOptions;
-  /** Receives warnings. Default: `console.warn`, once per kind. */
+  /** Receives warnings. Default: `console.warn`, at most once a minute per error code, with a count of the repeats. */
   logger?: AdapterLogger;
   /** The `fetch` used to talk to Logto. Default: the global `fetch`. */
   fetch?: typeof fetch;
@@ -210,7 +210,7 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
   const normalized = normalizeLogtoConfig(config);
   const baseUrl = resolveBaseUrl(options.baseUrl);
   const routes = resolveRoutes(options.routes);
-  const logger: AdapterLogger = options.logger ?? createWarnOnceLogger();
+  const logger: AdapterLogger = options.logger ?? createRateLimitedLogger();
   if (typeof logger.warn !== 'function') throw invalid('Logto adapter: logger must have warn().');
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw invalid('Logto adapter: fetch must be a function.');

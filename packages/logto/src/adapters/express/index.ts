@@ -74,10 +74,6 @@ class ExpressAdapterRequest implements AdapterRequest {
     return this.#req.headers.cookie;
   }
 
-  get secure(): boolean {
-    return this.#req.secure;
-  }
-
   get accept(): string | undefined {
     return this.#req.headers.accept;
   }
