@@ -26,6 +26,7 @@ import {
 } from './routes.js';
 
 export { LogtoRequestContext } from './context.js';
+export type { FailedRoute, LogtoErrorRenderer, LogtoErrorRequest } from './error-renderer.js';
 export type { AuthenticatedOptions, GuardOutcome } from './guard.js';
 export type { AdapterRequest, AdapterResponse } from './http.js';
 export type {
@@ -39,8 +40,8 @@ export type {
   ResolvedAdapterOptions,
 } from './options.js';
 export type { RouteMethod, RouteName } from './routes.js';
-export type { SignInQueryParam } from './sign-in-query.js';
 export { routeMethods } from './routes.js';
+export type { SignInQueryParam } from './sign-in-query.js';
 
 /** One configured Logto integration, shared by every request an adapter serves. */
 export class LogtoCore {

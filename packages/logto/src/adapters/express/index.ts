@@ -42,7 +42,10 @@ export type {
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
   RequestSignInOptions,
   RequestSignOutOptions,
@@ -75,10 +78,6 @@ class ExpressAdapterRequest implements AdapterRequest {
 
   get cookieHeader(): string | undefined {
     return this.#req.headers.cookie;
-  }
-
-  get secure(): boolean {
-    return this.#req.secure;
   }
 
   get accept(): string | undefined {
