@@ -84,3 +84,47 @@ describe('redisCommands deadlines', () => {
     for (const command of client.sent) command.reply('x');
   });
 });
+
+describe('redisCommands routing by client kind', () => {
+  const script = { source: 'return 1', sha: 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db' };
+
+  it('sends a node-redis cluster client the one key of each command first, so it reaches the node of that key', async () => {
+    const sent: Array<{ firstKey: string | undefined; args: string[] }> = [];
+    const cluster = {
+      getSlotMaster: () => undefined,
+      async sendCommand(
+        firstKey: string | undefined,
+        _readonly: boolean | undefined,
+        args: string[],
+      ) {
+        sent.push({ firstKey, args });
+        return 'ok';
+      },
+    };
+    const commands = redisCommands(cluster, 200);
+    await commands.send(['GET', 'logto:session:abc']);
+    await commands.script(script, 'logto:session:abc:lock:refresh', ['token']);
+    expect(sent).toEqual([
+      { firstKey: 'logto:session:abc', args: ['GET', 'logto:session:abc'] },
+      {
+        firstKey: 'logto:session:abc:lock:refresh',
+        args: ['EVALSHA', script.sha, '1', 'logto:session:abc:lock:refresh', 'token'],
+      },
+    ]);
+  });
+
+  it('sends an ioredis-shaped client (call and a sendCommand of another shape) through call', async () => {
+    const calls: string[][] = [];
+    const ioredisLike = {
+      async call(command: string, ...args: string[]) {
+        calls.push([command, ...args]);
+        return 'v';
+      },
+      sendCommand() {
+        throw new Error('ioredis sendCommand takes a Command object');
+      },
+    };
+    await expect(redisCommands(ioredisLike, 200).send(['GET', 'k'])).resolves.toBe('v');
+    expect(calls).toEqual([['GET', 'k']]);
+  });
+});
