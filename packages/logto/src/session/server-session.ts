@@ -50,8 +50,11 @@ export interface SessionBackend {
     now: number,
     lifetime: Lifetime,
   ): Promise<void>;
-  /** Deletes every record indexed under `tag`, and the index; returns how many ids it held. */
-  destroyByTag(tag: string): Promise<number>;
+  /**
+   * Deletes every record indexed under `tag` that began before `before` (seconds; all when
+   * `undefined`), and them from the index; returns how many ids it ended.
+   */
+  destroyByTag(tag: string, before?: number): Promise<number>;
   /** Records `key` for `ttl` seconds; `false` when it was already recorded. */
   claimOnce(key: string, ttl: number): Promise<boolean>;
   /** Takes the lock `name` of session `id` (bounded wait) and returns its release. */
@@ -115,8 +118,8 @@ export class ServerSessionStore implements SessionStore {
   }
 
   /** @inheritDoc */
-  async destroyByTag(tag: string): Promise<number> {
-    return this.#parts.backend.destroyByTag(tag);
+  async destroyByTag(tag: string, options: { before?: number } = {}): Promise<number> {
+    return this.#parts.backend.destroyByTag(tag, options.before);
   }
 
   /** @inheritDoc */

@@ -233,6 +233,26 @@ describe('Redis session store', () => {
       expect(await first.exists(index)).toBe(0);
     });
 
+    it('ends only the sessions begun before a given time, by their scores in the index', async () => {
+      const prefix = testPrefix();
+      const clock = manualClock();
+      const store = createRedisSessionStore({ client: first, prefix, now: clock.now });
+      const earlier = await signInAs(store, 'signed-out-at-t');
+      clock.advance(60);
+      const cutoff = clock.now() / 1000;
+      const later = await signInAs(store, 'signed-out-at-t');
+      const destroy = store.destroyByTag as (
+        tag: string,
+        options: { before: number },
+      ) => Promise<number>;
+      expect(await destroy.call(store, 'sub:signed-out-at-t', { before: cutoff })).toBe(1);
+      expect((await store.load(earlier.header(), https)).isNew).toBe(true);
+      expect((await store.load(later.header(), https)).isNew).toBe(false);
+      expect(await first.zRange(`${prefix}index:sub:signed-out-at-t`, 0, -1)).toEqual([
+        later.cookies.get('logto_session'),
+      ]);
+    });
+
     it('logout by sid ends only that session and removes it from its index', async () => {
       const prefix = testPrefix();
       const store = createRedisSessionStore({ client: first, prefix });

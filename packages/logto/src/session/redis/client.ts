@@ -45,7 +45,7 @@ export interface RedisCallClient {
 /**
  * Any established Redis client: node-redis `createClient()` or `createCluster()` (`sendCommand`),
  * ioredis `Redis` or `Cluster` (`call`), or your own object with one of these methods. Commands
- * used: `GET`, `SET … PX … [NX]`, `DEL`, `EXISTS`, `ZRANGE`, `ZREM`, `EVALSHA`, `EVAL` (scripts:
+ * used: `GET`, `SET … PX … [NX]`, `DEL`, `EXISTS`, `ZRANGEBYSCORE`, `ZREM`, `EVALSHA`, `EVAL` (scripts:
  * `GET`, `SET`, `DEL`, `ZADD`, `ZREMRANGEBYSCORE`, `ZRANGE`, `ZCARD`, `EXPIRE`). Every command
  * and script touches exactly one key, so each can go to whichever cluster node serves that key.
  */

@@ -67,8 +67,9 @@ const redisBackend = (
   logger: SessionLogger,
   local: LocalLocks,
 ): SessionBackend => {
-  const members = async (key: string): Promise<string[]> => {
-    const ids = await redis.send(['ZRANGE', key, '0', '-1']);
+  /** The ids of an index, of sessions begun up to `until` (a score bound; default every one). */
+  const members = async (key: string, until = '+inf'): Promise<string[]> => {
+    const ids = await redis.send(['ZRANGEBYSCORE', key, '-inf', until]);
     return Array.isArray(ids) ? ids.map(String) : [];
   };
   /**
@@ -121,9 +122,10 @@ const redisBackend = (
         }),
       );
     },
-    async destroyByTag(tag) {
+    async destroyByTag(tag, before?: number) {
       const key = `${prefix}index:${tag}`;
-      const ids = await members(key);
+      // An index scores each session by when it began: "begun before" is a range of scores.
+      const ids = await members(key, before === undefined ? '+inf' : `(${before}`);
       // One DEL per record: on Redis Cluster the records live on different nodes.
       await Promise.all(ids.map((id) => redis.send(['DEL', `${prefix}${id}`])));
       // Remove only what was ended: a session indexed meanwhile (a sign-in just now) stays findable.
