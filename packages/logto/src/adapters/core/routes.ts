@@ -73,14 +73,13 @@ const providerOutages: ReadonlySet<string> = new Set([
  * The error answer of a route: 503 when the session store is down, 502 when Logto is unreachable
  * or answered garbage, 400 for everything else (a stale, replayed, forged or refused sign-in).
  */
-const failure = (error: LogtoError, request: AdapterRequest, cookies: string[] = []) => {
+const failure = (error: LogtoError, request: AdapterRequest) => {
   const outage = isStoreOutage(error);
   return errorResponse(
     outage ? 503 : providerOutages.has(error.code) ? 502 : 400,
     error,
     outage ? 'The session store is unavailable. Try again in a moment.' : hintFor(error),
     request.accept,
-    cookies,
   );
 };
 
@@ -89,7 +88,9 @@ const signIn = async (
   request: AdapterRequest,
   options: ResolvedAdapterOptions,
 ): Promise<AdapterResponse> => {
-  const query = new URLSearchParams(request.pathAndQuery.split('?')[1] ?? '');
+  // Everything after the first `?`: a returnTo's own query (`/a?b=1`) is part of its value.
+  const start = request.pathAndQuery.indexOf('?');
+  const query = new URLSearchParams(start === -1 ? '' : request.pathAndQuery.slice(start + 1));
   const returnTo = safeReturnTo(query.get('returnTo'), options.baseUrl);
   try {
     const url = await context.client.signIn({
@@ -127,14 +128,11 @@ const callback = async (
     return finish(context, request, (cookies) => redirectResponse(location, cookies));
   } catch (error) {
     if (!(error instanceof LogtoError)) throw error;
-    // The consumed sign-in session is written away, so a reload cannot replay it.
-    let cookies: string[] = [];
-    try {
-      cookies = await context.commit();
-    } catch {
-      // The error below is what the user needs to see.
-    }
-    return failure(error, request, cookies);
+    // Nothing is written: a replayed or concurrent copy of a callback that succeeded carries the
+    // old cookie, and writing (or clearing) it would undo that sign-in in the browser. A replay
+    // cannot spend the sign-in again anyway: it is claimed once per process, and Logto's code
+    // works once.
+    return failure(error, request);
   }
 };
 
@@ -277,7 +275,8 @@ export type RouteMethod = 'GET' | 'HEAD' | 'POST';
 
 /** Methods each route answers (every adapter serves exactly these). */
 export const routeMethods: Readonly<Record<RouteName, readonly RouteMethod[]>> = {
-  signIn: ['GET', 'HEAD'],
+  // No HEAD: a link prefetcher's HEAD must not start (or store) anything.
+  signIn: ['GET'],
   callback: ['GET'],
   signOut: ['GET', 'POST'],
   backchannelLogout: ['POST'],
