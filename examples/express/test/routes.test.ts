@@ -77,6 +77,15 @@ describe('the sample, signed out', () => {
     expect(location.searchParams.get('returnTo')).toBe('/protected/userinfo?tab=raw');
   });
 
+  it("shows a failed callback on the sample's own error page (the adapter's onError)", async () => {
+    const response = await new Visitor(sample.baseUrl).get('/callback?code=abc&state=xyz');
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('<code data-testid="error-code">sign_in_session.not_found</code>');
+    expect(page).toContain('What to do');
+    expect(page).toContain('<a class="brand" href="/">Logto sample</a>');
+  });
+
   it('answers /protected/no-redirect with 401 and a JSON error', async () => {
     const response = await new Visitor(sample.baseUrl).get('/protected/no-redirect');
     expect(response.status).toBe(401);

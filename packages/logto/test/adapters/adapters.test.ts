@@ -376,6 +376,60 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     expect(await json(refused)).toMatchObject({ error: 'callback.error_response' });
   });
 
+  it("renders a failed callback with the app's onError page, keeping the session's Set-Cookie", async () => {
+    const seen: string[] = [];
+    await use({
+      onError: (error, request) => {
+        seen.push(`${request.route} ${request.status} ${new URL(request.url).pathname}`);
+        return new Response(`<p>My page: ${error.code}</p>`, {
+          status: request.status,
+          headers: { 'content-type': 'text/html; charset=utf-8', 'x-app': 'mine' },
+        });
+      },
+    });
+    const browser = new Browser(server.origin);
+    const start = await browser.get('/sign-in');
+    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    const refused = await browser.get(
+      `/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(dev.issuer)}`,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('x-app')).toBe('mine');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect(await refused.text()).toBe('<p>My page: callback.error_response</p>');
+    // The consumed sign-in session was written away with the app's page.
+    expect(browser.setCookies.length).toBeGreaterThan(0);
+    expect(seen).toEqual(['callback 400 /callback']);
+    // The sign-in it ended cannot be replayed.
+    const again = await browser.get(`/callback?code=x&state=${state}`);
+    expect(await again.text()).toBe('<p>My page: sign_in_session.not_found</p>');
+  });
+
+  it('sends the default page, styled and linking home, when onError returns undefined or throws', async () => {
+    for (const onError of [() => undefined, () => Promise.reject(new Error('template broke'))]) {
+      await use({ onError });
+      const page = await new Browser(server.origin).get('/callback?code=abc&state=xyz');
+      expect(page.status).toBe(400);
+      const text = await page.text();
+      expect(text).toContain('sign_in_session.not_found');
+      expect(text).toContain('<style>');
+      expect(text).toContain('<a href="/">');
+    }
+  });
+
+  it('names the requested resource when Logto refuses the sign-in with invalid_target', async () => {
+    await use({ resources: ['https://missing.example.com'] });
+    const browser = new Browser(server.origin);
+    const start = await browser.get('/sign-in');
+    const back = await fetch(start.headers.get('location') ?? '', { redirect: 'manual' });
+    const page = await browser.get(back.headers.get('location') ?? '', 'application/json');
+    expect(page.status).toBe(400);
+    const body = await json(page);
+    expect(body).toMatchObject({ error: 'callback.error_response' });
+    expect(body.message).toContain('https://missing.example.com');
+    expect(body.hint).toContain('Register each API resource');
+  });
+
   it('answers the sign-in route with 502 naming provider.unreachable when Logto is down', async () => {
     await use({ endpoint: await unusedEndpoint() });
     const browser = new Browser(server.origin);

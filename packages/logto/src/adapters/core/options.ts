@@ -10,6 +10,7 @@ import { LogtoError } from '../../errors.js';
 import { createCookieSessionStore } from '../../session/cookie-store.js';
 import { createRateLimitedLogger } from '../../session/logger.js';
 import type { SessionLogger, SessionStore } from '../../session/types.js';
+import type { LogtoErrorRenderer } from './error-renderer.js';
 
 /** Paths of the routes an adapter serves. Each can be set to `false` to leave it to the app. */
 export interface LogtoRoutes {
@@ -77,6 +78,11 @@ export interface LogtoAdapterOptions extends Partial<LogtoConfig> {
    * `exp`. Default 300.
    */
   logoutTokenMaxAge?: number;
+  /**
+   * Your own page for a failed sign-in, callback or sign-out: `(error, request) => Response |
+   * undefined`. Return `undefined` for the default page. See {@link LogtoErrorRenderer}.
+   */
+  onError?: LogtoErrorRenderer;
 }
 
 /** Validated adapter options: what the core works with. */
@@ -93,6 +99,7 @@ export interface ResolvedAdapterOptions {
   readonly logger: AdapterLogger;
   readonly fetch: typeof fetch | undefined;
   readonly logoutTokenMaxAge: number;
+  readonly onError: LogtoErrorRenderer | undefined;
 }
 
 const configKeys = [
@@ -212,6 +219,11 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
   if (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge <= 0 || maxAge > 3600) {
     throw invalid('Logto adapter: logoutTokenMaxAge must be a number of seconds from 1 to 3600.');
   }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw invalid(
+      'Logto adapter: onError must be a function (error, request) => Response | undefined.',
+    );
+  }
   const signInOptions = options.signInOptions ?? {};
   if (typeof signInOptions !== 'object' || signInOptions === null) {
     throw invalid('Logto adapter: signInOptions must be an object.');
@@ -228,5 +240,6 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
     logger,
     fetch: options.fetch,
     logoutTokenMaxAge: maxAge,
+    onError: options.onError,
   };
 };
