@@ -138,6 +138,12 @@ const signIn = async (
   }
 };
 
+/** Callback failures that end the pending sign-in itself: no other copy of it can succeed. */
+const endedHere: ReadonlySet<string> = new Set([
+  'callback.error_response',
+  'sign_in_session.expired',
+]);
+
 const callback = async (
   context: LogtoRequestContext,
   request: AdapterRequest,
@@ -162,11 +168,20 @@ const callback = async (
     return finish(context, call, (cookies) => redirectResponse(location, cookies));
   } catch (error) {
     if (!(error instanceof LogtoError)) throw error;
-    // Nothing is written: a replayed or concurrent copy of a callback that succeeded carries the
-    // old cookie, and writing (or clearing) it would undo that sign-in in the browser. A replay
-    // cannot spend the sign-in again anyway: it is claimed once per process, and Logto's code
-    // works once.
-    return failure(error, call);
+    // Only a sign-in that ended here (Logto refused it, or it expired) is written away, so that
+    // it cannot be replayed. Any other failure writes nothing: a replayed or concurrent copy of a
+    // callback that succeeded carries the old cookie, and writing (or clearing) it would undo
+    // that sign-in in the browser. Such a copy cannot spend the sign-in again anyway: it is
+    // claimed once per process, and Logto's code works once.
+    let cookies: string[] = [];
+    if (endedHere.has(error.code)) {
+      try {
+        cookies = await context.commit();
+      } catch {
+        // The error below is what the user needs to see.
+      }
+    }
+    return failure(error, call, cookies);
   }
 };
 
