@@ -360,14 +360,24 @@ export class LogtoClient {
     const metadata = await this.#metadata();
     let userInfo: Record<string, unknown>;
     try {
-      userInfo = await requestUserInfo(metadata, this.#http, await this.getAccessToken());
+      userInfo = await requestUserInfo(
+        metadata,
+        this.#http,
+        await this.getAccessToken(),
+        claims.sub,
+      );
     } catch (error) {
       if (!isRefusedToken(error)) throw error;
       // The cached token was refused: once more with a new one. When Logto refuses the refresh
       // token too (invalid_grant), the session is signed out by getAccessToken.
       await this.#dropAccessToken(accessTokenKey());
       try {
-        userInfo = await requestUserInfo(metadata, this.#http, await this.getAccessToken());
+        userInfo = await requestUserInfo(
+          metadata,
+          this.#http,
+          await this.getAccessToken(),
+          claims.sub,
+        );
       } catch (retryError) {
         if (!isRefusedToken(retryError)) throw retryError;
         await this.#clearTokens();
@@ -377,12 +387,6 @@ export class LogtoClient {
           { cause: retryError },
         );
       }
-    }
-    if (userInfo.sub !== claims.sub) {
-      throw new LogtoError(
-        'userinfo.sub_mismatch',
-        'The userinfo response is about another user than the ID token; it was discarded.',
-      );
     }
     return userInfo as UserInfoResponse;
   }
