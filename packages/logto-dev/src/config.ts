@@ -14,6 +14,12 @@ export interface ApplicationConfig {
   postLogoutRedirectUris: string[];
   /** Where logout tokens are POSTed when a session of this app ends (OIDC Back-Channel Logout). */
   backchannelLogoutUri?: string;
+  /**
+   * Logto's "session required" switch of back-channel logout (`backchannelLogoutSessionRequired`):
+   * when on, logout tokens and ID tokens carry `sid`; when off (the default, as in Logto), they
+   * name only `sub`.
+   */
+  backchannelLogoutSessionRequired?: boolean;
 }
 
 /** A linked social identity, as Logto returns it in userinfo `identities`. */
@@ -333,6 +339,8 @@ export function validateConfig(input: unknown): LogtoDevConfig {
     if (name !== undefined) app.name = name;
     const backchannelLogoutUri = r.optionalUrl('backchannelLogoutUri');
     if (backchannelLogoutUri !== undefined) app.backchannelLogoutUri = backchannelLogoutUri;
+    const sessionRequired = r.boolean('backchannelLogoutSessionRequired');
+    if (sessionRequired !== undefined) app.backchannelLogoutSessionRequired = sessionRequired;
     if (app.redirectUris.length === 0)
       throw new LogtoDevConfigError(r.at('redirectUris'), 'must list at least one URI');
     if (app.secret.length < 32)
