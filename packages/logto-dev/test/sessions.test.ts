@@ -198,7 +198,7 @@ describe('end session', () => {
     }
   };
 
-  it("by default (session not required, as in Logto) sends a logout token and ID tokens without sid", async () => {
+  it('by default (session not required, as in Logto) sends a logout token and ID tokens without sid', async () => {
     const { payload, protectedHeader, idToken } = await signInAndOut(undefined);
     expect(protectedHeader.typ).toBe('logout+jwt');
     expect(payload).toMatchObject({
