@@ -198,6 +198,23 @@ describe('logto-ts/next', () => {
   });
 });
 
+describe('createLogto options', () => {
+  it('checks options given as an object at once, and options given as a function at first use', async () => {
+    expect(() => createLogto({ ...options, secret: 'short' })).toThrow(
+      expect.objectContaining({ code: 'config.invalid' }),
+    );
+    let calls = 0;
+    const lazy = createLogto(() => {
+      calls += 1;
+      return { ...options, secret: 'short' };
+    });
+    expect(calls).toBe(0);
+    await expect(lazy.handlers.GET(new Request(`${origin}/sign-in`))).rejects.toMatchObject({
+      code: 'config.invalid',
+    });
+  });
+});
+
 describe('set-cookie', () => {
   it('applies set and deleted cookies to a Cookie header, keeping the others in place', () => {
     expect(

@@ -20,7 +20,9 @@
  * @module
  */
 import { cookies, headers } from 'next/headers.js';
-import { redirect } from 'next/navigation.js';
+// The server half of `next/navigation` (what Next.js maps it to for server code): the full module
+// also loads the client router's contexts, which route handlers and the proxy cannot resolve.
+import { redirect } from 'next/dist/client/components/navigation.react-server.js';
 import { NextResponse } from 'next/server.js';
 import { LogtoError } from '../../errors.js';
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
@@ -28,6 +30,7 @@ import {
   type AdapterSignInOptions,
   createLogtoCore,
   type LogtoAdapterOptions,
+  type LogtoCore,
   type LogtoRequestContext,
 } from '../core/index.js';
 import { safeReturnTo } from '../core/return-to.js';
@@ -140,25 +143,34 @@ const cookieHeaderOf = (store: Awaited<ReturnType<typeof cookies>>) =>
     .join('; ');
 
 /**
- * Creates the Next.js adapter.
+ * Creates the Next.js adapter. `options` may be a function: it is then called on first use, so that
+ * `next build`, which loads route modules without the app's run-time environment, never needs the
+ * secrets (its `config.invalid` is thrown by that first use instead of here).
  *
  * @throws {@link logto!LogtoError} `config.invalid`, naming the bad option.
  */
-export function createLogto(options: LogtoAdapterOptions): NextLogto {
-  const core = createLogtoCore(options);
-  const web = webLogtoOn(core);
-  const { baseUrl, logger } = core.options;
+export function createLogto(options: LogtoAdapterOptions | (() => LogtoAdapterOptions)): NextLogto {
+  let built: { core: LogtoCore; web: WebLogto } | undefined;
+  const adapter = () => {
+    if (built === undefined) {
+      const core = createLogtoCore(typeof options === 'function' ? options() : options);
+      built = { core, web: webLogtoOn(core) };
+    }
+    return built;
+  };
+  if (typeof options !== 'function') adapter();
+  const baseUrl = () => adapter().core.options.baseUrl;
   /** One context per request: keyed by the request's cookie store, which Next.js keeps per request. */
   const contexts = new WeakMap<object, LogtoRequestContext>();
 
   const contextOver = (cookieHeader: string, pathAndQuery: string): LogtoRequestContext =>
-    core.context(serverRequest(cookieHeader, pathAndQuery, baseUrl));
+    adapter().core.context(serverRequest(cookieHeader, pathAndQuery, baseUrl()));
 
   const getContext = async (): Promise<LogtoRequestContext> => {
     const store = await cookies();
     let context = contexts.get(store);
     if (context === undefined) {
-      const path = safeReturnTo((await headers()).get(returnToHeader), baseUrl) ?? '/';
+      const path = safeReturnTo((await headers()).get(returnToHeader), baseUrl()) ?? '/';
       context = contextOver(cookieHeaderOf(store), path);
       contexts.set(store, context);
     }
@@ -178,25 +190,28 @@ export function createLogto(options: LogtoAdapterOptions): NextLogto {
   const actionContext = async () => contextOver(cookieHeaderOf(await cookies()), '/');
 
   const route = async (request: Request) =>
-    (await web.handle(request)) ?? new Response('Not Found', { status: 404 });
+    (await adapter().web.handle(request)) ?? new Response('Not Found', { status: 404 });
 
   return {
     handlers: { GET: route, POST: route },
     getContext,
     async requireUser(guardOptions = {}) {
-      const context =
-        guardOptions.returnTo === undefined
-          ? await getContext()
-          : contextOver(
-              cookieHeaderOf(await cookies()),
-              safeReturnTo(guardOptions.returnTo, baseUrl) ?? '/',
-            );
-      const outcome = await core.guard(context, {
+      const context = await getContext();
+      const outcome = await adapter().core.guard(context, {
         redirect: true,
         fetchUserInfo: guardOptions.fetchUserInfo === true,
       });
       if (outcome.allow) return outcome.user;
       const location = outcome.response.headers.find(([name]) => name === 'location')?.[1];
+      const signInPath = adapter().core.options.routes.signIn;
+      if (
+        location !== undefined &&
+        guardOptions.returnTo !== undefined &&
+        signInPath !== undefined
+      ) {
+        const returnTo = safeReturnTo(guardOptions.returnTo, baseUrl()) ?? '/';
+        redirect(`${signInPath}?returnTo=${encodeURIComponent(returnTo)}`);
+      }
       if (location !== undefined) redirect(location);
       if (outcome.response.status === 503) {
         throw new LogtoError(
@@ -211,7 +226,8 @@ export function createLogto(options: LogtoAdapterOptions): NextLogto {
     },
     async signIn(signInOptions = {}) {
       const { returnTo, ...rest } = signInOptions;
-      const postRedirectUri = safeReturnTo(returnTo, baseUrl);
+      const { core } = adapter();
+      const postRedirectUri = safeReturnTo(returnTo, core.options.baseUrl);
       const context = await actionContext();
       const url = await context.client.signIn({
         ...core.options.signInOptions,
@@ -223,13 +239,14 @@ export function createLogto(options: LogtoAdapterOptions): NextLogto {
       redirect(url);
     },
     async signOut() {
+      const { core } = adapter();
       const context = await actionContext();
       let location = '/';
       try {
         location = await context.client.signOut(core.options.postLogoutRedirectUri);
       } catch (error) {
         if (!(error instanceof LogtoError)) throw error;
-        logger.warn(
+        core.options.logger.warn(
           'Signing out at Logto failed; the local session was ended and the user sent home.',
           error,
         );
@@ -238,9 +255,12 @@ export function createLogto(options: LogtoAdapterOptions): NextLogto {
       await saveCookies(context);
       redirect(location);
     },
-    authenticated: web.authenticated,
-    withLogto: web.withLogto,
+    authenticated: (request, guardOptions, handler) =>
+      adapter().web.authenticated(request, guardOptions, handler),
+    withLogto: (request, handler) => adapter().web.withLogto(request, handler),
     async proxy(request) {
+      const { core } = adapter();
+      const { baseUrl, logger } = core.options;
       const adapterRequest = adapterRequestOf(request);
       const pathAndQuery = withoutRscParameter(adapterRequest.pathAndQuery);
       if (core.route(adapterRequest.method, pathAndQuery) !== undefined) return NextResponse.next();
