@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { issuerPathAdvice } from '../config/issuer-path.js';
 import { LogtoError } from '../errors.js';
 import { issuerOf } from '../oidc/discovery.js';
 import { SUPPORTED_ALGORITHMS } from '../oidc/key-selection.js';
@@ -122,6 +123,8 @@ export function resolveVerifierOptions(
   if (typeof options?.endpoint !== 'string' || !URL.canParse(options.endpoint)) {
     throw invalid('endpoint', 'must be the absolute URL of the Logto endpoint.');
   }
+  const advice = issuerPathAdvice(options.endpoint);
+  if (advice !== undefined) throw invalid('endpoint', advice);
   const endpoint = options.endpoint.replace(/\/+$/, '');
   const audiences =
     options.audience === undefined ? undefined : nonEmptyStrings('audience', options.audience);

@@ -5,6 +5,7 @@
  * @module
  */
 import { LogtoError } from '../errors.js';
+import { issuerPathAdvice } from './issuer-path.js';
 import { ReservedResource, reservedScopes, UserInfoScope } from './scopes.js';
 import type { ClientAuthMethod, LogtoConfig, NormalizedLogtoConfig, Prompt } from './types.js';
 
@@ -59,6 +60,8 @@ const normalizeEndpoint = (value: unknown, allowInsecure: boolean): string => {
   if (url.username || url.password || url.search || url.hash) {
     throw invalid('endpoint', 'must not contain credentials, a query or a fragment.');
   }
+  const advice = issuerPathAdvice(url.href);
+  if (advice !== undefined) throw invalid('endpoint', advice);
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 };
 

@@ -5,6 +5,7 @@
  * @module
  */
 import * as oauth from 'oauth4webapi';
+import { issuerPathAdvice } from '../config/issuer-path.js';
 import { LogtoError } from '../errors.js';
 import type { HttpOptions } from './http.js';
 import { requestOptions } from './oauth-request.js';
@@ -66,7 +67,8 @@ export function issuerOf(endpoint: string): string {
  *
  * @param endpoint - The Logto endpoint, e.g. `https://tenant.logto.app`.
  * @param http - The fetch implementation and the per-request timeout (in milliseconds).
- * @throws LogtoError `provider.issuer_mismatch` when the document's `issuer` is not
+ * @throws LogtoError `config.invalid` when there is no discovery document there (HTTP 404: the
+ *   endpoint is wrong, e.g. it ends in `/oidc`); `provider.issuer_mismatch` when the document's `issuer` is not
  *   `<endpoint>/oidc`; `provider.invalid_response` when it is not a discovery document (or lacks
  *   `authorization_endpoint`, `token_endpoint` or `jwks_uri`); `provider.unreachable`,
  *   `provider.timeout` on network failures.
@@ -96,6 +98,22 @@ export async function discover(endpoint: string, http: HttpOptions): Promise<Pro
   return pending;
 }
 
+/**
+ * A 404 means the endpoint does not point at Logto's base URL: retrying will not help, and the
+ * advice is about the configuration, not about Logto being down.
+ */
+function notFound(issuer: string): LogtoError {
+  const endpoint = issuer.slice(0, -'/oidc'.length);
+  const advice =
+    issuerPathAdvice(endpoint) ??
+    "is not a Logto endpoint, or not its base URL. Use the tenant's base URL, e.g. https://your-tenant.logto.app or your self-hosted Logto's address, without /oidc.";
+  return new LogtoError(
+    'config.invalid',
+    `There is no OpenID Connect discovery document at ${issuer}/.well-known/openid-configuration (HTTP 404). The Logto endpoint "${endpoint}" ${advice}`,
+    { status: 404 },
+  );
+}
+
 async function fetchMetadata(issuer: string, http: HttpOptions): Promise<ProviderMetadata> {
   const endpoint = 'discovery document';
   let document: oauth.AuthorizationServer;
@@ -105,6 +123,7 @@ async function fetchMetadata(issuer: string, http: HttpOptions): Promise<Provide
       algorithm: 'oidc',
       ...requestOptions(http, issuer),
     });
+    if (response.status === 404) throw notFound(issuer);
     document = await oauth.processDiscoveryResponse(issuerUrl, response);
   } catch (error) {
     throw toProviderError(error, endpoint);

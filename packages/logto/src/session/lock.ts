@@ -58,13 +58,17 @@ export class LocalLocks {
     const mine = new Promise<void>((done) => {
       resolve = done;
     });
+    // The tail settles once every earlier holder and this one are done. A waiter that gives up
+    // ends its own turn but stays in the queue, so later arrivals still wait for the holder.
     const tail = previous ? previous.then(() => mine) : mine;
     this.#tails.set(key, tail);
+    void tail.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
     let expiry: NodeJS.Timeout | undefined;
     const release = () => {
       clearTimeout(expiry);
       resolve();
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
     };
     if (previous) {
       let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@
  * variants a real redis-server.
  */
 
-import type { LogtoDev } from 'logto-dev';
+import { completeSignIn, type LogtoDev } from 'logto-dev';
 import { createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -13,7 +13,15 @@ import { createCookieSessionStore } from '../../src/session/cookie-store.js';
 import { unusedEndpoint } from '../support/hostile-provider.js';
 import { type AppServer, adapters, api, startAppServer } from './apps.js';
 import { Browser } from './browser.js';
-import { adapterOptions, json, otherSecret, secret, signIn, startDevFor } from './spec-support.js';
+import {
+  adapterOptions,
+  json,
+  otherSecret,
+  proxiedOrigin,
+  secret,
+  signIn,
+  startDevFor,
+} from './spec-support.js';
 
 type StoreKind = 'cookie' | 'redis';
 
@@ -127,6 +135,43 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     }
   });
 
+  if (store === 'cookie') {
+    it('behind a proxy that terminates TLS, an https baseUrl makes the cookies Secure and a __Host- name signs in', async () => {
+      await use({ baseUrl: proxiedOrigin });
+      const plain = await new Browser(server.origin).get('/sign-in');
+      expect(plain.headers.getSetCookie()).toEqual([expect.stringMatching(/; Secure/i)]);
+      await use({
+        baseUrl: proxiedOrigin,
+        session: createCookieSessionStore({ secret, name: '__Host-logto', logger: { warn() {} } }),
+      });
+      // The browser talks to the proxy; the proxy forwards plain http to the app.
+      const browser = new Browser(server.origin);
+      const start = await browser.get('/sign-in');
+      expect(start.status).toBe(302);
+      const callbackUrl = new URL(
+        await completeSignIn(start.headers.get('location') ?? '', {
+          username: 'alice',
+          password: 'alice-password',
+        }),
+      );
+      expect(callbackUrl.origin).toBe(proxiedOrigin);
+      const callback = await browser.get(`${callbackUrl.pathname}${callbackUrl.search}`);
+      expect(callback.status).toBe(302);
+      const cookies = callback.headers.getSetCookie();
+      expect(cookies.length).toBeGreaterThan(0);
+      for (const cookie of cookies) {
+        expect(cookie).toMatch(/^__Host-logto(\.\d+)?=/);
+        expect(cookie).toMatch(/; Secure/i);
+        expect(cookie).toMatch(/; Path=\//i);
+        expect(cookie).not.toMatch(/; Domain=/i);
+      }
+      expect((await browser.get('/api/me')).status).toBe(200);
+      const signOut = await browser.get('/sign-out');
+      expect(signOut.headers.getSetCookie().every((cookie) => /; Secure/i.test(cookie))).toBe(true);
+      expect(browser.cookies.size).toBe(0);
+    });
+  }
+
   it('puts the userinfo on the request with fetchUserInfo', async () => {
     const browser = new Browser(server.origin);
     await signIn(browser);
@@ -153,6 +198,25 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     expect((await browser.get('/organization?id=acme')).status).toBe(200);
     expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
   });
+
+  // Redis sessions keep the id cookie as it is: only cookie sessions re-send it.
+  if (store === 'cookie') {
+    it('marks a response that carries the session cookie Cache-Control: private, no-store, unless the app set its own', async () => {
+      const browser = new Browser(server.origin);
+      await signIn(browser);
+      const read = await browser.get('/api/me');
+      expect(browser.setCookies).toEqual([]);
+      expect(read.headers.get('cache-control')).toBeNull();
+      const fresh = await browser.get('/resource/fresh');
+      expect(fresh.status).toBe(200);
+      expect(browser.setCookies.length).toBeGreaterThan(0);
+      expect(fresh.headers.get('cache-control')).toBe('private, no-store');
+      const own = await browser.get('/resource/fresh/cached');
+      expect(own.status).toBe(200);
+      expect(browser.setCookies.length).toBeGreaterThan(0);
+      expect(own.headers.get('cache-control')).toBe('private, max-age=60');
+    });
+  }
 
   it('signs out: the session cookie is cleared and the browser goes to the end-session URL', async () => {
     const browser = new Browser(server.origin);
@@ -221,6 +285,60 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     );
     expect(refused.status).toBe(400);
     expect(await json(refused)).toMatchObject({ error: 'callback.error_response' });
+  });
+
+  it("renders a failed callback with the app's onError page, keeping the session's Set-Cookie", async () => {
+    const seen: string[] = [];
+    await use({
+      onError: (error, request) => {
+        seen.push(`${request.route} ${request.status} ${new URL(request.url).pathname}`);
+        return new Response(`<p>My page: ${error.code}</p>`, {
+          status: request.status,
+          headers: { 'content-type': 'text/html; charset=utf-8', 'x-app': 'mine' },
+        });
+      },
+    });
+    const browser = new Browser(server.origin);
+    const start = await browser.get('/sign-in');
+    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    const refused = await browser.get(
+      `/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(dev.issuer)}`,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('x-app')).toBe('mine');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect(await refused.text()).toBe('<p>My page: callback.error_response</p>');
+    // The consumed sign-in session was written away with the app's page.
+    expect(browser.setCookies.length).toBeGreaterThan(0);
+    expect(seen).toEqual(['callback 400 /callback']);
+    // The sign-in it ended cannot be replayed.
+    const again = await browser.get(`/callback?code=x&state=${state}`);
+    expect(await again.text()).toBe('<p>My page: sign_in_session.not_found</p>');
+  });
+
+  it('sends the default page, styled and linking home, when onError returns undefined or throws', async () => {
+    for (const onError of [() => undefined, () => Promise.reject(new Error('template broke'))]) {
+      await use({ onError });
+      const page = await new Browser(server.origin).get('/callback?code=abc&state=xyz');
+      expect(page.status).toBe(400);
+      const text = await page.text();
+      expect(text).toContain('sign_in_session.not_found');
+      expect(text).toContain('<style>');
+      expect(text).toContain('<a href="/">');
+    }
+  });
+
+  it('names the requested resource when Logto refuses the sign-in with invalid_target', async () => {
+    await use({ resources: ['https://missing.example.com'] });
+    const browser = new Browser(server.origin);
+    const start = await browser.get('/sign-in');
+    const back = await fetch(start.headers.get('location') ?? '', { redirect: 'manual' });
+    const page = await browser.get(back.headers.get('location') ?? '', 'application/json');
+    expect(page.status).toBe(400);
+    const body = await json(page);
+    expect(body).toMatchObject({ error: 'callback.error_response' });
+    expect(body.message).toContain('https://missing.example.com');
+    expect(body.hint).toContain('Register each API resource');
   });
 
   it('answers the sign-in route with 502 naming provider.unreachable when Logto is down', async () => {

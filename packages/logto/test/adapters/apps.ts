@@ -1,7 +1,9 @@
 /**
  * The same small app served by every adapter, so one specification runs against each of them.
  * Routes: `/` (never touches Logto), `/protected` (redirect guard), `/api/me` (401 guard),
- * `/protected/userinfo`, `/resource`, `/organization?id=`, `/tokens` (six cached tokens).
+ * `/protected/userinfo`, `/resource`, `/resource/fresh` (a new token on every call, so a
+ * Set-Cookie; `/resource/fresh/cached` also sets its own Cache-Control), `/organization?id=`,
+ * `/tokens` (six cached tokens).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,7 @@ import { getRequestListener } from '@hono/node-server';
 import express5 from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
+import Fastify4 from 'fastify4';
 import { type Handler, Hono } from 'hono';
 import * as expressAdapter from 'logto-ts/express';
 import * as fastifyAdapter from 'logto-ts/fastify';
@@ -25,6 +28,8 @@ export const api = 'https://api.example.com';
 
 interface AppRoute {
   guard?: AuthenticatedOptions;
+  /** A `Cache-Control` the route sets itself. */
+  cacheControl?: string;
   handle: (context: LogtoRequestContext, query: URLSearchParams) => Promise<unknown>;
 }
 
@@ -40,6 +45,22 @@ export const appRoutes: Readonly<Record<string, AppRoute>> = {
   '/resource': {
     guard: {},
     handle: (context) => context.client.getAccessTokenClaims(api),
+  },
+  '/resource/fresh': {
+    guard: {},
+    handle: async (context) => {
+      // A new token on every call: the session changes, so the response carries Set-Cookie.
+      await context.client.clearAccessToken();
+      return context.client.getAccessTokenClaims(api);
+    },
+  },
+  '/resource/fresh/cached': {
+    guard: {},
+    cacheControl: 'private, max-age=60',
+    handle: async (context) => {
+      await context.client.clearAccessToken();
+      return context.client.getAccessTokenClaims(api);
+    },
   },
   '/organization': {
     guard: {},
@@ -76,6 +97,7 @@ const expressApp =
       const guard = route.guard ? [expressAdapter.authenticated(route.guard)] : [];
       app.get(path, ...guard, (req, res, next) => {
         const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+        if (route.cacheControl) res.set('cache-control', route.cacheControl);
         route.handle(req.logto, query).then((value) => res.json(value), next);
       });
     }
@@ -96,8 +118,12 @@ const honoApp: AppBuilder = async (options) => {
   const app = new Hono<honoAdapter.LogtoEnv>();
   app.use(honoAdapter.logto(options));
   for (const [path, route] of Object.entries(appRoutes)) {
-    const handler: Handler<honoAdapter.LogtoEnv> = async (c) =>
-      c.json((await route.handle(c.get('logto'), new URL(c.req.url).searchParams)) as object);
+    const handler: Handler<honoAdapter.LogtoEnv> = async (c) => {
+      if (route.cacheControl) c.header('cache-control', route.cacheControl);
+      return c.json(
+        (await route.handle(c.get('logto'), new URL(c.req.url).searchParams)) as object,
+      );
+    };
     if (route.guard) app.get(path, honoAdapter.authenticated(route.guard), handler);
     else app.get(path, handler);
   }
@@ -105,9 +131,9 @@ const honoApp: AppBuilder = async (options) => {
   return getRequestListener(app.fetch);
 };
 
-const fastifyApp: AppBuilder = async (options) => {
+const fastifyApp = async (options: LogtoAdapterOptions, fastify = Fastify) => {
   let listener: RequestListener | undefined;
-  const app = Fastify({
+  const app = fastify({
     serverFactory: (handler) => {
       listener = handler as RequestListener;
       return createServer();
@@ -118,8 +144,10 @@ const fastifyApp: AppBuilder = async (options) => {
     app.get(
       path,
       route.guard ? { preHandler: fastifyAdapter.authenticated(route.guard) } : {},
-      async (request) =>
-        route.handle(request.logto, new URLSearchParams(request.url.split('?')[1] ?? '')),
+      async (request, reply) => {
+        if (route.cacheControl) reply.header('cache-control', route.cacheControl);
+        return route.handle(request.logto, new URLSearchParams(request.url.split('?')[1] ?? ''));
+      },
     );
   }
   app.setErrorHandler((error, _request, reply) => reply.code(500).send(errorBody(error)));
@@ -135,7 +163,10 @@ const webApp: AppBuilder = async (options) => {
     const route = appRoutes[url.pathname];
     if (!route) return new Response('not found', { status: 404 });
     const run = async (context: LogtoRequestContext) =>
-      Response.json(await route.handle(context, url.searchParams));
+      Response.json(
+        await route.handle(context, url.searchParams),
+        route.cacheControl ? { headers: { 'cache-control': route.cacheControl } } : {},
+      );
     return route.guard
       ? logto.authenticated(request, route.guard, run)
       : logto.withLogto(request, run);
@@ -155,6 +186,7 @@ export const adapters: ReadonlyArray<{ name: string; build: AppBuilder }> = [
   { name: 'express 4', build: expressApp(express4 as typeof express5) },
   { name: 'hono', build: honoApp },
   { name: 'fastify', build: fastifyApp },
+  { name: 'fastify 4', build: (options) => fastifyApp(options, Fastify4 as typeof Fastify) },
   { name: 'web', build: webApp },
 ];
 

@@ -152,9 +152,10 @@ describe('adapter options', () => {
     expect(core.route('GET', '/backchannel-logout')).toBeUndefined();
   });
 
-  it('rejects a non-function logger or fetch, and an out-of-range logoutTokenMaxAge', async () => {
+  it('rejects a non-function logger, fetch or onError, and an out-of-range logoutTokenMaxAge', async () => {
     await invalidConfig({ ...valid, logger: {} });
     await invalidConfig({ ...valid, fetch: 'fetch' });
+    await invalidConfig({ ...valid, onError: '<p>error</p>' });
     await invalidConfig({ ...valid, logoutTokenMaxAge: 0 });
     await invalidConfig({ ...valid, logoutTokenMaxAge: Number.NaN });
   });

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
+import Fastify4 from 'fastify4';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -86,6 +87,24 @@ async function expressHarness(
   };
 }
 
+/** One Fastify app (4 or 5) guarded by `requireAccessTokenFastify`, with a 503 error handler. */
+async function fastifyHarness(
+  fastify: typeof Fastify,
+  verifier: AccessTokenVerifier,
+): Promise<Harness> {
+  const app = fastify();
+  app.get(
+    '/messages',
+    { preHandler: requireAccessTokenFastify(verifier, { requiredScopes: ['read:messages'] }) },
+    async (request) => ({ sub: (request as FastifyRequestWithAuth).auth.sub }),
+  );
+  app.setErrorHandler((error, _request, reply) => {
+    void reply.code(503).send({ error: 'server_error', code: (error as { code?: string }).code });
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { request: fetchFrom(address), close: () => app.close() };
+}
+
 const harnesses: Record<string, (verifier: AccessTokenVerifier) => Promise<Harness>> = {
   express: (verifier) => expressHarness(express, verifier),
   'express 4': (verifier) => expressHarness(express4 as typeof express, verifier),
@@ -110,19 +129,8 @@ const harnesses: Record<string, (verifier: AccessTokenVerifier) => Promise<Harne
       close: async () => undefined,
     };
   },
-  async fastify(verifier) {
-    const app = Fastify();
-    app.get(
-      '/messages',
-      { preHandler: requireAccessTokenFastify(verifier, { requiredScopes: ['read:messages'] }) },
-      async (request) => ({ sub: (request as FastifyRequestWithAuth).auth.sub }),
-    );
-    app.setErrorHandler((error, _request, reply) => {
-      void reply.code(503).send({ error: 'server_error', code: (error as { code?: string }).code });
-    });
-    const address = await app.listen({ port: 0, host: '127.0.0.1' });
-    return { request: fetchFrom(address), close: () => app.close() };
-  },
+  fastify: (verifier) => fastifyHarness(Fastify, verifier),
+  'fastify 4': (verifier) => fastifyHarness(Fastify4 as typeof Fastify, verifier),
   async web(verifier) {
     const handle = async (request: Request): Promise<Response> => {
       try {

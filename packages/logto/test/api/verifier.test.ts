@@ -202,6 +202,16 @@ describe('scopes', () => {
     expect(error.error).toBe('insufficient_scope');
   });
 
+  it('says that in Logto the user needs a role granting the scope, not only that it be requested', async () => {
+    const verifier = resourceVerifier({ requiredScopes: ['write:messages'] });
+    const error = await expectLogtoError(
+      verifier.verify(tokens.resource),
+      'access_token.insufficient_scope',
+    );
+    expect(error.message).toContain('request it at sign-in');
+    expect(error.message).toContain('in Logto the user needs a role that grants it');
+  });
+
   it('adds the scopes of one call to the verifier requirements', async () => {
     const verifier = resourceVerifier({ requiredScopes: ['read:messages'] });
     expect((await verifier.verify(tokens.resource)).scope).toBe('read:messages');
@@ -431,5 +441,15 @@ describe('options', () => {
       Promise.resolve().then(() => createAccessTokenVerifier(options)),
       'config.invalid',
     );
+  });
+
+  it('refuses the issuer (<endpoint>/oidc) as endpoint, saying to drop /oidc', async () => {
+    const error = await expectLogtoError(
+      Promise.resolve().then(() =>
+        createAccessTokenVerifier({ endpoint: 'https://tenant.logto.app/oidc/', audience: api }),
+      ),
+      'config.invalid',
+    );
+    expect(error.message).toContain('Drop "/oidc": use "https://tenant.logto.app"');
   });
 });

@@ -130,6 +130,23 @@ describe('LogtoConfig normalisation', () => {
     invalidField({ ...base, endpoint: 'tenant.logto.app' }, 'endpoint');
   });
 
+  it.each([
+    ['https://tenant.logto.app/oidc', 'https://tenant.logto.app'],
+    ['https://tenant.logto.app/oidc/', 'https://tenant.logto.app'],
+    ['https://auth.example.com/logto/OIDC', 'https://auth.example.com/logto'],
+  ])('rejects the issuer %s as endpoint and says to drop /oidc', (endpoint, fixed) => {
+    invalidField({ ...base, endpoint }, 'endpoint');
+    expect(() => normalizeLogtoConfig({ ...base, endpoint })).toThrow(
+      `Drop "/oidc": use "${fixed}"`,
+    );
+  });
+
+  it('accepts an endpoint whose path only contains oidc inside a segment', () => {
+    expect(
+      normalizeLogtoConfig({ ...base, endpoint: 'https://example.com/my-oidc' }).endpoint,
+    ).toBe('https://example.com/my-oidc');
+  });
+
   it('rejects a missing appId or an empty appSecret', () => {
     invalidField({ ...base, appId: '' }, 'appId');
     invalidField({ ...base, appSecret: '' }, 'appSecret');

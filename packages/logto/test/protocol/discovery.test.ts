@@ -44,6 +44,20 @@ describe('discover', () => {
     await expectLogtoError(discover(provider.endpoint, http), 'provider.issuer_mismatch');
   });
 
+  it('answers a 404 with config.invalid that says to check the endpoint, not to retry', async () => {
+    const error = await expectLogtoError(
+      discover(`${provider.endpoint}/elsewhere`, http),
+      'config.invalid',
+    );
+    expect(error.message).toContain('HTTP 404');
+    expect(error.message).toContain("tenant's base URL");
+  });
+
+  it('answers a 404 under an endpoint that ends in /oidc with the advice to drop it', async () => {
+    const error = await expectLogtoError(discover(provider.issuer, http), 'config.invalid');
+    expect(error.message).toContain(`Drop "/oidc": use "${provider.endpoint}"`);
+  });
+
   it('rejects a document without jwks_uri', async () => {
     delete provider.metadata.jwks_uri;
     await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
@@ -138,12 +152,9 @@ describe('a provider that misbehaves at discovery', () => {
     await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
   });
 
-  it('a 404 is provider.invalid_response with the status kept', async () => {
+  it('a 404 is config.invalid (the endpoint is wrong, retrying will not help), status kept', async () => {
     provider.handle('discovery', respond.json({ error: 'not_found' }, 404));
-    const error = await expectLogtoError(
-      discover(provider.endpoint, http),
-      'provider.invalid_response',
-    );
+    const error = await expectLogtoError(discover(provider.endpoint, http), 'config.invalid');
     expect(error.status).toBe(404);
   });
 });

@@ -250,6 +250,35 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       await held;
     });
 
+    it('withLock keeps excluding others after a waiter timed out while the holder still holds it', async () => {
+      const jar = await signIn(makeStore({ lockWait: 100 }));
+      const load = () => makeStore({ lockWait: 100 }).load(jar.header(), https);
+      const [holder, waiter, late] = await Promise.all([load(), load(), load()]);
+      const events: string[] = [];
+      const gate = deferred();
+      const started = deferred();
+      const held = holder.withLock?.('refresh', async () => {
+        events.push('holder:start');
+        started.resolve();
+        await gate.promise;
+        events.push('holder:end');
+      });
+      await started.promise;
+      await expect(waiter.withLock?.('refresh', async () => 'never')).rejects.toMatchObject({
+        code: 'session.lock_timeout',
+      });
+      // The lock is still held: a request arriving now must wait (or time out), never enter.
+      const lateTurn = late
+        .withLock?.('refresh', async () => {
+          events.push('late:start');
+        })
+        .catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      gate.resolve();
+      await Promise.all([held, lateTurn]);
+      expect(events.slice(0, 2)).toEqual(['holder:start', 'holder:end']);
+    });
+
     it('needsCommit is false exactly while a commit would write nothing', async () => {
       const store = makeStore();
       const anonymous = await store.load(undefined, https);

@@ -17,6 +17,7 @@ import {
 import { type RouteMemory, type RouteName, routeMethods, runRoute } from './routes.js';
 
 export { LogtoRequestContext } from './context.js';
+export type { FailedRoute, LogtoErrorRenderer, LogtoErrorRequest } from './error-renderer.js';
 export type { AuthenticatedOptions, GuardOutcome } from './guard.js';
 export type { AdapterRequest, AdapterResponse } from './http.js';
 export type {

@@ -8,8 +8,9 @@ import { normalizeLogtoConfig } from '../../config/normalize.js';
 import type { LogtoConfig, NormalizedLogtoConfig } from '../../config/types.js';
 import { LogtoError } from '../../errors.js';
 import { createCookieSessionStore } from '../../session/cookie-store.js';
-import { createWarnOnceLogger } from '../../session/logger.js';
+import { createRateLimitedLogger } from '../../session/logger.js';
 import type { SessionLogger, SessionStore } from '../../session/types.js';
+import type { LogtoErrorRenderer } from './error-renderer.js';
 
 /** Paths of the routes an adapter serves. Each can be set to `false` to leave it to the app. */
 export interface LogtoRoutes {
@@ -68,7 +69,7 @@ export interface LogtoAdapterOptions extends Partial<LogtoConfig> {
   routes?: LogtoRoutes;
   /** Options of every sign-in started by the sign-in route (`firstScreen`, `extraParams`, …). */
   signInOptions?: AdapterSignInOptions;
-  /** Receives warnings. Default: `console.warn`, once per kind. */
+  /** Receives warnings. Default: `console.warn`, at most once a minute per error code, with a count of the repeats. */
   logger?: AdapterLogger;
   /** The `fetch` used to talk to Logto. Default: the global `fetch`. */
   fetch?: typeof fetch;
@@ -77,6 +78,11 @@ export interface LogtoAdapterOptions extends Partial<LogtoConfig> {
    * `exp`. Default 300.
    */
   logoutTokenMaxAge?: number;
+  /**
+   * Your own page for a failed sign-in, callback or sign-out: `(error, request) => Response |
+   * undefined`. Return `undefined` for the default page. See {@link LogtoErrorRenderer}.
+   */
+  onError?: LogtoErrorRenderer;
 }
 
 /** Validated adapter options: what the core works with. */
@@ -93,6 +99,7 @@ export interface ResolvedAdapterOptions {
   readonly logger: AdapterLogger;
   readonly fetch: typeof fetch | undefined;
   readonly logoutTokenMaxAge: number;
+  readonly onError: LogtoErrorRenderer | undefined;
 }
 
 const configKeys = [
@@ -203,7 +210,7 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
   const normalized = normalizeLogtoConfig(config);
   const baseUrl = resolveBaseUrl(options.baseUrl);
   const routes = resolveRoutes(options.routes);
-  const logger: AdapterLogger = options.logger ?? createWarnOnceLogger();
+  const logger: AdapterLogger = options.logger ?? createRateLimitedLogger();
   if (typeof logger.warn !== 'function') throw invalid('Logto adapter: logger must have warn().');
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw invalid('Logto adapter: fetch must be a function.');
@@ -211,6 +218,11 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
   const maxAge = options.logoutTokenMaxAge ?? 300;
   if (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge <= 0 || maxAge > 3600) {
     throw invalid('Logto adapter: logoutTokenMaxAge must be a number of seconds from 1 to 3600.');
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw invalid(
+      'Logto adapter: onError must be a function (error, request) => Response | undefined.',
+    );
   }
   const signInOptions = options.signInOptions ?? {};
   if (typeof signInOptions !== 'object' || signInOptions === null) {
@@ -228,5 +240,6 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
     logger,
     fetch: options.fetch,
     logoutTokenMaxAge: maxAge,
+    onError: options.onError,
   };
 };

@@ -7,6 +7,7 @@ import { LogtoError } from '../../errors.js';
 import type { HttpOptions } from '../../oidc/http.js';
 import { type ExpiringSet, verifyLogoutToken } from './backchannel-logout.js';
 import { isStoreOutage, type LogtoRequestContext } from './context.js';
+import { type FailedRoute, fromWebResponse } from './error-renderer.js';
 import { FormReadError } from './form.js';
 import {
   type AdapterRequest,
@@ -41,22 +42,31 @@ const hints: Partial<Record<string, string>> = {
 };
 
 const hintFor = (error: LogtoError) =>
-  hints[error.code] ??
+  (error.code === 'callback.error_response' && error.error === 'invalid_target'
+    ? 'Register each API resource named above in Logto (API resources, with that exact identifier), or remove it from the resources option; then sign in again.'
+    : hints[error.code]) ??
   (error.code.startsWith('provider.')
     ? 'Logto could not be reached or answered unexpectedly. Try again in a moment.'
     : 'Start a new sign-in. If this keeps happening, check the Logto configuration.');
 
+/** Which route is answering, for whom, under which options: what an error answer needs. */
+interface RouteCall {
+  readonly route: FailedRoute;
+  readonly request: AdapterRequest;
+  readonly options: ResolvedAdapterOptions;
+}
+
 /** Commits, turning a store failure into a clear 503 (the caller keeps `response` otherwise). */
 const finish = async (
   context: LogtoRequestContext,
-  request: AdapterRequest,
+  call: RouteCall,
   build: (cookies: string[]) => AdapterResponse,
 ): Promise<AdapterResponse> => {
   let cookies: string[];
   try {
     cookies = await context.commit();
   } catch (error) {
-    if (error instanceof LogtoError) return failure(error, request);
+    if (error instanceof LogtoError) return failure(error, call);
     throw error;
   }
   return build(cookies);
@@ -72,16 +82,37 @@ const providerOutages: ReadonlySet<string> = new Set([
 /**
  * The error answer of a route: 503 when the session store is down, 502 when Logto is unreachable
  * or answered garbage, 400 for everything else (a stale, replayed, forged or refused sign-in).
+ * The app's `onError` renders it when it returns a `Response`; a renderer that throws is logged
+ * and the default page is sent.
  */
-const failure = (error: LogtoError, request: AdapterRequest, cookies: string[] = []) => {
+const failure = async (
+  error: LogtoError,
+  { route, request, options }: RouteCall,
+  cookies: string[] = [],
+): Promise<AdapterResponse> => {
   const outage = isStoreOutage(error);
-  return errorResponse(
-    outage ? 503 : providerOutages.has(error.code) ? 502 : 400,
-    error,
-    outage ? 'The session store is unavailable. Try again in a moment.' : hintFor(error),
-    request.accept,
-    cookies,
-  );
+  const status = outage ? 503 : providerOutages.has(error.code) ? 502 : 400;
+  const hint = outage ? 'The session store is unavailable. Try again in a moment.' : hintFor(error);
+  if (options.onError !== undefined) {
+    try {
+      const response = await options.onError(error, {
+        route,
+        method: request.method,
+        url: `${options.baseUrl}${request.pathAndQuery}`,
+        cookieHeader: request.cookieHeader,
+        accept: request.accept,
+        status,
+        hint,
+      });
+      if (response !== undefined) return await fromWebResponse(response, cookies);
+    } catch (renderError) {
+      options.logger.warn(
+        `The onError renderer failed (${renderError instanceof Error ? renderError.message : String(renderError)}); the default error page was sent.`,
+        error,
+      );
+    }
+  }
+  return errorResponse(status, error, hint, request.accept, cookies);
 };
 
 const signIn = async (
@@ -89,6 +120,7 @@ const signIn = async (
   request: AdapterRequest,
   options: ResolvedAdapterOptions,
 ): Promise<AdapterResponse> => {
+  const call: RouteCall = { route: 'signIn', request, options };
   const query = new URLSearchParams(request.pathAndQuery.split('?')[1] ?? '');
   const returnTo = safeReturnTo(query.get('returnTo'), options.baseUrl);
   try {
@@ -97,9 +129,9 @@ const signIn = async (
       redirectUri: options.redirectUri,
       ...(returnTo === undefined ? {} : { postRedirectUri: returnTo }),
     });
-    return finish(context, request, (cookies) => redirectResponse(url, cookies));
+    return finish(context, call, (cookies) => redirectResponse(url, cookies));
   } catch (error) {
-    if (error instanceof LogtoError) return failure(error, request);
+    if (error instanceof LogtoError) return failure(error, call);
     throw error;
   }
 };
@@ -109,6 +141,7 @@ const callback = async (
   request: AdapterRequest,
   options: ResolvedAdapterOptions,
 ): Promise<AdapterResponse> => {
+  const call: RouteCall = { route: 'callback', request, options };
   try {
     const { postRedirectUri } = await context.client.handleSignInCallback(
       `${options.baseUrl}${request.pathAndQuery}`,
@@ -124,7 +157,7 @@ const callback = async (
       if (tags.length > 0) await session.addTags(tags);
     }
     const location = safeReturnTo(postRedirectUri, options.baseUrl) ?? '/';
-    return finish(context, request, (cookies) => redirectResponse(location, cookies));
+    return finish(context, call, (cookies) => redirectResponse(location, cookies));
   } catch (error) {
     if (!(error instanceof LogtoError)) throw error;
     // The consumed sign-in session is written away, so a reload cannot replay it.
@@ -134,7 +167,7 @@ const callback = async (
     } catch {
       // The error below is what the user needs to see.
     }
-    return failure(error, request, cookies);
+    return failure(error, call, cookies);
   }
 };
 
@@ -143,12 +176,13 @@ const signOut = async (
   request: AdapterRequest,
   options: ResolvedAdapterOptions,
 ): Promise<AdapterResponse> => {
+  const call: RouteCall = { route: 'signOut', request, options };
   let location = '/';
   try {
     location = await context.client.signOut(options.postLogoutRedirectUri);
   } catch (error) {
     if (!(error instanceof LogtoError)) throw error;
-    if (isStoreOutage(error)) return failure(error, request);
+    if (isStoreOutage(error)) return failure(error, call);
     // The local session ends anyway; the provider's session could not be ended from here.
     options.logger.warn(
       'Signing out at Logto failed; the local session was ended and the user sent home.',
@@ -158,10 +192,10 @@ const signOut = async (
   try {
     await (await context.getSession()).destroy();
   } catch (error) {
-    if (error instanceof LogtoError) return failure(error, request);
+    if (error instanceof LogtoError) return failure(error, call);
     throw error;
   }
-  return finish(context, request, (cookies) => redirectResponse(location, cookies));
+  return finish(context, call, (cookies) => redirectResponse(location, cookies));
 };
 
 const storeUnavailable = () =>

@@ -39,7 +39,10 @@ export type {
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
@@ -69,10 +72,6 @@ class ExpressAdapterRequest implements AdapterRequest {
 
   get cookieHeader(): string | undefined {
     return this.#req.headers.cookie;
-  }
-
-  get secure(): boolean {
-    return this.#req.secure;
   }
 
   get accept(): string | undefined {

@@ -24,6 +24,7 @@ import type {
 } from 'fastify';
 import { LogtoError } from '../../errors.js';
 import { isFormContentType, MAX_FORM_BYTES, notAForm } from '../core/form.js';
+import { sessionCacheControl } from '../core/http.js';
 import {
   type AdapterRequest,
   type AdapterResponse,
@@ -41,7 +42,10 @@ export type {
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
@@ -62,7 +66,6 @@ const adapterRequest = (request: FastifyRequest): AdapterRequest => ({
   method: request.method,
   pathAndQuery: request.url,
   cookieHeader: request.headers.cookie,
-  secure: request.protocol === 'https',
   accept: request.headers.accept,
   readForm: async () => {
     const form = isFormContentType(request.headers['content-type'])
@@ -96,7 +99,11 @@ export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
     fastify.addHook('onSend', async (request, reply, payload) => {
       const context = request.logto;
       if (!context?.needsCommit || context.committed) return payload;
-      for (const cookie of await context.commit()) reply.header('set-cookie', cookie);
+      const cookies = await context.commit();
+      for (const cookie of cookies) reply.header('set-cookie', cookie);
+      if (cookies.length > 0 && !reply.hasHeader('cache-control')) {
+        reply.header('cache-control', sessionCacheControl);
+      }
       return payload;
     });
     await fastify.register(async (routes) => {

@@ -15,6 +15,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { LogtoError } from '../../errors.js';
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
+import { sessionCacheControl } from '../core/http.js';
 import {
   type AuthenticatedOptions,
   createLogtoCore,
@@ -28,7 +29,10 @@ export type {
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
@@ -67,7 +71,11 @@ export function logto(options: LogtoAdapterOptions): MiddlewareHandler<LogtoEnv>
     // Appended through `c.header`, which copies a finalized response: assigning a copy to `c.res`
     // would lose them, as Hono's setter keeps the old response's Set-Cookie (a proxied `fetch`
     // response with its own Set-Cookie) over the new one's.
-    for (const cookie of await context.commit()) c.header('set-cookie', cookie, { append: true });
+    const cookies = await context.commit();
+    for (const cookie of cookies) c.header('set-cookie', cookie, { append: true });
+    if (cookies.length > 0 && !c.res.headers.has('cache-control')) {
+      c.header('cache-control', sessionCacheControl);
+    }
   };
 }
 

@@ -33,7 +33,10 @@ export type {
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
