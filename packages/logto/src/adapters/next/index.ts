@@ -19,10 +19,11 @@
  *
  * @module
  */
-import { cookies, headers } from 'next/headers.js';
+
 // The server half of `next/navigation` (what Next.js maps it to for server code): the full module
 // also loads the client router's contexts, which route handlers and the proxy cannot resolve.
 import { redirect } from 'next/dist/client/components/navigation.react-server.js';
+import { cookies, headers } from 'next/headers.js';
 import { NextResponse } from 'next/server.js';
 import { LogtoError } from '../../errors.js';
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
@@ -37,14 +38,17 @@ import { safeReturnTo } from '../core/return-to.js';
 import { type WebLogto, webLogtoOn } from '../web/index.js';
 import { adapterRequestOf, withSetCookies } from '../web/response.js';
 import { refreshDueTokens } from './refresh-due.js';
-import { secureOf, serverRequest } from './server-request.js';
+import { serverRequest } from './server-request.js';
 import { applySetCookies, parseSetCookie } from './set-cookie.js';
 
 export type {
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
@@ -164,7 +168,7 @@ export function createLogto(options: LogtoAdapterOptions | (() => LogtoAdapterOp
   const contexts = new WeakMap<object, LogtoRequestContext>();
 
   const contextOver = (cookieHeader: string, pathAndQuery: string): LogtoRequestContext =>
-    adapter().core.context(serverRequest(cookieHeader, pathAndQuery, baseUrl()));
+    adapter().core.context(serverRequest(cookieHeader, pathAndQuery));
 
   const getContext = async (): Promise<LogtoRequestContext> => {
     const store = await cookies();
@@ -260,13 +264,13 @@ export function createLogto(options: LogtoAdapterOptions | (() => LogtoAdapterOp
     withLogto: (request, handler) => adapter().web.withLogto(request, handler),
     async proxy(request) {
       const { core } = adapter();
-      const { baseUrl, logger } = core.options;
+      const { logger } = core.options;
       const adapterRequest = adapterRequestOf(request);
       const pathAndQuery = withoutRscParameter(adapterRequest.pathAndQuery);
       if (core.route(adapterRequest.method, pathAndQuery) !== undefined) return NextResponse.next();
       const requestHeaders = new Headers(request.headers);
       requestHeaders.set(returnToHeader, pathAndQuery);
-      const context = core.context({ ...adapterRequest, secure: secureOf(baseUrl) });
+      const context = core.context(adapterRequest);
       let setCookies: string[] = [];
       try {
         await refreshDueTokens(context, logger);
