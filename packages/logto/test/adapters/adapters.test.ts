@@ -238,6 +238,138 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     }
   });
 
+  it('the sign-in route takes the query parameters the app allows as options, and protects the rest', async () => {
+    await use({
+      signInQueryParams: [
+        'login_hint',
+        'first_screen',
+        'identifier',
+        'direct_sign_in',
+        'organization_id',
+      ],
+    });
+    const browser = new Browser(server.origin);
+    const hostile = new URLSearchParams({
+      login_hint: 'alice',
+      first_screen: 'register',
+      identifier: 'email,username',
+      direct_sign_in: 'social:github',
+      organization_id: 'acme',
+      client_id: 'evil-app',
+      redirect_uri: 'https://evil.example/callback',
+      scope: 'openid',
+      resource: 'https://evil.example',
+      state: 'chosen-state',
+      nonce: 'chosen-nonce',
+      code_challenge: 'chosen-challenge',
+      prompt: 'none',
+      ui_locales: 'fr',
+    });
+    const start = await browser.get(`/sign-in?${hostile}`);
+    expect(start.status).toBe(302);
+    const parameters = new URL(start.headers.get('location') ?? '').searchParams;
+    expect(parameters.get('login_hint')).toBe('alice');
+    expect(parameters.get('first_screen')).toBe('register');
+    expect(parameters.get('identifier')).toBe('email username');
+    expect(parameters.get('direct_sign_in')).toBe('social:github');
+    expect(parameters.get('organization_id')).toBe('acme');
+    expect(parameters.get('client_id')).toBe(options.appId);
+    expect(parameters.get('redirect_uri')).toBe(`${server.origin}/callback`);
+    expect(parameters.get('scope')?.split(' ')).toContain('offline_access');
+    expect(parameters.getAll('resource')).toContain(api);
+    expect(parameters.getAll('resource')).not.toContain('https://evil.example');
+    for (const [name, chosen] of [
+      ['state', 'chosen-state'],
+      ['nonce', 'chosen-nonce'],
+      ['code_challenge', 'chosen-challenge'],
+      ['prompt', 'none'],
+    ]) {
+      expect(parameters.getAll(name ?? '')).toHaveLength(1);
+      expect(parameters.get(name ?? '')).not.toBe(chosen);
+    }
+    expect(parameters.has('ui_locales')).toBe(false);
+    // Logto accepts the request, and the sign-in completes.
+    const { completeSignIn } = await import('logto-dev');
+    const callbackUrl = await completeSignIn(start.headers.get('location') ?? '', {
+      username: 'alice',
+      password: 'alice-password',
+    });
+    expect((await browser.get(callbackUrl)).status).toBe(302);
+    expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
+  it('the sign-in route ignores sign-in query parameters the app did not allow, and values Logto would refuse', async () => {
+    const browser = new Browser(server.origin);
+    const plain = await browser.get('/sign-in?login_hint=alice&first_screen=register');
+    const ignored = new URL(plain.headers.get('location') ?? '').searchParams;
+    expect(ignored.has('login_hint')).toBe(false);
+    expect(ignored.has('first_screen')).toBe(false);
+    await use({ signInQueryParams: ['first_screen', 'identifier', 'direct_sign_in'] });
+    const bad = await browser.get(
+      '/sign-in?first_screen=home&identifier=passport&direct_sign_in=magic:x&login_hint=alice',
+    );
+    expect(bad.status).toBe(302);
+    const parameters = new URL(bad.headers.get('location') ?? '').searchParams;
+    for (const name of ['first_screen', 'identifier', 'direct_sign_in', 'login_hint']) {
+      expect(parameters.has(name)).toBe(false);
+    }
+  });
+
+  it('the signIn helper starts a sign-in with per-request options and brings the user back to returnTo', async () => {
+    const browser = new Browser(server.origin);
+    const start = await browser.get('/join?organization=globex');
+    expect(start.status).toBe(302);
+    const authorizationUrl = start.headers.get('location') ?? '';
+    const parameters = new URL(authorizationUrl).searchParams;
+    expect(parameters.get('organization_id')).toBe('globex');
+    expect(parameters.get('first_screen')).toBe('register');
+    const { completeSignIn } = await import('logto-dev');
+    const callback = await browser.get(
+      await completeSignIn(authorizationUrl, { username: 'alice', password: 'alice-password' }),
+    );
+    expect(callback.headers.get('location')).toBe('/protected');
+    expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
+  it('signs out to a same-origin returnTo, and to the default for anything else', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const response = await browser.get('/sign-out?returnTo=/goodbye');
+    expect(response.status).toBe(302);
+    const location = response.headers.get('location') ?? '';
+    expect(new URL(location).searchParams.get('post_logout_redirect_uri')).toBe(
+      `${server.origin}/goodbye`,
+    );
+    // Logto knows the URI: its end-session page answers with the confirmation form.
+    expect((await fetch(location)).status).toBe(200);
+    expect((await browser.get('/api/me')).status).toBe(401);
+    for (const returnTo of ['https://evil.example/', '//evil.example/x']) {
+      await signIn(browser);
+      const away = await browser.get(`/sign-out?returnTo=${encodeURIComponent(returnTo)}`);
+      expect(
+        new URL(away.headers.get('location') ?? '').searchParams.get('post_logout_redirect_uri'),
+      ).toBe(`${server.origin}/`);
+    }
+  });
+
+  it('the signOut helper and postSignOutRedirectUri choose where Logto sends the browser', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const helper = await browser.get('/leave?to=/goodbye');
+    expect(
+      new URL(helper.headers.get('location') ?? '').searchParams.get('post_logout_redirect_uri'),
+    ).toBe(`${server.origin}/goodbye`);
+    expect((await browser.get('/api/me')).status).toBe(401);
+    await use({ postSignOutRedirectUri: '/goodbye' });
+    await signIn(browser);
+    const configured = await browser.get('/sign-out');
+    expect(
+      new URL(configured.headers.get('location') ?? '').searchParams.get(
+        'post_logout_redirect_uri',
+      ),
+    ).toBe(`${server.origin}/goodbye`);
+  });
+
   it('HEAD /sign-out and HEAD /callback (a prefetch) do not run those routes: the session stays signed in', async () => {
     const browser = new Browser(server.origin);
     await signIn(browser);
@@ -371,6 +503,29 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
           headers: { cookie: `logto_session=${bad}` },
         });
         expect(response.status).toBe(401);
+      }
+      expect((await browser.get('/api/me')).status).toBe(200);
+    });
+
+    it('takes cookie options next to the secret: name, SameSite and lifetimes', async () => {
+      await use({
+        cookie: {
+          name: 'app_session',
+          sameSite: 'strict',
+          rollingDuration: 1800,
+          absoluteDuration: 3600,
+        },
+      });
+      const browser = new Browser(server.origin);
+      const callback = await signIn(browser);
+      const cookies = callback.headers.getSetCookie();
+      expect(cookies.length).toBeGreaterThan(0);
+      for (const cookie of cookies) {
+        expect(cookie).toMatch(/^app_session(\.\d+)?=/);
+        expect(cookie).toMatch(/; SameSite=Strict/i);
+        const maxAge = Number(/; Max-Age=(\d+)/i.exec(cookie)?.[1]);
+        expect(maxAge).toBeGreaterThan(1700);
+        expect(maxAge).toBeLessThanOrEqual(1800);
       }
       expect((await browser.get('/api/me')).status).toBe(200);
     });

@@ -3,7 +3,8 @@
  * Routes: `/` (never touches Logto), `/protected` (redirect guard), `/api/me` (401 guard),
  * `/protected/userinfo`, `/resource`, `/resource/fresh` (a new token on every call, so a
  * Set-Cookie; `/resource/fresh/cached` also sets its own Cache-Control), `/organization?id=`,
- * `/tokens` (six cached tokens).
+ * `/tokens` (six cached tokens), and the adapter's helpers: `/join?organization=` (signIn) and
+ * `/leave?to=` (signOut).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,6 +82,16 @@ export const appRoutes: Readonly<Record<string, AppRoute>> = {
   },
 };
 
+/** What `/join?organization=` asks the adapter's `signIn` helper for. */
+export const joinOptions = (query: URLSearchParams) => ({
+  organizationId: query.get('organization') ?? 'acme',
+  firstScreen: 'register' as const,
+  returnTo: '/protected',
+});
+
+/** What `/leave?to=` asks the adapter's `signOut` helper for. */
+export const leaveOptions = (query: URLSearchParams) => ({ returnTo: query.get('to') ?? '' });
+
 const errorBody = (error: unknown) => ({
   error: (error as Partial<LogtoError>)?.code ?? 'internal',
 });
@@ -101,6 +112,14 @@ const expressApp =
         route.handle(req.logto, query).then((value) => res.json(value), next);
       });
     }
+    const queryOf = (req: express5.Request) =>
+      new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+    app.get('/join', (req, res, next) => {
+      expressAdapter.signIn(req, res, joinOptions(queryOf(req))).catch(next);
+    });
+    app.get('/leave', (req, res, next) => {
+      expressAdapter.signOut(req, res, leaveOptions(queryOf(req))).catch(next);
+    });
     app.use(
       (
         error: unknown,
@@ -127,6 +146,8 @@ const honoApp: AppBuilder = async (options) => {
     if (route.guard) app.get(path, honoAdapter.authenticated(route.guard), handler);
     else app.get(path, handler);
   }
+  app.get('/join', (c) => honoAdapter.signIn(c, joinOptions(new URL(c.req.url).searchParams)));
+  app.get('/leave', (c) => honoAdapter.signOut(c, leaveOptions(new URL(c.req.url).searchParams)));
   app.onError((error, c) => c.json(errorBody(error), 500));
   return getRequestListener(app.fetch);
 };
@@ -150,6 +171,13 @@ const fastifyApp = async (options: LogtoAdapterOptions, fastify = Fastify) => {
       },
     );
   }
+  const queryOf = (url: string) => new URLSearchParams(url.split('?')[1] ?? '');
+  app.get('/join', (request, reply) =>
+    fastifyAdapter.signIn(request, reply, joinOptions(queryOf(request.url))),
+  );
+  app.get('/leave', (request, reply) =>
+    fastifyAdapter.signOut(request, reply, leaveOptions(queryOf(request.url))),
+  );
   app.setErrorHandler((error, _request, reply) => reply.code(500).send(errorBody(error)));
   await app.ready();
   if (!listener) throw new Error('fastify did not hand over its request handler');
@@ -160,6 +188,8 @@ const webApp: AppBuilder = async (options) => {
   const logto = webAdapter.createLogto(options);
   const dispatch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
+    if (url.pathname === '/join') return logto.signIn(request, joinOptions(url.searchParams));
+    if (url.pathname === '/leave') return logto.signOut(request, leaveOptions(url.searchParams));
     const route = appRoutes[url.pathname];
     if (!route) return new Response('not found', { status: 404 });
     const run = async (context: LogtoRequestContext) =>

@@ -23,7 +23,7 @@ export const startDevFor = (origin: string, backchannelPath?: string): Promise<L
   const [app] = config.applications;
   if (!app) throw new Error('the demo config has no application');
   app.redirectUris = [`${origin}/callback`, `${proxiedOrigin}/callback`];
-  app.postLogoutRedirectUris = [`${origin}/`, `${proxiedOrigin}/`];
+  app.postLogoutRedirectUris = [`${origin}/`, `${origin}/goodbye`, `${proxiedOrigin}/`];
   if (backchannelPath !== undefined) app.backchannelLogoutUri = `${origin}${backchannelPath}`;
   return startLogtoDev({ port: 0, config });
 };

@@ -16,8 +16,13 @@ import {
   jsonResponse,
   redirectResponse,
 } from './http.js';
-import type { ResolvedAdapterOptions } from './options.js';
+import type {
+  RequestSignInOptions,
+  RequestSignOutOptions,
+  ResolvedAdapterOptions,
+} from './options.js';
 import { safeReturnTo } from './return-to.js';
+import { signInOptionsFromQuery } from './sign-in-query.js';
 
 /** The name of an auth route. */
 export type RouteName = 'signIn' | 'callback' | 'signOut' | 'backchannelLogout';
@@ -115,17 +120,31 @@ const failure = async (
   return errorResponse(status, error, hint, request.accept, cookies);
 };
 
-const signIn = async (
+const queryOf = (request: AdapterRequest) =>
+  new URLSearchParams(request.pathAndQuery.split('?')[1] ?? '');
+
+/**
+ * Starts a sign-in with `perRequest` on top of the adapter's `signInOptions` (its `extraParams`
+ * merged into theirs) and answers the redirect to Logto, or the error page.
+ */
+export const startSignIn = async (
   context: LogtoRequestContext,
   request: AdapterRequest,
   options: ResolvedAdapterOptions,
+  perRequest: RequestSignInOptions = {},
 ): Promise<AdapterResponse> => {
   const call: RouteCall = { route: 'signIn', request, options };
-  const query = new URLSearchParams(request.pathAndQuery.split('?')[1] ?? '');
-  const returnTo = safeReturnTo(query.get('returnTo'), options.baseUrl);
+  const { returnTo: requested, ...signInOptions } = perRequest;
+  const returnTo = safeReturnTo(requested, options.baseUrl);
+  const extraParams =
+    signInOptions.extraParams === undefined
+      ? options.signInOptions.extraParams
+      : { ...options.signInOptions.extraParams, ...signInOptions.extraParams };
   try {
     const url = await context.client.signIn({
       ...options.signInOptions,
+      ...signInOptions,
+      ...(extraParams === undefined ? {} : { extraParams }),
       redirectUri: options.redirectUri,
       ...(returnTo === undefined ? {} : { postRedirectUri: returnTo }),
     });
@@ -134,6 +153,19 @@ const signIn = async (
     if (error instanceof LogtoError) return failure(error, call);
     throw error;
   }
+};
+
+const signIn = (
+  context: LogtoRequestContext,
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+): Promise<AdapterResponse> => {
+  const query = queryOf(request);
+  const returnTo = query.get('returnTo');
+  return startSignIn(context, request, options, {
+    ...signInOptionsFromQuery(query, options.signInQueryParams),
+    ...(returnTo === null ? {} : { returnTo }),
+  });
 };
 
 const callback = async (
@@ -171,21 +203,32 @@ const callback = async (
   }
 };
 
-const signOut = async (
+/**
+ * Ends the session (revoking the refresh token) and answers the redirect to Logto's end-session
+ * page, which sends the browser to `returnTo` (a path on the app) or the configured post sign-out
+ * URI. When Logto cannot be reached, the local session still ends and the browser goes to
+ * `returnTo` or `/`.
+ */
+export const startSignOut = async (
   context: LogtoRequestContext,
   request: AdapterRequest,
   options: ResolvedAdapterOptions,
+  perRequest: RequestSignOutOptions = {},
 ): Promise<AdapterResponse> => {
   const call: RouteCall = { route: 'signOut', request, options };
-  let location = '/';
+  // A fragment has no place in a redirect URI registered at Logto.
+  const returnTo = safeReturnTo(perRequest.returnTo, options.baseUrl)?.split('#')[0];
+  let location = returnTo ?? '/';
   try {
-    location = await context.client.signOut(options.postLogoutRedirectUri);
+    location = await context.client.signOut(
+      returnTo === undefined ? options.postLogoutRedirectUri : `${options.baseUrl}${returnTo}`,
+    );
   } catch (error) {
     if (!(error instanceof LogtoError)) throw error;
     if (isStoreOutage(error)) return failure(error, call);
     // The local session ends anyway; the provider's session could not be ended from here.
     options.logger.warn(
-      'Signing out at Logto failed; the local session was ended and the user sent home.',
+      'Signing out at Logto failed; the local session was ended and the user sent back to the app.',
       error,
     );
   }
@@ -196,6 +239,15 @@ const signOut = async (
     throw error;
   }
   return finish(context, call, (cookies) => redirectResponse(location, cookies));
+};
+
+const signOut = (
+  context: LogtoRequestContext,
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+): Promise<AdapterResponse> => {
+  const returnTo = queryOf(request).get('returnTo');
+  return startSignOut(context, request, options, returnTo === null ? {} : { returnTo });
 };
 
 const storeUnavailable = () =>
