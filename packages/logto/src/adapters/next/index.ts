@@ -25,14 +25,16 @@
 import { redirect } from 'next/dist/client/components/navigation.react-server.js';
 import { cookies, headers } from 'next/headers.js';
 import { NextResponse } from 'next/server.js';
-import { LogtoError } from '../../errors.js';
+import { LogtoError, type LogtoErrorCode, LogtoErrorCodes } from '../../errors.js';
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
 import {
-  type AdapterSignInOptions,
+  type AdapterResponse,
   createLogtoCore,
   type LogtoAdapterOptions,
   type LogtoCore,
   type LogtoRequestContext,
+  type RequestSignInOptions,
+  type RequestSignOutOptions,
 } from '../core/index.js';
 import { safeReturnTo } from '../core/return-to.js';
 import { type WebLogto, webLogtoOn } from '../web/index.js';
@@ -50,6 +52,8 @@ export type {
   LogtoErrorRenderer,
   LogtoErrorRequest,
   LogtoRoutes,
+  RequestSignInOptions,
+  RequestSignOutOptions,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
 export type { AuthenticatedContext, LogtoWebHandler } from '../web/index.js';
@@ -59,12 +63,6 @@ export type { AuthenticatedContext, LogtoWebHandler } from '../web/index.js';
  * render, for {@link NextLogto.requireUser}'s `returnTo` (a Server Component has no URL).
  */
 export const returnToHeader = 'x-logto-return-to';
-
-/** Options of the {@link NextLogto.signIn} Server Action. */
-export interface NextSignInOptions extends AdapterSignInOptions {
-  /** Where to land after the callback: a path on the app's origin (anything else means `/`). */
-  returnTo?: string;
-}
 
 /** Options of {@link NextLogto.requireUser}. */
 export interface RequireUserOptions {
@@ -111,17 +109,23 @@ export interface NextLogto {
    */
   requireUser(options?: RequireUserOptions): Promise<IdTokenClaims | UserInfoResponse>;
   /**
-   * Starts a sign-in from a Server Action (writes the pending sign-in cookie and redirects to
-   * Logto). Call it from your own `'use server'` function, e.g. a `<form action>`.
+   * Starts a sign-in from a Server Action, with per-request options (`returnTo`, `firstScreen`,
+   * `organizationId`, …, on top of `signInOptions`): writes the pending sign-in cookie and
+   * redirects to Logto. Call it from your own `'use server'` function, e.g. a `<form action>`.
    *
-   * @throws {@link logto!LogtoError} `sign_in.invalid_options`, `provider.*`.
+   * @throws {@link logto!LogtoError} `sign_in.invalid_options`, `provider.*`,
+   *   `session.store_unavailable`: what the sign-in route answers with an error page.
    */
-  signIn(options?: NextSignInOptions): Promise<never>;
+  signIn(options?: RequestSignInOptions): Promise<never>;
   /**
    * Signs out from a Server Action: revokes the refresh token, destroys the session and
-   * redirects to Logto's end-session page (or home when Logto cannot be reached).
+   * redirects to Logto's end-session page, which sends the browser to `returnTo` (a path of the
+   * app, registered in Logto) or `postSignOutRedirectUri`. When Logto cannot be reached, the
+   * session still ends and the browser goes to `returnTo` or `/`.
+   *
+   * @throws {@link logto!LogtoError} `session.store_unavailable`.
    */
-  signOut(): Promise<never>;
+  signOut(options?: RequestSignOutOptions): Promise<never>;
   /**
    * Guards a route handler: signed in, `handler` runs with `context.user`; not signed in, `302`
    * to sign-in with `returnTo` (`redirect: true`) or `401` JSON `{ "error": "not_authenticated" }`.
@@ -181,17 +185,30 @@ export function createLogto(options: LogtoAdapterOptions | (() => LogtoAdapterOp
     return context;
   };
 
-  /** Writes the session's cookies through `cookies().set()` (Server Actions and route handlers only). */
-  const saveCookies = async (context: LogtoRequestContext) => {
+  /**
+   * Finishes a Server Action with the core's answer: its cookies through `cookies().set()` (an
+   * action cannot set a raw header), then the redirect, or the error the answer reports.
+   */
+  const finishAction = async (answer: AdapterResponse): Promise<never> => {
     const store = await cookies();
-    for (const header of await context.commit()) {
-      const { name, value, ...attributes } = parseSetCookie(header) ?? {};
-      if (name !== undefined && value !== undefined) store.set(name, value, attributes);
+    for (const [name, header] of answer.headers) {
+      if (name !== 'set-cookie') continue;
+      const { name: cookieName, value, ...attributes } = parseSetCookie(header) ?? {};
+      if (cookieName !== undefined && value !== undefined) store.set(cookieName, value, attributes);
     }
+    const location = answer.headers.find(([name]) => name === 'location')?.[1];
+    if (answer.status >= 300 && answer.status < 400 && location !== undefined) redirect(location);
+    throw actionError(answer);
   };
 
-  /** A fresh context for a Server Action: it writes, so it must not share a render's. */
-  const actionContext = async () => contextOver(cookieHeaderOf(await cookies()), '/');
+  /** A fresh context for a Server Action (it writes, so it must not share a render's), asking for JSON errors. */
+  const action = async () => {
+    const request = {
+      ...serverRequest(cookieHeaderOf(await cookies()), '/'),
+      accept: 'application/json',
+    };
+    return { core: adapter().core, context: adapter().core.context(request), request };
+  };
 
   const route = async (request: Request) =>
     (await adapter().web.handle(request)) ?? new Response('Not Found', { status: 404 });
@@ -228,36 +245,13 @@ export function createLogto(options: LogtoAdapterOptions | (() => LogtoAdapterOp
         'Not signed in, and the sign-in route is disabled (routes.signIn: false).',
       );
     },
-    async signIn(signInOptions = {}) {
-      const { returnTo, ...rest } = signInOptions;
-      const { core } = adapter();
-      const postRedirectUri = safeReturnTo(returnTo, core.options.baseUrl);
-      const context = await actionContext();
-      const url = await context.client.signIn({
-        ...core.options.signInOptions,
-        ...rest,
-        redirectUri: core.options.redirectUri,
-        ...(postRedirectUri === undefined ? {} : { postRedirectUri }),
-      });
-      await saveCookies(context);
-      redirect(url);
+    async signIn(signInOptions) {
+      const { core, context, request } = await action();
+      return finishAction(await core.signIn(context, request, signInOptions));
     },
-    async signOut() {
-      const { core } = adapter();
-      const context = await actionContext();
-      let location = '/';
-      try {
-        location = await context.client.signOut(core.options.postLogoutRedirectUri);
-      } catch (error) {
-        if (!(error instanceof LogtoError)) throw error;
-        core.options.logger.warn(
-          'Signing out at Logto failed; the local session was ended and the user sent home.',
-          error,
-        );
-      }
-      await (await context.getSession()).destroy();
-      await saveCookies(context);
-      redirect(location);
+    async signOut(signOutOptions) {
+      const { core, context, request } = await action();
+      return finishAction(await core.signOut(context, request, signOutOptions));
     },
     authenticated: (request, guardOptions, handler) =>
       adapter().web.authenticated(request, guardOptions, handler),
@@ -290,6 +284,22 @@ export function createLogto(options: LogtoAdapterOptions | (() => LogtoAdapterOp
     },
   };
 }
+
+/**
+ * The `LogtoError` an error answer of the core reports (its JSON body: `{ error, message }`), or a
+ * plain `Error` when the app's `onError` rendered something else.
+ */
+const actionError = (answer: AdapterResponse): Error => {
+  try {
+    const body = JSON.parse(answer.body ?? '') as { error?: unknown; message?: unknown };
+    if ((LogtoErrorCodes as readonly unknown[]).includes(body.error)) {
+      return new LogtoError(body.error as LogtoErrorCode, String(body.message ?? ''));
+    }
+  } catch {
+    // Not the core's JSON: said below.
+  }
+  return new Error(`The Logto Server Action failed with status ${answer.status}.`);
+};
 
 /** The path and query without Next.js's `_rsc` cache-busting parameter (not part of the page's address). */
 const withoutRscParameter = (pathAndQuery: string): string => {
