@@ -136,6 +136,20 @@ export function createSampleApp(options: SampleAppOptions): Express {
       config: sampleLogtoConfig(options),
       baseUrl: options.baseUrl,
       secret: options.sessionSecret,
+      // A failed sign-in, callback or sign-out gets the sample's own error page.
+      onError: (error, request) => {
+        // Programs that ask for JSON keep the adapter's JSON answer.
+        if (request.accept?.includes('json') && !request.accept.includes('text/html')) return;
+        const view = errorView(error);
+        const page = renderPage(
+          { title: view.title, path: new URL(request.url).pathname, signedIn: false },
+          view.content,
+        );
+        return new Response(page, {
+          status: view.status,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        });
+      },
     }),
   );
 
@@ -152,6 +166,13 @@ export function createSampleApp(options: SampleAppOptions): Express {
           )
         : send(request, 'Logto sample', false, signedOutHome(options.demoUsers ?? [])),
     );
+  });
+
+  // A protected page is one user's data: no cache (a browser's back button, a shared proxy)
+  // may keep it after sign-out or hand it to someone else.
+  app.use('/protected', (_request, response, next) => {
+    response.set('cache-control', 'no-store');
+    next();
   });
 
   app.get('/protected', authenticated({ redirect: true }), (request, response) => {

@@ -191,17 +191,28 @@ describe.sequential('the sample app in Chromium', () => {
     await snap('no-redirect-signed-in');
   });
 
-  it('signs out through logto-dev and lands on home, signed out', async () => {
+  it('signs out through logto-dev without a question, as Logto does, and lands on home, signed out', async () => {
     await page.goto(`${sample.baseUrl}/`);
+    const visited: string[] = [];
+    const onNavigation = (frame: { url(): string }) => visited.push(frame.url());
+    page.on('framenavigated', onNavigation);
     await page.getByTestId('sign-out').click();
-    // logto-dev asks to confirm the RP-initiated logout.
-    const confirm = page.getByRole('button', { name: 'Yes, sign me out' });
-    await confirm.waitFor();
-    await snap('logto-dev-sign-out');
-    await confirm.click();
+    // The sign-out carries a valid id_token_hint and a registered post_logout_redirect_uri:
+    // logto-dev ends its session at once (no "Sign out of Demo app?").
     await page.waitForURL(`${sample.baseUrl}/`);
     await page.getByTestId('sign-in').waitFor();
+    page.off('framenavigated', onNavigation);
+    expect(visited.some((url) => url.includes('/oidc/session/end'))).toBe(true);
+    expect(await page.getByRole('button', { name: 'No, stay signed in' }).count()).toBe(0);
     await snap('home-signed-out-again');
+  });
+
+  it('asks for credentials at the next sign-in: the Logto session ended too', async () => {
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL(`${sample.logtoDev.endpoint}/sign-in/**`);
+    await page.locator('#password').waitFor();
+    await snap('sign-in-asks-again');
+    await page.goto(`${sample.baseUrl}/`);
   });
 
   it('answers /protected/no-redirect with 401 JSON when signed out', async () => {

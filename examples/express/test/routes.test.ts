@@ -77,6 +77,15 @@ describe('the sample, signed out', () => {
     expect(location.searchParams.get('returnTo')).toBe('/protected/userinfo?tab=raw');
   });
 
+  it("shows a failed callback on the sample's own error page (the adapter's onError)", async () => {
+    const response = await new Visitor(sample.baseUrl).get('/callback?code=abc&state=xyz');
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('<code data-testid="error-code">sign_in_session.not_found</code>');
+    expect(page).toContain('What to do');
+    expect(page).toContain('<a class="brand" href="/">Logto sample</a>');
+  });
+
   it('answers /protected/no-redirect with 401 and a JSON error', async () => {
     const response = await new Visitor(sample.baseUrl).get('/protected/no-redirect');
     expect(response.status).toBe(401);
@@ -104,6 +113,22 @@ describe('the sample, signed in', () => {
     expect(home).toContain('&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;');
     const userInfo = await (await visitor.get('/protected/userinfo')).text();
     expect(userInfo).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('sends its protected pages with Cache-Control: no-store', async () => {
+    const visitor = new Visitor(sample.baseUrl);
+    await visitor.signIn('alice', 'alice-password');
+    for (const path of [
+      '/protected',
+      '/protected/userinfo',
+      '/protected/no-redirect',
+      '/protected/organizations',
+      '/protected/resource',
+    ]) {
+      const response = await visitor.get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+    }
   });
 
   it('shows an organization the user is not a member of as an error page with its code', async () => {

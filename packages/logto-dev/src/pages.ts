@@ -84,6 +84,22 @@ ${form}
   );
 }
 
+/**
+ * The logout Logto does without asking (the app sent a valid `id_token_hint` and a registered
+ * `post_logout_redirect_uri`): `form` is submitted at once with `logout=yes`. Without scripts,
+ * one button does it.
+ */
+export function signingOutPage(form: string): string {
+  return page(
+    'Signing out',
+    `<h1>Signing you out…</h1>
+${form}
+<input type="hidden" form="op.logoutForm" name="logout" value="yes">
+<script>document.getElementById('op.logoutForm').submit();</script>
+<noscript><button type="submit" form="op.logoutForm">Continue</button></noscript>`,
+  );
+}
+
 /** Shown after a logout without a post-logout redirect URI. */
 export function signedOutPage(): string {
   return page('Signed out', '<h1>You are signed out</h1>');

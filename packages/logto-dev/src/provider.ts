@@ -18,7 +18,7 @@ import {
 } from './directory.js';
 import type { SigningAlgorithm } from './keys.js';
 import { toLogtoLogoutToken } from './logout-token.js';
-import { errorPage, logoutPage, signedOutPage } from './pages.js';
+import { errorPage, logoutPage, signedOutPage, signingOutPage } from './pages.js';
 
 /** How refresh tokens rotate; see `StartLogtoDevOptions.refreshTokenRotation`. */
 export type RefreshTokenRotation = 'logto' | 'always' | 'strict';
@@ -132,7 +132,14 @@ export function createProvider(setup: ProviderSetup): Provider {
         enabled: true,
         logoutSource: async (ctx, form) => {
           ctx.type = 'html';
-          ctx.body = logoutPage(form, ctx.oidc.client?.clientName);
+          // Logto ends the session without a question when the app proves whose session it is:
+          // oidc-provider has verified the id_token_hint and checked the post_logout_redirect_uri
+          // against the app's list before calling this. Without both, logto-dev asks.
+          const { id_token_hint: hint, post_logout_redirect_uri: target } = ctx.oidc.params ?? {};
+          ctx.body =
+            typeof hint === 'string' && typeof target === 'string' && ctx.oidc.client
+              ? signingOutPage(form)
+              : logoutPage(form, ctx.oidc.client?.clientName);
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = 'html';
@@ -153,8 +160,8 @@ export function createProvider(setup: ProviderSetup): Provider {
         useGrantedResource: async (ctx) =>
           organizationIdOf(ctx, errors) !== undefined && !ctx.oidc.params?.resource,
         getResourceServerInfo: async (ctx, indicator) => {
-          if (!directory.isKnownResource(indicator))
-            throw new errors.InvalidTarget(`unknown resource ${indicator}`);
+          // Logto's answer, word for word: it does not name the resource.
+          if (!directory.isKnownResource(indicator)) throw new errors.InvalidTarget();
           const info: ResourceServer = {
             scope: directory.resourceScopes(indicator).join(' '),
             accessTokenFormat: 'jwt',

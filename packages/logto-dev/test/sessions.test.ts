@@ -138,6 +138,44 @@ describe('end session', () => {
     expect(again.headers.get('location')).toMatch(/^\/sign-in\//);
   });
 
+  it('ends the session without a question for a valid id_token_hint and a registered post_logout_redirect_uri, as Logto', async () => {
+    const dev = await start();
+    const jar = new CookieJar();
+    const tokens = await signInInBrowser(dev, jar);
+    const query = new URLSearchParams({
+      id_token_hint: tokens.id_token,
+      post_logout_redirect_uri: 'http://127.0.0.1:3000/',
+    });
+    const html = await (await jar.fetch(`${dev.issuer}/session/end?${query}`)).text();
+    expect(html).not.toContain('stay signed in');
+    // The page submits its own form, with logout=yes.
+    expect(html).toMatch(/<input type="hidden" form="op.logoutForm" name="logout" value="yes">/);
+    expect(html).toContain("document.getElementById('op.logoutForm').submit()");
+  });
+
+  it('asks before ending the session when the request has no id_token_hint', async () => {
+    const dev = await start();
+    const jar = new CookieJar();
+    await signInInBrowser(dev, jar);
+    const query = new URLSearchParams({
+      client_id: appId,
+      post_logout_redirect_uri: 'http://127.0.0.1:3000/',
+    });
+    const html = await (await jar.fetch(`${dev.issuer}/session/end?${query}`)).text();
+    expect(html).toContain('Sign out of Demo app?');
+    expect(html).toContain('No, stay signed in');
+    expect(html).not.toContain('.submit()');
+  });
+
+  it('asks before ending the session when the id_token_hint has no post_logout_redirect_uri', async () => {
+    const dev = await start();
+    const jar = new CookieJar();
+    const tokens = await signInInBrowser(dev, jar);
+    const query = new URLSearchParams({ id_token_hint: tokens.id_token });
+    const html = await (await jar.fetch(`${dev.issuer}/session/end?${query}`)).text();
+    expect(html).toContain('No, stay signed in');
+  });
+
   it('accepts client_id + post_logout_redirect_uri without id_token_hint', async () => {
     const dev = await start();
     const jar = new CookieJar();

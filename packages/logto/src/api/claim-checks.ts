@@ -110,7 +110,7 @@ export function checkScopes(granted: ReadonlySet<string>, required: readonly str
   if (missing.length === 0) return;
   const error = new LogtoError(
     'access_token.insufficient_scope',
-    `The access token lacks the scope${missing.length > 1 ? 's' : ''} ${missing.join(' ')}. Request ${missing.length > 1 ? 'them' : 'it'} at sign-in and get a new token.`,
+    `The access token lacks the scope${missing.length > 1 ? 's' : ''} ${missing.join(' ')}. The app must request ${missing.length > 1 ? 'them' : 'it'} at sign-in, and in Logto the user needs a role that grants ${missing.length > 1 ? 'them' : 'it'} (an organization role for organization tokens); then get a new token.`,
     { error: 'insufficient_scope', status: 403 },
   );
   missingScopesByError.set(error, Object.freeze(missing));

@@ -229,7 +229,7 @@ export class LogtoClient {
       const errorDescription = parameters.get('error_description') ?? undefined;
       throw new LogtoError(
         'callback.error_response',
-        `The provider answered the sign-in with "${error}"${errorDescription ? `: ${shownDescription(errorDescription)}` : ''}. Start a new sign-in.`,
+        `The provider answered the sign-in with "${error}"${errorDescription ? `: ${shownDescription(errorDescription)}` : ''}. ${error === 'invalid_target' ? this.#unknownResourceAdvice() : 'Start a new sign-in.'}`,
         { error, ...(errorDescription === undefined ? {} : { errorDescription }) },
       );
     }
@@ -285,6 +285,14 @@ export class LogtoClient {
     return session.postRedirectUri === undefined
       ? {}
       : { postRedirectUri: session.postRedirectUri };
+  }
+
+  /** What to do about `invalid_target` at sign-in: the resources this sign-in asked for, by name. */
+  #unknownResourceAdvice(): string {
+    // Logto's own resources (urn:logto:…) always exist: only the app's can be missing.
+    const apis = this.config.resources.filter((resource) => !resource.startsWith('urn:logto:'));
+    if (apis.length === 0) return 'Start a new sign-in.';
+    return `The sign-in requested the API resource${apis.length > 1 ? 's' : ''} ${apis.join(', ')}: register ${apis.length > 1 ? 'each' : 'it'} in Logto (API resources, with that exact identifier) or remove ${apis.length > 1 ? 'them' : 'it'} from resources, then sign in again.`;
   }
 
   /**

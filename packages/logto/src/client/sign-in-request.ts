@@ -29,6 +29,7 @@ export const coreAuthorizationParameters: ReadonlySet<string> = new Set([
   'identifier',
   'direct_sign_in',
   'login_hint',
+  'organization_id',
   'request',
   'request_uri',
   'client_secret',
@@ -174,6 +175,12 @@ export const buildAuthorizationUrl = (
       throw invalidOption('signIn: loginHint must be a non-empty string.');
     }
     parameters.set('login_hint', options.loginHint);
+  }
+  if (options.organizationId !== undefined) {
+    if (typeof options.organizationId !== 'string' || !options.organizationId) {
+      throw invalidOption('signIn: organizationId must be a non-empty string.');
+    }
+    parameters.set('organization_id', options.organizationId);
   }
   for (const [key, value] of Object.entries(options.extraParams ?? {})) {
     if (coreAuthorizationParameters.has(key)) {

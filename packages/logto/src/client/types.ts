@@ -61,6 +61,11 @@ export interface SignInOptions {
   directSignIn?: DirectSignInOptions;
   /** Pre-fills the identifier (`login_hint`). */
   loginHint?: string;
+  /**
+   * Shows the sign-in experience of this organization (its branding and sign-in methods) instead
+   * of the default one (`organization_id`).
+   */
+  organizationId?: string;
   /** Deprecated by Logto in favour of `firstScreen`; sent only when `firstScreen` is not set. */
   interactionMode?: 'signIn' | 'signUp';
   /** More authorization parameters. A key that the client sets itself (e.g. `state`) is an error. */

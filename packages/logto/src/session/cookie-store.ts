@@ -136,7 +136,7 @@ class CookieSessionStore implements SessionStore {
   ): Promise<RequestSession> {
     const parts = this.#parts;
     const { value, present, broken } = readSessionCookie(cookieHeader, parts.settings.name);
-    // `Secure` is decided at commit, from the request: most requests never write a cookie.
+    // `Secure` is decided at commit, from the load context: most requests never write a cookie.
     if (broken) return this.#reject('malformed', present, context);
     if (value === undefined) return new CookieRequestSession(parts, undefined, present, context);
     const now = toSeconds(parts.now());
@@ -193,7 +193,7 @@ class CookieRequestSession implements RequestSession {
     return this.#record === undefined;
   }
 
-  /** Whether cookies get `Secure` (decided at commit, from the request's https). */
+  /** Whether cookies get `Secure` (decided at commit, from the load context). */
   get #secure(): boolean {
     return isSecureCookie(this.#parts.settings, this.#context);
   }

@@ -19,9 +19,15 @@ export interface CookieSettings {
   path: string;
 }
 
-/** Whether cookies get `Secure`: the setting, or with `'auto'` whether the request is https. */
-export const isSecureCookie = (settings: CookieSettings, context: SessionLoadContext): boolean =>
-  settings.secure === 'auto' ? context.secure === true : settings.secure;
+/**
+ * Whether cookies get `Secure`: always for a `__Host-` or `__Secure-` name (browsers drop such a
+ * cookie without it), else the setting, or with `'auto'` the load context's `secure` (adapters
+ * pass whether `baseUrl` is https).
+ */
+export const isSecureCookie = (settings: CookieSettings, context: SessionLoadContext): boolean => {
+  if (settings.name.startsWith('__Host-') || settings.name.startsWith('__Secure-')) return true;
+  return settings.secure === 'auto' ? context.secure === true : settings.secure;
+};
 
 /** What the request carried under the session cookie's name. */
 export interface SessionCookieRead {

@@ -9,7 +9,11 @@ import type { CoordinatedStorage } from '../storage.js';
 
 /** What a store needs to know about the request it loads a session for. */
 export interface SessionLoadContext {
-  /** True when the request came over https (decides `Secure` when the store's `secure` is `'auto'`). */
+  /**
+   * True when the app is served over https: decides `Secure` when the store's `secure` is
+   * `'auto'`. Adapters pass whether `baseUrl` is https, not what the request says, so a proxy that
+   * terminates TLS and forwards plain http still gets `Secure` cookies.
+   */
   secure: boolean;
 }
 
@@ -119,8 +123,9 @@ export interface SessionCookieOptions {
   /** Cookie name. Chunks are named `<name>.0`, `<name>.1`, …. Default `logto_session`. */
   name?: string;
   /**
-   * `Secure` attribute: `true`, `false`, or `'auto'` (set when the request is https, per
-   * {@link SessionLoadContext.secure}). Default `'auto'`.
+   * `Secure` attribute: `true`, `false`, or `'auto'` (set when the app is served over https, per
+   * {@link SessionLoadContext.secure}: with an adapter, when `baseUrl` is https). A `__Host-` or
+   * `__Secure-` name always gets `Secure`. Default `'auto'`.
    */
   secure?: boolean | 'auto';
   /** `SameSite` attribute. Default `'lax'` (the callback is a top-level GET from the provider). */
@@ -149,7 +154,7 @@ export interface SessionLifetimeOptions {
 
 /** Options shared by every store. */
 export interface SessionStoreOptions extends SessionCookieOptions, SessionLifetimeOptions {
-  /** Receives rejected cookies and warnings. Default: `console.warn`, once per error code. */
+  /** Receives rejected cookies and warnings. Default: `console.warn`, at most once a minute per error code, with a count of the repeats. */
   logger?: SessionLogger;
   /** The clock, in milliseconds since the epoch. Default `Date.now` (tests inject their own). */
   now?: () => number;

@@ -4,7 +4,7 @@
  * variants a real redis-server.
  */
 
-import type { LogtoDev } from 'logto-dev';
+import { completeSignIn, type LogtoDev } from 'logto-dev';
 import { createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -13,7 +13,15 @@ import { createCookieSessionStore } from '../../src/session/cookie-store.js';
 import { unusedEndpoint } from '../support/hostile-provider.js';
 import { type AppServer, adapters, api, startAppServer } from './apps.js';
 import { Browser } from './browser.js';
-import { adapterOptions, json, otherSecret, secret, signIn, startDevFor } from './spec-support.js';
+import {
+  adapterOptions,
+  json,
+  otherSecret,
+  proxiedOrigin,
+  secret,
+  signIn,
+  startDevFor,
+} from './spec-support.js';
 
 type StoreKind = 'cookie' | 'redis';
 
@@ -127,6 +135,43 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     }
   });
 
+  if (store === 'cookie') {
+    it('behind a proxy that terminates TLS, an https baseUrl makes the cookies Secure and a __Host- name signs in', async () => {
+      await use({ baseUrl: proxiedOrigin });
+      const plain = await new Browser(server.origin).get('/sign-in');
+      expect(plain.headers.getSetCookie()).toEqual([expect.stringMatching(/; Secure/i)]);
+      await use({
+        baseUrl: proxiedOrigin,
+        session: createCookieSessionStore({ secret, name: '__Host-logto', logger: { warn() {} } }),
+      });
+      // The browser talks to the proxy; the proxy forwards plain http to the app.
+      const browser = new Browser(server.origin);
+      const start = await browser.get('/sign-in');
+      expect(start.status).toBe(302);
+      const callbackUrl = new URL(
+        await completeSignIn(start.headers.get('location') ?? '', {
+          username: 'alice',
+          password: 'alice-password',
+        }),
+      );
+      expect(callbackUrl.origin).toBe(proxiedOrigin);
+      const callback = await browser.get(`${callbackUrl.pathname}${callbackUrl.search}`);
+      expect(callback.status).toBe(302);
+      const cookies = callback.headers.getSetCookie();
+      expect(cookies.length).toBeGreaterThan(0);
+      for (const cookie of cookies) {
+        expect(cookie).toMatch(/^__Host-logto(\.\d+)?=/);
+        expect(cookie).toMatch(/; Secure/i);
+        expect(cookie).toMatch(/; Path=\//i);
+        expect(cookie).not.toMatch(/; Domain=/i);
+      }
+      expect((await browser.get('/api/me')).status).toBe(200);
+      const signOut = await browser.get('/sign-out');
+      expect(signOut.headers.getSetCookie().every((cookie) => /; Secure/i.test(cookie))).toBe(true);
+      expect(browser.cookies.size).toBe(0);
+    });
+  }
+
   it('puts the userinfo on the request with fetchUserInfo', async () => {
     const browser = new Browser(server.origin);
     await signIn(browser);
@@ -154,6 +199,25 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
   });
 
+  // Redis sessions keep the id cookie as it is: only cookie sessions re-send it.
+  if (store === 'cookie') {
+    it('marks a response that carries the session cookie Cache-Control: private, no-store, unless the app set its own', async () => {
+      const browser = new Browser(server.origin);
+      await signIn(browser);
+      const read = await browser.get('/api/me');
+      expect(browser.setCookies).toEqual([]);
+      expect(read.headers.get('cache-control')).toBeNull();
+      const fresh = await browser.get('/resource/fresh');
+      expect(fresh.status).toBe(200);
+      expect(browser.setCookies.length).toBeGreaterThan(0);
+      expect(fresh.headers.get('cache-control')).toBe('private, no-store');
+      const own = await browser.get('/resource/fresh/cached');
+      expect(own.status).toBe(200);
+      expect(browser.setCookies.length).toBeGreaterThan(0);
+      expect(own.headers.get('cache-control')).toBe('private, max-age=60');
+    });
+  }
+
   it('signs out: the session cookie is cleared and the browser goes to the end-session URL', async () => {
     const browser = new Browser(server.origin);
     await signIn(browser);
@@ -172,6 +236,138 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
       const replay = await fetch(`${server.origin}/api/me`, { headers: { cookie: old } });
       expect(replay.status).toBe(401);
     }
+  });
+
+  it('the sign-in route takes the query parameters the app allows as options, and protects the rest', async () => {
+    await use({
+      signInQueryParams: [
+        'login_hint',
+        'first_screen',
+        'identifier',
+        'direct_sign_in',
+        'organization_id',
+      ],
+    });
+    const browser = new Browser(server.origin);
+    const hostile = new URLSearchParams({
+      login_hint: 'alice',
+      first_screen: 'register',
+      identifier: 'email,username',
+      direct_sign_in: 'social:github',
+      organization_id: 'acme',
+      client_id: 'evil-app',
+      redirect_uri: 'https://evil.example/callback',
+      scope: 'openid',
+      resource: 'https://evil.example',
+      state: 'chosen-state',
+      nonce: 'chosen-nonce',
+      code_challenge: 'chosen-challenge',
+      prompt: 'none',
+      ui_locales: 'fr',
+    });
+    const start = await browser.get(`/sign-in?${hostile}`);
+    expect(start.status).toBe(302);
+    const parameters = new URL(start.headers.get('location') ?? '').searchParams;
+    expect(parameters.get('login_hint')).toBe('alice');
+    expect(parameters.get('first_screen')).toBe('register');
+    expect(parameters.get('identifier')).toBe('email username');
+    expect(parameters.get('direct_sign_in')).toBe('social:github');
+    expect(parameters.get('organization_id')).toBe('acme');
+    expect(parameters.get('client_id')).toBe(options.appId);
+    expect(parameters.get('redirect_uri')).toBe(`${server.origin}/callback`);
+    expect(parameters.get('scope')?.split(' ')).toContain('offline_access');
+    expect(parameters.getAll('resource')).toContain(api);
+    expect(parameters.getAll('resource')).not.toContain('https://evil.example');
+    for (const [name, chosen] of [
+      ['state', 'chosen-state'],
+      ['nonce', 'chosen-nonce'],
+      ['code_challenge', 'chosen-challenge'],
+      ['prompt', 'none'],
+    ]) {
+      expect(parameters.getAll(name ?? '')).toHaveLength(1);
+      expect(parameters.get(name ?? '')).not.toBe(chosen);
+    }
+    expect(parameters.has('ui_locales')).toBe(false);
+    // Logto accepts the request, and the sign-in completes.
+    const { completeSignIn } = await import('logto-dev');
+    const callbackUrl = await completeSignIn(start.headers.get('location') ?? '', {
+      username: 'alice',
+      password: 'alice-password',
+    });
+    expect((await browser.get(callbackUrl)).status).toBe(302);
+    expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
+  it('the sign-in route ignores sign-in query parameters the app did not allow, and values Logto would refuse', async () => {
+    const browser = new Browser(server.origin);
+    const plain = await browser.get('/sign-in?login_hint=alice&first_screen=register');
+    const ignored = new URL(plain.headers.get('location') ?? '').searchParams;
+    expect(ignored.has('login_hint')).toBe(false);
+    expect(ignored.has('first_screen')).toBe(false);
+    await use({ signInQueryParams: ['first_screen', 'identifier', 'direct_sign_in'] });
+    const bad = await browser.get(
+      '/sign-in?first_screen=home&identifier=passport&direct_sign_in=magic:x&login_hint=alice',
+    );
+    expect(bad.status).toBe(302);
+    const parameters = new URL(bad.headers.get('location') ?? '').searchParams;
+    for (const name of ['first_screen', 'identifier', 'direct_sign_in', 'login_hint']) {
+      expect(parameters.has(name)).toBe(false);
+    }
+  });
+
+  it('the signIn helper starts a sign-in with per-request options and brings the user back to returnTo', async () => {
+    const browser = new Browser(server.origin);
+    const start = await browser.get('/join?organization=globex');
+    expect(start.status).toBe(302);
+    const authorizationUrl = start.headers.get('location') ?? '';
+    const parameters = new URL(authorizationUrl).searchParams;
+    expect(parameters.get('organization_id')).toBe('globex');
+    expect(parameters.get('first_screen')).toBe('register');
+    const { completeSignIn } = await import('logto-dev');
+    const callback = await browser.get(
+      await completeSignIn(authorizationUrl, { username: 'alice', password: 'alice-password' }),
+    );
+    expect(callback.headers.get('location')).toBe('/protected');
+    expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
+  it('signs out to a same-origin returnTo, and to the default for anything else', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const response = await browser.get('/sign-out?returnTo=/goodbye');
+    expect(response.status).toBe(302);
+    const location = response.headers.get('location') ?? '';
+    expect(new URL(location).searchParams.get('post_logout_redirect_uri')).toBe(
+      `${server.origin}/goodbye`,
+    );
+    // Logto knows the URI: its end-session page answers with the confirmation form.
+    expect((await fetch(location)).status).toBe(200);
+    expect((await browser.get('/api/me')).status).toBe(401);
+    for (const returnTo of ['https://evil.example/', '//evil.example/x']) {
+      await signIn(browser);
+      const away = await browser.get(`/sign-out?returnTo=${encodeURIComponent(returnTo)}`);
+      expect(
+        new URL(away.headers.get('location') ?? '').searchParams.get('post_logout_redirect_uri'),
+      ).toBe(`${server.origin}/`);
+    }
+  });
+
+  it('the signOut helper and postSignOutRedirectUri choose where Logto sends the browser', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const helper = await browser.get('/leave?to=/goodbye');
+    expect(
+      new URL(helper.headers.get('location') ?? '').searchParams.get('post_logout_redirect_uri'),
+    ).toBe(`${server.origin}/goodbye`);
+    expect((await browser.get('/api/me')).status).toBe(401);
+    await use({ postSignOutRedirectUri: '/goodbye' });
+    await signIn(browser);
+    const configured = await browser.get('/sign-out');
+    expect(
+      new URL(configured.headers.get('location') ?? '').searchParams.get(
+        'post_logout_redirect_uri',
+      ),
+    ).toBe(`${server.origin}/goodbye`);
   });
 
   it('HEAD /sign-out and HEAD /callback (a prefetch) do not run those routes: the session stays signed in', async () => {
@@ -223,6 +419,60 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     expect(await json(refused)).toMatchObject({ error: 'callback.error_response' });
   });
 
+  it("renders a failed callback with the app's onError page, keeping the session's Set-Cookie", async () => {
+    const seen: string[] = [];
+    await use({
+      onError: (error, request) => {
+        seen.push(`${request.route} ${request.status} ${new URL(request.url).pathname}`);
+        return new Response(`<p>My page: ${error.code}</p>`, {
+          status: request.status,
+          headers: { 'content-type': 'text/html; charset=utf-8', 'x-app': 'mine' },
+        });
+      },
+    });
+    const browser = new Browser(server.origin);
+    const start = await browser.get('/sign-in');
+    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    const refused = await browser.get(
+      `/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(dev.issuer)}`,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('x-app')).toBe('mine');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect(await refused.text()).toBe('<p>My page: callback.error_response</p>');
+    // The consumed sign-in session was written away with the app's page.
+    expect(browser.setCookies.length).toBeGreaterThan(0);
+    expect(seen).toEqual(['callback 400 /callback']);
+    // The sign-in it ended cannot be replayed.
+    const again = await browser.get(`/callback?code=x&state=${state}`);
+    expect(await again.text()).toBe('<p>My page: sign_in_session.not_found</p>');
+  });
+
+  it('sends the default page, styled and linking home, when onError returns undefined or throws', async () => {
+    for (const onError of [() => undefined, () => Promise.reject(new Error('template broke'))]) {
+      await use({ onError });
+      const page = await new Browser(server.origin).get('/callback?code=abc&state=xyz');
+      expect(page.status).toBe(400);
+      const text = await page.text();
+      expect(text).toContain('sign_in_session.not_found');
+      expect(text).toContain('<style>');
+      expect(text).toContain('<a href="/">');
+    }
+  });
+
+  it('names the requested resource when Logto refuses the sign-in with invalid_target', async () => {
+    await use({ resources: ['https://missing.example.com'] });
+    const browser = new Browser(server.origin);
+    const start = await browser.get('/sign-in');
+    const back = await fetch(start.headers.get('location') ?? '', { redirect: 'manual' });
+    const page = await browser.get(back.headers.get('location') ?? '', 'application/json');
+    expect(page.status).toBe(400);
+    const body = await json(page);
+    expect(body).toMatchObject({ error: 'callback.error_response' });
+    expect(body.message).toContain('https://missing.example.com');
+    expect(body.hint).toContain('Register each API resource');
+  });
+
   it('answers the sign-in route with 502 naming provider.unreachable when Logto is down', async () => {
     await use({ endpoint: await unusedEndpoint() });
     const browser = new Browser(server.origin);
@@ -253,6 +503,29 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
           headers: { cookie: `logto_session=${bad}` },
         });
         expect(response.status).toBe(401);
+      }
+      expect((await browser.get('/api/me')).status).toBe(200);
+    });
+
+    it('takes cookie options next to the secret: name, SameSite and lifetimes', async () => {
+      await use({
+        cookie: {
+          name: 'app_session',
+          sameSite: 'strict',
+          rollingDuration: 1800,
+          absoluteDuration: 3600,
+        },
+      });
+      const browser = new Browser(server.origin);
+      const callback = await signIn(browser);
+      const cookies = callback.headers.getSetCookie();
+      expect(cookies.length).toBeGreaterThan(0);
+      for (const cookie of cookies) {
+        expect(cookie).toMatch(/^app_session(\.\d+)?=/);
+        expect(cookie).toMatch(/; SameSite=Strict/i);
+        const maxAge = Number(/; Max-Age=(\d+)/i.exec(cookie)?.[1]);
+        expect(maxAge).toBeGreaterThan(1700);
+        expect(maxAge).toBeLessThanOrEqual(1800);
       }
       expect((await browser.get('/api/me')).status).toBe(200);
     });

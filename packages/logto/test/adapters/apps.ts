@@ -1,7 +1,10 @@
 /**
  * The same small app served by every adapter, so one specification runs against each of them.
  * Routes: `/` (never touches Logto), `/protected` (redirect guard), `/api/me` (401 guard),
- * `/protected/userinfo`, `/resource`, `/organization?id=`, `/tokens` (six cached tokens).
+ * `/protected/userinfo`, `/resource`, `/resource/fresh` (a new token on every call, so a
+ * Set-Cookie; `/resource/fresh/cached` also sets its own Cache-Control), `/organization?id=`,
+ * `/tokens` (six cached tokens), and the adapter's helpers: `/join?organization=` (signIn) and
+ * `/leave?to=` (signOut).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +29,8 @@ export const api = 'https://api.example.com';
 
 interface AppRoute {
   guard?: AuthenticatedOptions;
+  /** A `Cache-Control` the route sets itself. */
+  cacheControl?: string;
   handle: (context: LogtoRequestContext, query: URLSearchParams) => Promise<unknown>;
 }
 
@@ -41,6 +46,22 @@ export const appRoutes: Readonly<Record<string, AppRoute>> = {
   '/resource': {
     guard: {},
     handle: (context) => context.client.getAccessTokenClaims(api),
+  },
+  '/resource/fresh': {
+    guard: {},
+    handle: async (context) => {
+      // A new token on every call: the session changes, so the response carries Set-Cookie.
+      await context.client.clearAccessToken();
+      return context.client.getAccessTokenClaims(api);
+    },
+  },
+  '/resource/fresh/cached': {
+    guard: {},
+    cacheControl: 'private, max-age=60',
+    handle: async (context) => {
+      await context.client.clearAccessToken();
+      return context.client.getAccessTokenClaims(api);
+    },
   },
   '/organization': {
     guard: {},
@@ -61,6 +82,16 @@ export const appRoutes: Readonly<Record<string, AppRoute>> = {
   },
 };
 
+/** What `/join?organization=` asks the adapter's `signIn` helper for. */
+export const joinOptions = (query: URLSearchParams) => ({
+  organizationId: query.get('organization') ?? 'acme',
+  firstScreen: 'register' as const,
+  returnTo: '/protected',
+});
+
+/** What `/leave?to=` asks the adapter's `signOut` helper for. */
+export const leaveOptions = (query: URLSearchParams) => ({ returnTo: query.get('to') ?? '' });
+
 const errorBody = (error: unknown) => ({
   error: (error as Partial<LogtoError>)?.code ?? 'internal',
 });
@@ -77,9 +108,18 @@ const expressApp =
       const guard = route.guard ? [expressAdapter.authenticated(route.guard)] : [];
       app.get(path, ...guard, (req, res, next) => {
         const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+        if (route.cacheControl) res.set('cache-control', route.cacheControl);
         route.handle(req.logto, query).then((value) => res.json(value), next);
       });
     }
+    const queryOf = (req: express5.Request) =>
+      new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+    app.get('/join', (req, res, next) => {
+      expressAdapter.signIn(req, res, joinOptions(queryOf(req))).catch(next);
+    });
+    app.get('/leave', (req, res, next) => {
+      expressAdapter.signOut(req, res, leaveOptions(queryOf(req))).catch(next);
+    });
     app.use(
       (
         error: unknown,
@@ -97,11 +137,17 @@ const honoApp: AppBuilder = async (options) => {
   const app = new Hono<honoAdapter.LogtoEnv>();
   app.use(honoAdapter.logto(options));
   for (const [path, route] of Object.entries(appRoutes)) {
-    const handler: Handler<honoAdapter.LogtoEnv> = async (c) =>
-      c.json((await route.handle(c.get('logto'), new URL(c.req.url).searchParams)) as object);
+    const handler: Handler<honoAdapter.LogtoEnv> = async (c) => {
+      if (route.cacheControl) c.header('cache-control', route.cacheControl);
+      return c.json(
+        (await route.handle(c.get('logto'), new URL(c.req.url).searchParams)) as object,
+      );
+    };
     if (route.guard) app.get(path, honoAdapter.authenticated(route.guard), handler);
     else app.get(path, handler);
   }
+  app.get('/join', (c) => honoAdapter.signIn(c, joinOptions(new URL(c.req.url).searchParams)));
+  app.get('/leave', (c) => honoAdapter.signOut(c, leaveOptions(new URL(c.req.url).searchParams)));
   app.onError((error, c) => c.json(errorBody(error), 500));
   return getRequestListener(app.fetch);
 };
@@ -119,10 +165,19 @@ const fastifyApp = async (options: LogtoAdapterOptions, fastify = Fastify) => {
     app.get(
       path,
       route.guard ? { preHandler: fastifyAdapter.authenticated(route.guard) } : {},
-      async (request) =>
-        route.handle(request.logto, new URLSearchParams(request.url.split('?')[1] ?? '')),
+      async (request, reply) => {
+        if (route.cacheControl) reply.header('cache-control', route.cacheControl);
+        return route.handle(request.logto, new URLSearchParams(request.url.split('?')[1] ?? ''));
+      },
     );
   }
+  const queryOf = (url: string) => new URLSearchParams(url.split('?')[1] ?? '');
+  app.get('/join', (request, reply) =>
+    fastifyAdapter.signIn(request, reply, joinOptions(queryOf(request.url))),
+  );
+  app.get('/leave', (request, reply) =>
+    fastifyAdapter.signOut(request, reply, leaveOptions(queryOf(request.url))),
+  );
   app.setErrorHandler((error, _request, reply) => reply.code(500).send(errorBody(error)));
   await app.ready();
   if (!listener) throw new Error('fastify did not hand over its request handler');
@@ -133,10 +188,15 @@ const webApp: AppBuilder = async (options) => {
   const logto = webAdapter.createLogto(options);
   const dispatch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
+    if (url.pathname === '/join') return logto.signIn(request, joinOptions(url.searchParams));
+    if (url.pathname === '/leave') return logto.signOut(request, leaveOptions(url.searchParams));
     const route = appRoutes[url.pathname];
     if (!route) return new Response('not found', { status: 404 });
     const run = async (context: LogtoRequestContext) =>
-      Response.json(await route.handle(context, url.searchParams));
+      Response.json(
+        await route.handle(context, url.searchParams),
+        route.cacheControl ? { headers: { 'cache-control': route.cacheControl } } : {},
+      );
     return route.guard
       ? logto.authenticated(request, route.guard, run)
       : logto.withLogto(request, run);

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLogtoCore, type LogtoAdapterOptions } from '../../src/adapters/core/index.js';
 import { safeReturnTo } from '../../src/adapters/core/return-to.js';
+import { signInOptionsFromQuery } from '../../src/adapters/core/sign-in-query.js';
 import { createMemorySessionStore } from '../../src/session/memory-store.js';
 import { expectLogtoError } from '../support/expect-logto-error.js';
 
@@ -152,10 +153,92 @@ describe('adapter options', () => {
     expect(core.route('GET', '/backchannel-logout')).toBeUndefined();
   });
 
-  it('rejects a non-function logger or fetch, and an out-of-range logoutTokenMaxAge', async () => {
+  it('rejects a non-function logger, fetch or onError, and an out-of-range logoutTokenMaxAge', async () => {
     await invalidConfig({ ...valid, logger: {} });
     await invalidConfig({ ...valid, fetch: 'fetch' });
+    await invalidConfig({ ...valid, onError: '<p>error</p>' });
     await invalidConfig({ ...valid, logoutTokenMaxAge: 0 });
     await invalidConfig({ ...valid, logoutTokenMaxAge: Number.NaN });
+  });
+
+  it('takes postSignOutRedirectUri as a path on baseUrl or an absolute URL', async () => {
+    expect(
+      createLogtoCore({ ...valid, postSignOutRedirectUri: '/goodbye?from=app' }).options
+        .postLogoutRedirectUri,
+    ).toBe(`${base}/goodbye?from=app`);
+    expect(
+      createLogtoCore({ ...valid, postSignOutRedirectUri: 'https://www.example.com/' }).options
+        .postLogoutRedirectUri,
+    ).toBe('https://www.example.com/');
+    for (const value of [
+      'goodbye',
+      '//evil.example/',
+      '/\\evil.example',
+      'javascript:x',
+      '/a#b',
+      7,
+    ]) {
+      await invalidConfig({ ...valid, postSignOutRedirectUri: value });
+    }
+  });
+
+  it('rejects cookie options next to a session store (the store takes its own)', async () => {
+    const error = await invalidConfig({
+      ...valid,
+      session: createMemorySessionStore(),
+      cookie: { name: 'x' },
+    });
+    expect(error.message).toMatch(/cookie/);
+    await invalidConfig({ ...valid, cookie: { rollingDuration: -1 } });
+  });
+
+  it('accepts only the sign-in query parameters it knows', async () => {
+    await invalidConfig({ ...valid, signInQueryParams: ['state'] });
+    await invalidConfig({ ...valid, signInQueryParams: 'login_hint' });
+    expect(createLogtoCore({ ...valid, signInQueryParams: ['login_hint'] })).toBeTruthy();
+  });
+});
+
+describe('sign-in query parameters', () => {
+  const all = new Set([
+    'login_hint',
+    'first_screen',
+    'identifier',
+    'direct_sign_in',
+    'organization_id',
+  ] as const);
+  const read = (query: string, allowed: ReadonlySet<never> | typeof all = all) =>
+    signInOptionsFromQuery(new URLSearchParams(query), allowed);
+
+  it('reads each allowed parameter into its sign-in option', () => {
+    expect(
+      read(
+        'login_hint=alice@example.com&first_screen=identifier:register&identifier=email%20phone&direct_sign_in=sso:abc&organization_id=acme',
+      ),
+    ).toEqual({
+      loginHint: 'alice@example.com',
+      firstScreen: 'identifier:register',
+      identifiers: ['email', 'phone'],
+      directSignIn: { method: 'sso', target: 'abc' },
+      organizationId: 'acme',
+    });
+  });
+
+  it('reads nothing that is not allowed', () => {
+    expect(read('login_hint=alice&first_screen=register', new Set())).toEqual({});
+  });
+
+  it.each([
+    'first_screen=home',
+    'identifier=passport',
+    'identifier=',
+    'direct_sign_in=magic:x',
+    'direct_sign_in=social:',
+    'direct_sign_in=social',
+    `login_hint=${'a'.repeat(257)}`,
+    'login_hint=a%0db',
+    'organization_id=',
+  ])('ignores the value %s', (query) => {
+    expect(read(query)).toEqual({});
   });
 });

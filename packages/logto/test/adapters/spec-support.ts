@@ -11,13 +11,19 @@ import type { Browser } from './browser.js';
 export const secret = 'adapter-tests-secret-0123456789abcdef-0123456789';
 export const otherSecret = 'another-secret-for-rotation-0123456789abcdef-xyz';
 
-/** Starts logto-dev with the demo app registered for `origin` (and a back-channel logout URI at `backchannelPath`). */
+/**
+ * The public origin of an app behind a proxy that terminates TLS: the app itself is served over
+ * plain http at the test server's origin. Registered in every {@link startDevFor} provider.
+ */
+export const proxiedOrigin = 'https://app.example.test';
+
+/** Starts logto-dev with the demo app registered for `origin` and {@link proxiedOrigin} (and a back-channel logout URI at `backchannelPath`). */
 export const startDevFor = (origin: string, backchannelPath?: string): Promise<LogtoDev> => {
   const config = demoConfig();
   const [app] = config.applications;
   if (!app) throw new Error('the demo config has no application');
-  app.redirectUris = [`${origin}/callback`];
-  app.postLogoutRedirectUris = [`${origin}/`];
+  app.redirectUris = [`${origin}/callback`, `${proxiedOrigin}/callback`];
+  app.postLogoutRedirectUris = [`${origin}/`, `${origin}/goodbye`, `${proxiedOrigin}/`];
   if (backchannelPath !== undefined) app.backchannelLogoutUri = `${origin}${backchannelPath}`;
   return startLogtoDev({ port: 0, config });
 };

@@ -202,6 +202,16 @@ describe('scopes', () => {
     expect(error.error).toBe('insufficient_scope');
   });
 
+  it('says that in Logto the user needs a role granting the scope, not only that it be requested', async () => {
+    const verifier = resourceVerifier({ requiredScopes: ['write:messages'] });
+    const error = await expectLogtoError(
+      verifier.verify(tokens.resource),
+      'access_token.insufficient_scope',
+    );
+    expect(error.message).toContain('request it at sign-in');
+    expect(error.message).toContain('in Logto the user needs a role that grants it');
+  });
+
   it('adds the scopes of one call to the verifier requirements', async () => {
     const verifier = resourceVerifier({ requiredScopes: ['read:messages'] });
     expect((await verifier.verify(tokens.resource)).scope).toBe('read:messages');

@@ -57,12 +57,13 @@ describe('authorization URL', () => {
     expect(parameters.get('nonce')).toBe('the-nonce');
   });
 
-  it('sends Logto extensions: first_screen, identifier, direct_sign_in, login_hint', () => {
+  it('sends Logto extensions: first_screen, identifier, direct_sign_in, login_hint, organization_id', () => {
     const parameters = build({
       firstScreen: 'identifier:register',
       identifiers: ['email', 'phone'],
       directSignIn: { method: 'social', target: 'google' },
       loginHint: 'alice@example.com',
+      organizationId: 'acme',
       interactionMode: 'signUp',
       prompt: ['login'],
     });
@@ -70,6 +71,7 @@ describe('authorization URL', () => {
     expect(parameters.get('identifier')).toBe('email phone');
     expect(parameters.get('direct_sign_in')).toBe('social:google');
     expect(parameters.get('login_hint')).toBe('alice@example.com');
+    expect(parameters.get('organization_id')).toBe('acme');
     expect(parameters.get('prompt')).toBe('login');
     expect(parameters.has('interaction_mode')).toBe(false);
   });
@@ -91,6 +93,7 @@ describe('authorization URL', () => {
       'nonce',
       'scope',
       'resource',
+      'organization_id',
     ]) {
       expectCode(() => build({ extraParams: { [key]: 'x' } }), 'sign_in.invalid_options');
     }
@@ -108,6 +111,7 @@ describe('authorization URL', () => {
       'sign_in.invalid_options',
     );
     expectCode(() => build({ prompt: 'always' as never }), 'sign_in.invalid_options');
+    expectCode(() => build({ organizationId: '' }), 'sign_in.invalid_options');
     expectCode(() => build({ prompt: ['none', 'login'] }), 'sign_in.invalid_options');
   });
 

@@ -249,6 +249,24 @@ describe('handleSignInCallback', () => {
     expect(error.errorDescription).toBe('The user said no.');
   });
 
+  it('names the requested API resources when Logto refuses the sign-in with invalid_target', async () => {
+    const client = createClient(dev, new MemoryStorage(), {
+      resources: ['https://missing.example.com'],
+      scopes: ['urn:logto:scope:organizations'],
+    });
+    // logto-dev, like Logto, sends the browser back with the error before any sign-in page.
+    const answer = await fetch(await client.signIn({ redirectUri }), { redirect: 'manual' });
+    const callback = answer.headers.get('location') ?? '';
+    expect(new URL(callback).searchParams.get('error')).toBe('invalid_target');
+    const error = await expectLogtoError(
+      client.handleSignInCallback(callback),
+      'callback.error_response',
+    );
+    expect(error.error).toBe('invalid_target');
+    expect(error.message).toContain('requested the API resource https://missing.example.com:');
+    expect(error.message).not.toContain('urn:logto:resource:organizations');
+  });
+
   it('ignores a forged error link without the sign-in state: the pending sign-in survives', async () => {
     const storage = new MemoryStorage();
     const client = createClient(dev, storage);

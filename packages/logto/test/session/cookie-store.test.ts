@@ -107,6 +107,20 @@ describe('cookie session store', () => {
     expect(cookie.split('; ')).toEqual(expect.arrayContaining(['Secure', 'Domain=example.com']));
   });
 
+  it.each(['__Host-logto', '__Secure-logto'])(
+    'gives a %s cookie Secure even when the load context is plain http',
+    async (name) => {
+      const session = await createCookieSessionStore({ secret: SECRET, name }).load(
+        undefined,
+        http,
+      );
+      await session.setItem('idToken', 'x');
+      const [cookie = ''] = await session.commit();
+      expect(cookie.startsWith(`${name}=`)).toBe(true);
+      expect(cookie.split('; ')).toContain('Secure');
+    },
+  );
+
   it.each([
     ['a short secret', { secret: 'too-short' }],
     ['an empty secret list', { secret: [] }],

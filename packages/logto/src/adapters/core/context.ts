@@ -161,8 +161,11 @@ export class LogtoRequestContext {
   async #load(): Promise<RequestSession> {
     try {
       const session = new TrackedSession(
-        // The request is the load context: its `secure` is read only if a cookie is written.
-        await this.#options.store.load(this.#request.cookieHeader, this.#request),
+        // `baseUrl` (trusted configuration), not the request, says whether the app is on https:
+        // behind a proxy that terminates TLS the request itself is plain http.
+        await this.#options.store.load(this.#request.cookieHeader, {
+          secure: this.#options.baseUrl.startsWith('https:'),
+        }),
         this.#request.onCommitNeeded,
       );
       this.#loaded = session;

@@ -14,8 +14,6 @@ export interface AdapterRequest {
   readonly pathAndQuery: string;
   /** The raw `Cookie` header. */
   readonly cookieHeader: string | undefined;
-  /** True when the request came over https (as the framework sees it, e.g. behind a trusted proxy). */
-  readonly secure: boolean;
   /** The `Accept` header, to choose between an HTML and a JSON error. */
   readonly accept?: string | undefined;
   /** Reads the `application/x-www-form-urlencoded` body (only the back-channel logout route calls it). */
@@ -44,6 +42,12 @@ const escapeHtml = (text: string) =>
       ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] ??
       character,
   );
+
+/**
+ * The `Cache-Control` an app's response gets when it carries the session's `Set-Cookie` and the
+ * app set none: a shared cache must never store one user's session cookie and hand it to another.
+ */
+export const sessionCacheControl = 'private, no-store';
 
 /** A `302` to `location`, never cached. */
 export const redirectResponse = (
@@ -75,6 +79,13 @@ export const jsonResponse = (
   body: JSON.stringify(body),
 });
 
+// A constant, never input: safe inside the page.
+const errorPageStyle =
+  'body{margin:0;font:16px/1.55 system-ui,sans-serif;color:#1d1d2c;background:#f7f7fb}' +
+  'main{max-width:40rem;margin:3rem auto;padding:1.5rem 2rem;background:#fff;border:1px solid #e3e4ec;border-radius:10px}' +
+  'h1{font-size:1.4rem;margin:0 0 1rem;color:#b3261e}.message{font-weight:600;overflow-wrap:anywhere}' +
+  '.code{color:#5d6072}code{font-family:ui-monospace,Menlo,Consolas,monospace}a{color:#5d34f2}';
+
 const prefersJson = (accept: string | undefined) =>
   accept !== undefined && /\bjson\b/i.test(accept) && !/\btext\/html\b/i.test(accept);
 
@@ -93,12 +104,17 @@ export const errorResponse = (
     return jsonResponse(status, { error: error.code, message: error.message, hint }, cookies);
   }
   const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head>
-<body><h1>Sign-in error</h1>
-<p>${escapeHtml(error.message)}</p>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign-in error</title>
+<style>${errorPageStyle}</style></head>
+<body><main>
+<h1>Sign-in error</h1>
+<p class="message">${escapeHtml(error.message)}</p>
 <p>${escapeHtml(hint)}</p>
-<p>Error code: <code>${escapeHtml(error.code)}</code></p>
-</body></html>
+<p class="code">Error code: <code>${escapeHtml(error.code)}</code></p>
+<p><a href="/">Back to the home page</a></p>
+</main></body></html>
 `;
   return {
     status,

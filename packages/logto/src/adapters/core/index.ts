@@ -11,23 +11,37 @@ import { type AuthenticatedOptions, type GuardOutcome, guard } from './guard.js'
 import type { AdapterRequest, AdapterResponse } from './http.js';
 import {
   type LogtoAdapterOptions,
+  type RequestSignInOptions,
+  type RequestSignOutOptions,
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
 } from './options.js';
-import { type RouteMemory, type RouteName, routeMethods, runRoute } from './routes.js';
+import {
+  type RouteMemory,
+  type RouteName,
+  routeMethods,
+  runRoute,
+  startSignIn,
+  startSignOut,
+} from './routes.js';
 
 export { LogtoRequestContext } from './context.js';
+export type { FailedRoute, LogtoErrorRenderer, LogtoErrorRequest } from './error-renderer.js';
 export type { AuthenticatedOptions, GuardOutcome } from './guard.js';
 export type { AdapterRequest, AdapterResponse } from './http.js';
 export type {
+  AdapterCookieOptions,
   AdapterLogger,
   AdapterSignInOptions,
   LogtoAdapterOptions,
   LogtoRoutes,
+  RequestSignInOptions,
+  RequestSignOutOptions,
   ResolvedAdapterOptions,
 } from './options.js';
 export type { RouteMethod, RouteName } from './routes.js';
 export { routeMethods } from './routes.js';
+export type { SignInQueryParam } from './sign-in-query.js';
 
 /** One configured Logto integration, shared by every request an adapter serves. */
 export class LogtoCore {
@@ -76,6 +90,24 @@ export class LogtoCore {
     request: AdapterRequest,
   ): Promise<AdapterResponse> {
     return runRoute(name, context, request, this.options, this.#memory);
+  }
+
+  /** Starts a sign-in with per-request options (the adapters' `signIn` helper). Throws only what is not a `LogtoError`. */
+  signIn(
+    context: LogtoRequestContext,
+    request: AdapterRequest,
+    options?: RequestSignInOptions,
+  ): Promise<AdapterResponse> {
+    return startSignIn(context, request, this.options, options);
+  }
+
+  /** Signs out with per-request options (the adapters' `signOut` helper). Throws only what is not a `LogtoError`. */
+  signOut(
+    context: LogtoRequestContext,
+    request: AdapterRequest,
+    options?: RequestSignOutOptions,
+  ): Promise<AdapterResponse> {
+    return startSignOut(context, request, this.options, options);
   }
 
   /** The guard of `authenticated()`. */

@@ -7,9 +7,14 @@ import type { SignInOptions } from '../../client/types.js';
 import { normalizeLogtoConfig } from '../../config/normalize.js';
 import type { LogtoConfig, NormalizedLogtoConfig } from '../../config/types.js';
 import { LogtoError } from '../../errors.js';
-import { createCookieSessionStore } from '../../session/cookie-store.js';
-import { createWarnOnceLogger } from '../../session/logger.js';
+import {
+  type CookieSessionStoreOptions,
+  createCookieSessionStore,
+} from '../../session/cookie-store.js';
+import { createRateLimitedLogger } from '../../session/logger.js';
 import type { SessionLogger, SessionStore } from '../../session/types.js';
+import type { LogtoErrorRenderer } from './error-renderer.js';
+import { type SignInQueryParam, signInQueryParams } from './sign-in-query.js';
 
 /** Paths of the routes an adapter serves. Each can be set to `false` to leave it to the app. */
 export interface LogtoRoutes {
@@ -25,6 +30,32 @@ export interface LogtoRoutes {
 
 /** Sign-in options an app may fix for its sign-in route (the adapter sets the redirect URIs). */
 export type AdapterSignInOptions = Omit<SignInOptions, 'redirectUri' | 'postRedirectUri'>;
+
+/** Options of one sign-in started by an adapter's `signIn` helper. */
+export interface RequestSignInOptions extends AdapterSignInOptions {
+  /**
+   * Where the user lands after the callback: a path on the app's origin (`/protected?tab=2`).
+   * Anything else is ignored and the user lands on `/`.
+   */
+  returnTo?: string;
+}
+
+/** Options of one sign-out started by an adapter's `signOut` helper. */
+export interface RequestSignOutOptions {
+  /**
+   * Where Logto sends the browser after signing out: a path on the app's origin, used as
+   * `post_logout_redirect_uri` (register `baseUrl + returnTo` in Logto). Anything else is ignored
+   * and {@link LogtoAdapterOptions.postSignOutRedirectUri} is used.
+   */
+  returnTo?: string;
+}
+
+/**
+ * Options of the cookie sessions that the adapter builds from {@link LogtoAdapterOptions.secret}:
+ * cookie attributes (`name`, `sameSite`, `secure`, `domain`, `path`) and lifetimes
+ * (`rollingDuration`, `absoluteDuration`, `touchAfter`), as {@link createCookieSessionStore} takes them.
+ */
+export type AdapterCookieOptions = Omit<CookieSessionStoreOptions, 'secret' | 'logger' | 'now'>;
 
 /** Where an adapter reports what is worth knowing but is not an error response. */
 export interface AdapterLogger extends SessionLogger {
@@ -53,10 +84,16 @@ export interface LogtoAdapterOptions extends Partial<LogtoConfig> {
   config?: LogtoConfig;
   /**
    * The app's public origin, e.g. `https://app.example.com` (no path). The redirect URI is
-   * `baseUrl + routes.callback`, the post-logout redirect URI `baseUrl + '/'`; register both in Logto.
-   * Requests are never trusted to say where the app lives (no `Host` header reading).
+   * `baseUrl + routes.callback`; register it in Logto. Requests are never trusted to say where the
+   * app lives (no `Host` header reading).
    */
   baseUrl: string;
+  /**
+   * Where Logto sends the browser after sign-out, unless the sign-out names a `returnTo`: a path on
+   * `baseUrl` (`/goodbye`) or an absolute http(s) URL. Register it in Logto as a post sign-out
+   * redirect URI. Default `baseUrl + '/'`.
+   */
+  postSignOutRedirectUri?: string;
   /**
    * The session store. Default: encrypted cookie sessions keyed by {@link LogtoAdapterOptions.secret}.
    * Use `createRedisSessionStore` from `logto-ts/redis` for revocable, server-side sessions.
@@ -64,11 +101,26 @@ export interface LogtoAdapterOptions extends Partial<LogtoConfig> {
   session?: SessionStore;
   /** The cookie sessions' secret (or secrets, first encrypts, all decrypt), each at least 32 characters. Needed unless `session` is given. */
   secret?: string | readonly string[];
+  /**
+   * The cookie sessions' options besides `secret`, e.g. `{ name: 'app_session', sameSite: 'strict',
+   * absoluteDuration: 86_400 }`; see {@link AdapterCookieOptions}. Only with `secret`: a store given
+   * as `session` takes its options itself.
+   */
+  cookie?: AdapterCookieOptions;
   /** Route paths; see {@link LogtoRoutes}. */
   routes?: LogtoRoutes;
   /** Options of every sign-in started by the sign-in route (`firstScreen`, `extraParams`, …). */
   signInOptions?: AdapterSignInOptions;
-  /** Receives warnings. Default: `console.warn`, once per kind. */
+  /**
+   * Query parameters of the sign-in route that may set one sign-in's options, on top of
+   * `signInOptions`: e.g. `['login_hint', 'first_screen']` lets a link to
+   * `/sign-in?login_hint=alice@example.com&first_screen=register` pre-fill the identifier and open
+   * the registration screen. Parameters not listed, and values Logto would not accept, are ignored;
+   * the parameters the client sets itself (`client_id`, `redirect_uri`, `state`, `scope`, …) can
+   * never be set this way. Default: none.
+   */
+  signInQueryParams?: readonly SignInQueryParam[];
+  /** Receives warnings. Default: `console.warn`, at most once a minute per error code, with a count of the repeats. */
   logger?: AdapterLogger;
   /** The `fetch` used to talk to Logto. Default: the global `fetch`. */
   fetch?: typeof fetch;
@@ -77,6 +129,11 @@ export interface LogtoAdapterOptions extends Partial<LogtoConfig> {
    * `exp`. Default 300.
    */
   logoutTokenMaxAge?: number;
+  /**
+   * Your own page for a failed sign-in, callback or sign-out: `(error, request) => Response |
+   * undefined`. Return `undefined` for the default page. See {@link LogtoErrorRenderer}.
+   */
+  onError?: LogtoErrorRenderer;
 }
 
 /** Validated adapter options: what the core works with. */
@@ -90,9 +147,11 @@ export interface ResolvedAdapterOptions {
   readonly store: SessionStore;
   readonly routes: Readonly<Record<keyof LogtoRoutes, string | undefined>>;
   readonly signInOptions: AdapterSignInOptions;
+  readonly signInQueryParams: ReadonlySet<SignInQueryParam>;
   readonly logger: AdapterLogger;
   readonly fetch: typeof fetch | undefined;
   readonly logoutTokenMaxAge: number;
+  readonly onError: LogtoErrorRenderer | undefined;
 }
 
 const configKeys = [
@@ -180,6 +239,11 @@ const resolveStore = (options: LogtoAdapterOptions, logger: AdapterLogger): Sess
     if (typeof options.session?.load !== 'function') {
       throw invalid('Logto adapter: session must be a SessionStore (an object with load()).');
     }
+    if (options.cookie !== undefined) {
+      throw invalid(
+        'Logto adapter: cookie options go with `secret`; give them to the store passed as `session` instead.',
+      );
+    }
     return options.session;
   }
   if (options.secret === undefined) {
@@ -187,7 +251,41 @@ const resolveStore = (options: LogtoAdapterOptions, logger: AdapterLogger): Sess
       'Logto adapter: give a `secret` (at least 32 random characters) for cookie sessions, or a `session` store.',
     );
   }
-  return createCookieSessionStore({ secret: options.secret, logger });
+  const cookie = options.cookie ?? {};
+  if (typeof cookie !== 'object' || cookie === null) {
+    throw invalid('Logto adapter: cookie must be an object of cookie session options.');
+  }
+  return createCookieSessionStore({ ...cookie, secret: options.secret, logger });
+};
+
+const resolvePostSignOutRedirectUri = (value: unknown, baseUrl: string): string => {
+  if (value === undefined) return `${baseUrl}/`;
+  const problem =
+    'Logto adapter: postSignOutRedirectUri must be a path starting with "/" or an absolute http(s) URL, without a fragment.';
+  if (typeof value !== 'string' || value.startsWith('//') || value.includes('\\')) {
+    throw invalid(problem);
+  }
+  const relative = value.startsWith('/');
+  if (!URL.canParse(value, baseUrl) || (!relative && !URL.canParse(value))) throw invalid(problem);
+  const url = new URL(value, baseUrl);
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.hash !== '' ||
+    (relative && url.origin !== baseUrl)
+  ) {
+    throw invalid(problem);
+  }
+  return url.href;
+};
+
+const resolveSignInQueryParams = (value: unknown): ReadonlySet<SignInQueryParam> => {
+  if (value === undefined) return new Set();
+  if (!Array.isArray(value) || !value.every((name) => signInQueryParams.has(name))) {
+    throw invalid(
+      `Logto adapter: signInQueryParams must be a list of ${[...signInQueryParams].join(', ')}.`,
+    );
+  }
+  return new Set(value as SignInQueryParam[]);
 };
 
 /**
@@ -203,7 +301,7 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
   const normalized = normalizeLogtoConfig(config);
   const baseUrl = resolveBaseUrl(options.baseUrl);
   const routes = resolveRoutes(options.routes);
-  const logger: AdapterLogger = options.logger ?? createWarnOnceLogger();
+  const logger: AdapterLogger = options.logger ?? createRateLimitedLogger();
   if (typeof logger.warn !== 'function') throw invalid('Logto adapter: logger must have warn().');
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw invalid('Logto adapter: fetch must be a function.');
@@ -211,6 +309,11 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
   const maxAge = options.logoutTokenMaxAge ?? 300;
   if (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge <= 0 || maxAge > 3600) {
     throw invalid('Logto adapter: logoutTokenMaxAge must be a number of seconds from 1 to 3600.');
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw invalid(
+      'Logto adapter: onError must be a function (error, request) => Response | undefined.',
+    );
   }
   const signInOptions = options.signInOptions ?? {};
   if (typeof signInOptions !== 'object' || signInOptions === null) {
@@ -221,12 +324,14 @@ export const resolveAdapterOptions = (options: LogtoAdapterOptions): ResolvedAda
     normalized,
     baseUrl,
     redirectUri: `${baseUrl}${routes.callback ?? defaultRoutes.callback}`,
-    postLogoutRedirectUri: `${baseUrl}/`,
+    postLogoutRedirectUri: resolvePostSignOutRedirectUri(options.postSignOutRedirectUri, baseUrl),
     store: resolveStore(options, logger),
     routes,
     signInOptions,
+    signInQueryParams: resolveSignInQueryParams(options.signInQueryParams),
     logger,
     fetch: options.fetch,
     logoutTokenMaxAge: maxAge,
+    onError: options.onError,
   };
 };

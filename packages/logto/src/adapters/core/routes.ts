@@ -7,6 +7,7 @@ import { LogtoError } from '../../errors.js';
 import type { HttpOptions } from '../../oidc/http.js';
 import { type ExpiringSet, verifyLogoutToken } from './backchannel-logout.js';
 import { isStoreOutage, type LogtoRequestContext } from './context.js';
+import { type FailedRoute, fromWebResponse } from './error-renderer.js';
 import { FormReadError } from './form.js';
 import {
   type AdapterRequest,
@@ -15,8 +16,13 @@ import {
   jsonResponse,
   redirectResponse,
 } from './http.js';
-import type { ResolvedAdapterOptions } from './options.js';
+import type {
+  RequestSignInOptions,
+  RequestSignOutOptions,
+  ResolvedAdapterOptions,
+} from './options.js';
 import { safeReturnTo } from './return-to.js';
+import { signInOptionsFromQuery } from './sign-in-query.js';
 
 /** The name of an auth route. */
 export type RouteName = 'signIn' | 'callback' | 'signOut' | 'backchannelLogout';
@@ -41,22 +47,31 @@ const hints: Partial<Record<string, string>> = {
 };
 
 const hintFor = (error: LogtoError) =>
-  hints[error.code] ??
+  (error.code === 'callback.error_response' && error.error === 'invalid_target'
+    ? 'Register each API resource named above in Logto (API resources, with that exact identifier), or remove it from the resources option; then sign in again.'
+    : hints[error.code]) ??
   (error.code.startsWith('provider.')
     ? 'Logto could not be reached or answered unexpectedly. Try again in a moment.'
     : 'Start a new sign-in. If this keeps happening, check the Logto configuration.');
 
+/** Which route is answering, for whom, under which options: what an error answer needs. */
+interface RouteCall {
+  readonly route: FailedRoute;
+  readonly request: AdapterRequest;
+  readonly options: ResolvedAdapterOptions;
+}
+
 /** Commits, turning a store failure into a clear 503 (the caller keeps `response` otherwise). */
 const finish = async (
   context: LogtoRequestContext,
-  request: AdapterRequest,
+  call: RouteCall,
   build: (cookies: string[]) => AdapterResponse,
 ): Promise<AdapterResponse> => {
   let cookies: string[];
   try {
     cookies = await context.commit();
   } catch (error) {
-    if (error instanceof LogtoError) return failure(error, request);
+    if (error instanceof LogtoError) return failure(error, call);
     throw error;
   }
   return build(cookies);
@@ -72,36 +87,85 @@ const providerOutages: ReadonlySet<string> = new Set([
 /**
  * The error answer of a route: 503 when the session store is down, 502 when Logto is unreachable
  * or answered garbage, 400 for everything else (a stale, replayed, forged or refused sign-in).
+ * The app's `onError` renders it when it returns a `Response`; a renderer that throws is logged
+ * and the default page is sent.
  */
-const failure = (error: LogtoError, request: AdapterRequest, cookies: string[] = []) => {
+const failure = async (
+  error: LogtoError,
+  { route, request, options }: RouteCall,
+  cookies: string[] = [],
+): Promise<AdapterResponse> => {
   const outage = isStoreOutage(error);
-  return errorResponse(
-    outage ? 503 : providerOutages.has(error.code) ? 502 : 400,
-    error,
-    outage ? 'The session store is unavailable. Try again in a moment.' : hintFor(error),
-    request.accept,
-    cookies,
-  );
+  const status = outage ? 503 : providerOutages.has(error.code) ? 502 : 400;
+  const hint = outage ? 'The session store is unavailable. Try again in a moment.' : hintFor(error);
+  if (options.onError !== undefined) {
+    try {
+      const response = await options.onError(error, {
+        route,
+        method: request.method,
+        url: `${options.baseUrl}${request.pathAndQuery}`,
+        cookieHeader: request.cookieHeader,
+        accept: request.accept,
+        status,
+        hint,
+      });
+      if (response !== undefined) return await fromWebResponse(response, cookies);
+    } catch (renderError) {
+      options.logger.warn(
+        `The onError renderer failed (${renderError instanceof Error ? renderError.message : String(renderError)}); the default error page was sent.`,
+        error,
+      );
+    }
+  }
+  return errorResponse(status, error, hint, request.accept, cookies);
 };
 
-const signIn = async (
+const queryOf = (request: AdapterRequest) =>
+  new URLSearchParams(request.pathAndQuery.split('?')[1] ?? '');
+
+/**
+ * Starts a sign-in with `perRequest` on top of the adapter's `signInOptions` (its `extraParams`
+ * merged into theirs) and answers the redirect to Logto, or the error page.
+ */
+export const startSignIn = async (
+  context: LogtoRequestContext,
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+  perRequest: RequestSignInOptions = {},
+): Promise<AdapterResponse> => {
+  const call: RouteCall = { route: 'signIn', request, options };
+  const { returnTo: requested, ...signInOptions } = perRequest;
+  const returnTo = safeReturnTo(requested, options.baseUrl);
+  const extraParams =
+    signInOptions.extraParams === undefined
+      ? options.signInOptions.extraParams
+      : { ...options.signInOptions.extraParams, ...signInOptions.extraParams };
+  try {
+    const url = await context.client.signIn({
+      ...options.signInOptions,
+      ...signInOptions,
+      ...(extraParams === undefined ? {} : { extraParams }),
+      redirectUri: options.redirectUri,
+      ...(returnTo === undefined ? {} : { postRedirectUri: returnTo }),
+    });
+    return finish(context, call, (cookies) => redirectResponse(url, cookies));
+  } catch (error) {
+    if (error instanceof LogtoError) return failure(error, call);
+    throw error;
+  }
+};
+
+const signIn = (
   context: LogtoRequestContext,
   request: AdapterRequest,
   options: ResolvedAdapterOptions,
 ): Promise<AdapterResponse> => {
-  const query = new URLSearchParams(request.pathAndQuery.split('?')[1] ?? '');
-  const returnTo = safeReturnTo(query.get('returnTo'), options.baseUrl);
-  try {
-    const url = await context.client.signIn({
-      ...options.signInOptions,
-      redirectUri: options.redirectUri,
-      ...(returnTo === undefined ? {} : { postRedirectUri: returnTo }),
-    });
-    return finish(context, request, (cookies) => redirectResponse(url, cookies));
-  } catch (error) {
-    if (error instanceof LogtoError) return failure(error, request);
-    throw error;
-  }
+  const query = queryOf(request);
+  const returnTo = query.get('returnTo');
+  return startSignIn(context, request, options, {
+    ...signInOptionsFromQuery(query, options.signInQueryParams),
+    ...(returnTo === null ? {} : { returnTo }),
+  });
 };
 
 const callback = async (
@@ -109,6 +173,7 @@ const callback = async (
   request: AdapterRequest,
   options: ResolvedAdapterOptions,
 ): Promise<AdapterResponse> => {
+  const call: RouteCall = { route: 'callback', request, options };
   try {
     const { postRedirectUri } = await context.client.handleSignInCallback(
       `${options.baseUrl}${request.pathAndQuery}`,
@@ -124,7 +189,7 @@ const callback = async (
       if (tags.length > 0) await session.addTags(tags);
     }
     const location = safeReturnTo(postRedirectUri, options.baseUrl) ?? '/';
-    return finish(context, request, (cookies) => redirectResponse(location, cookies));
+    return finish(context, call, (cookies) => redirectResponse(location, cookies));
   } catch (error) {
     if (!(error instanceof LogtoError)) throw error;
     // The consumed sign-in session is written away, so a reload cannot replay it.
@@ -134,34 +199,55 @@ const callback = async (
     } catch {
       // The error below is what the user needs to see.
     }
-    return failure(error, request, cookies);
+    return failure(error, call, cookies);
   }
 };
 
-const signOut = async (
+/**
+ * Ends the session (revoking the refresh token) and answers the redirect to Logto's end-session
+ * page, which sends the browser to `returnTo` (a path on the app) or the configured post sign-out
+ * URI. When Logto cannot be reached, the local session still ends and the browser goes to
+ * `returnTo` or `/`.
+ */
+export const startSignOut = async (
   context: LogtoRequestContext,
   request: AdapterRequest,
   options: ResolvedAdapterOptions,
+  perRequest: RequestSignOutOptions = {},
 ): Promise<AdapterResponse> => {
-  let location = '/';
+  const call: RouteCall = { route: 'signOut', request, options };
+  // A fragment has no place in a redirect URI registered at Logto.
+  const returnTo = safeReturnTo(perRequest.returnTo, options.baseUrl)?.split('#')[0];
+  let location = returnTo ?? '/';
   try {
-    location = await context.client.signOut(options.postLogoutRedirectUri);
+    location = await context.client.signOut(
+      returnTo === undefined ? options.postLogoutRedirectUri : `${options.baseUrl}${returnTo}`,
+    );
   } catch (error) {
     if (!(error instanceof LogtoError)) throw error;
-    if (isStoreOutage(error)) return failure(error, request);
+    if (isStoreOutage(error)) return failure(error, call);
     // The local session ends anyway; the provider's session could not be ended from here.
     options.logger.warn(
-      'Signing out at Logto failed; the local session was ended and the user sent home.',
+      'Signing out at Logto failed; the local session was ended and the user sent back to the app.',
       error,
     );
   }
   try {
     await (await context.getSession()).destroy();
   } catch (error) {
-    if (error instanceof LogtoError) return failure(error, request);
+    if (error instanceof LogtoError) return failure(error, call);
     throw error;
   }
-  return finish(context, request, (cookies) => redirectResponse(location, cookies));
+  return finish(context, call, (cookies) => redirectResponse(location, cookies));
+};
+
+const signOut = (
+  context: LogtoRequestContext,
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+): Promise<AdapterResponse> => {
+  const returnTo = queryOf(request).get('returnTo');
+  return startSignOut(context, request, options, returnTo === null ? {} : { returnTo });
 };
 
 const storeUnavailable = () =>

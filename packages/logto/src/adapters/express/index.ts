@@ -31,16 +31,25 @@ import {
   type LogtoAdapterOptions,
   LogtoCore,
   type LogtoRequestContext,
+  type RequestSignInOptions,
+  type RequestSignOutOptions,
 } from '../core/index.js';
 import { formFromParsedBody, readNodeForm } from '../node/body.js';
 import { holdUntilCommitted, writeAdapterResponse } from '../node/response.js';
 
 export type {
+  AdapterCookieOptions,
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
+  RequestSignInOptions,
+  RequestSignOutOptions,
+  SignInQueryParam,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
 
@@ -69,10 +78,6 @@ class ExpressAdapterRequest implements AdapterRequest {
 
   get cookieHeader(): string | undefined {
     return this.#req.headers.cookie;
-  }
-
-  get secure(): boolean {
-    return this.#req.secure;
   }
 
   get accept(): string | undefined {
@@ -123,13 +128,72 @@ export function logto(options: LogtoAdapterOptions): RequestHandler {
           res,
           () => context.commit(),
           next,
-          () => context.needsCommit,
+          // A response the core built (the signIn and signOut helpers) carries its cookies already.
+          () => context.needsCommit && !context.committed,
         ),
       ),
     );
     req.logto = context;
     next();
   };
+}
+
+const coreOf = (req: Request, name: string): LogtoCore => {
+  const core = req.logto && LogtoCore.of(req.logto);
+  if (core === undefined) {
+    throw new LogtoError(
+      'config.invalid',
+      `${name}() needs the logto() middleware of logto-ts/express mounted before it.`,
+    );
+  }
+  return core;
+};
+
+/**
+ * Starts a sign-in with options of this request (an organization, a login hint, the registration
+ * screen, where to return) and answers with the redirect to Logto, as the sign-in route does.
+ * Rejects only on errors that are not a sign-in's (pass them to `next` on Express 4).
+ *
+ * @example
+ * ```ts
+ * app.get('/join/:organization', (req, res, next) => {
+ *   signIn(req, res, {
+ *     organizationId: req.params.organization,
+ *     firstScreen: 'register',
+ *     returnTo: '/welcome',
+ *   }).catch(next);
+ * });
+ * ```
+ */
+export async function signIn(
+  req: Request,
+  res: Response,
+  options: RequestSignInOptions = {},
+): Promise<void> {
+  const core = coreOf(req, 'signIn');
+  const request = new ExpressAdapterRequest(req, req.originalUrl || req.url);
+  writeAdapterResponse(res, await core.signIn(req.logto, request, options));
+}
+
+/**
+ * Signs out as the sign-out route does, with options of this request (`returnTo`: where Logto
+ * sends the browser afterwards, registered in Logto). Rejects only on unexpected errors.
+ *
+ * @example
+ * ```ts
+ * app.post('/account/close', (req, res, next) => {
+ *   signOut(req, res, { returnTo: '/goodbye' }).catch(next);
+ * });
+ * ```
+ */
+export async function signOut(
+  req: Request,
+  res: Response,
+  options: RequestSignOutOptions = {},
+): Promise<void> {
+  const core = coreOf(req, 'signOut');
+  const request = new ExpressAdapterRequest(req, req.originalUrl || req.url);
+  writeAdapterResponse(res, await core.signOut(req.logto, request, options));
 }
 
 /**

@@ -24,6 +24,7 @@ import type {
 } from 'fastify';
 import { LogtoError } from '../../errors.js';
 import { isFormContentType, MAX_FORM_BYTES, notAForm } from '../core/form.js';
+import { sessionCacheControl } from '../core/http.js';
 import {
   type AdapterRequest,
   type AdapterResponse,
@@ -32,17 +33,26 @@ import {
   type LogtoAdapterOptions,
   LogtoCore,
   type LogtoRequestContext,
+  type RequestSignInOptions,
+  type RequestSignOutOptions,
   type RouteName,
   routeMethods,
 } from '../core/index.js';
 import { formFromParsedBody } from '../node/body.js';
 
 export type {
+  AdapterCookieOptions,
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
+  RequestSignInOptions,
+  RequestSignOutOptions,
+  SignInQueryParam,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
 
@@ -62,7 +72,6 @@ const adapterRequest = (request: FastifyRequest): AdapterRequest => ({
   method: request.method,
   pathAndQuery: request.url,
   cookieHeader: request.headers.cookie,
-  secure: request.protocol === 'https',
   accept: request.headers.accept,
   readForm: async () => {
     const form = isFormContentType(request.headers['content-type'])
@@ -96,7 +105,11 @@ export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
     fastify.addHook('onSend', async (request, reply, payload) => {
       const context = request.logto;
       if (!context?.needsCommit || context.committed) return payload;
-      for (const cookie of await context.commit()) reply.header('set-cookie', cookie);
+      const cookies = await context.commit();
+      for (const cookie of cookies) reply.header('set-cookie', cookie);
+      if (cookies.length > 0 && !reply.hasHeader('cache-control')) {
+        reply.header('cache-control', sessionCacheControl);
+      }
       return payload;
     });
     await fastify.register(async (routes) => {
@@ -123,6 +136,56 @@ export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
     [Symbol.for('skip-override')]: true,
     [Symbol.for('fastify.display-name')]: 'logto',
   });
+}
+
+const contextOf = (request: FastifyRequest, name: string): [LogtoRequestContext, LogtoCore] => {
+  const context = request.logto as LogtoRequestContext | null | undefined;
+  const core = context ? LogtoCore.of(context) : undefined;
+  if (!context || core === undefined) {
+    throw new LogtoError(
+      'config.invalid',
+      `${name}() needs the logto() plugin of logto-ts/fastify registered before the route.`,
+    );
+  }
+  return [context, core];
+};
+
+/**
+ * Starts a sign-in with options of this request (an organization, a login hint, the registration
+ * screen, where to return) and sends the redirect to Logto, as the sign-in route does.
+ *
+ * @example
+ * ```ts
+ * app.get<{ Params: { organization: string } }>('/join/:organization', (request, reply) =>
+ *   signIn(request, reply, { organizationId: request.params.organization, firstScreen: 'register' }),
+ * );
+ * ```
+ */
+export async function signIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: RequestSignInOptions = {},
+): Promise<FastifyReply> {
+  const [context, core] = contextOf(request, 'signIn');
+  return send(reply, await core.signIn(context, adapterRequest(request), options));
+}
+
+/**
+ * Signs out as the sign-out route does, with options of this request (`returnTo`: where Logto
+ * sends the browser afterwards, registered in Logto), and sends the redirect.
+ *
+ * @example
+ * ```ts
+ * app.post('/account/close', (request, reply) => signOut(request, reply, { returnTo: '/goodbye' }));
+ * ```
+ */
+export async function signOut(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: RequestSignOutOptions = {},
+): Promise<FastifyReply> {
+  const [context, core] = contextOf(request, 'signOut');
+  return send(reply, await core.signOut(context, adapterRequest(request), options));
 }
 
 /**

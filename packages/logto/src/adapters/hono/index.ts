@@ -12,24 +12,34 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { LogtoError } from '../../errors.js';
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
+import { sessionCacheControl } from '../core/http.js';
 import {
   type AuthenticatedOptions,
   createLogtoCore,
   type LogtoAdapterOptions,
   LogtoCore,
   type LogtoRequestContext,
+  type RequestSignInOptions,
+  type RequestSignOutOptions,
 } from '../core/index.js';
 import { adapterRequestOf, toWebResponse } from '../web/response.js';
 
 export type {
+  AdapterCookieOptions,
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
+  RequestSignInOptions,
+  RequestSignOutOptions,
+  SignInQueryParam,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
 
@@ -67,8 +77,54 @@ export function logto(options: LogtoAdapterOptions): MiddlewareHandler<LogtoEnv>
     // Appended through `c.header`, which copies a finalized response: assigning a copy to `c.res`
     // would lose them, as Hono's setter keeps the old response's Set-Cookie (a proxied `fetch`
     // response with its own Set-Cookie) over the new one's.
-    for (const cookie of await context.commit()) c.header('set-cookie', cookie, { append: true });
+    const cookies = await context.commit();
+    for (const cookie of cookies) c.header('set-cookie', cookie, { append: true });
+    if (cookies.length > 0 && !c.res.headers.has('cache-control')) {
+      c.header('cache-control', sessionCacheControl);
+    }
   };
+}
+
+const contextOf = (c: Context, name: string): [LogtoRequestContext, LogtoCore] => {
+  const context = c.get('logto') as LogtoRequestContext | undefined;
+  const core = context && LogtoCore.of(context);
+  if (context === undefined || core === undefined) {
+    throw new LogtoError(
+      'config.invalid',
+      `${name}() needs the logto() middleware of logto-ts/hono mounted before it.`,
+    );
+  }
+  return [context, core];
+};
+
+/**
+ * Starts a sign-in with options of this request (an organization, a login hint, the registration
+ * screen, where to return): the redirect to Logto, as the sign-in route answers it.
+ *
+ * @example
+ * ```ts
+ * app.get('/join/:organization', (c) =>
+ *   signIn(c, { organizationId: c.req.param('organization'), firstScreen: 'register' }),
+ * );
+ * ```
+ */
+export function signIn(c: Context, options: RequestSignInOptions = {}): Promise<Response> {
+  const [context, core] = contextOf(c, 'signIn');
+  return core.signIn(context, adapterRequestOf(c.req.raw), options).then(toWebResponse);
+}
+
+/**
+ * Signs out as the sign-out route does, with options of this request (`returnTo`: where Logto
+ * sends the browser afterwards, registered in Logto).
+ *
+ * @example
+ * ```ts
+ * app.post('/account/close', (c) => signOut(c, { returnTo: '/goodbye' }));
+ * ```
+ */
+export function signOut(c: Context, options: RequestSignOutOptions = {}): Promise<Response> {
+  const [context, core] = contextOf(c, 'signOut');
+  return core.signOut(context, adapterRequestOf(c.req.raw), options).then(toWebResponse);
 }
 
 /**

@@ -4,11 +4,13 @@
  * @module
  */
 import type { ServerResponse } from 'node:http';
-import type { AdapterResponse } from '../core/http.js';
+import { type AdapterResponse, sessionCacheControl } from '../core/http.js';
 
 /** Adds `Set-Cookie` values to those already on the response. */
 export const appendSetCookie = (response: ServerResponse, cookies: readonly string[]): void => {
   if (cookies.length === 0) return;
+  if (!response.hasHeader('cache-control'))
+    response.setHeader('cache-control', sessionCacheControl);
   const current = response.getHeader('set-cookie');
   const existing =
     current === undefined ? [] : Array.isArray(current) ? current : [String(current)];

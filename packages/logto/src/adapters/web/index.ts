@@ -25,15 +25,24 @@ import {
   createLogtoCore,
   type LogtoAdapterOptions,
   type LogtoRequestContext,
+  type RequestSignInOptions,
+  type RequestSignOutOptions,
 } from '../core/index.js';
 import { adapterRequestOf, toWebResponse, withSetCookies } from './response.js';
 
 export type {
+  AdapterCookieOptions,
   AdapterLogger,
   AdapterSignInOptions,
   AuthenticatedOptions,
+  FailedRoute,
   LogtoAdapterOptions,
+  LogtoErrorRenderer,
+  LogtoErrorRequest,
   LogtoRoutes,
+  RequestSignInOptions,
+  RequestSignOutOptions,
+  SignInQueryParam,
 } from '../core/index.js';
 export { LogtoRequestContext } from '../core/index.js';
 
@@ -58,6 +67,23 @@ export interface WebLogto {
    * `Set-Cookie` appended (a refreshed token is kept). Errors of `handler` are thrown as they are.
    */
   withLogto(request: Request, handler: LogtoWebHandler): Promise<Response>;
+  /**
+   * Starts a sign-in with options of this request (an organization, a login hint, the
+   * registration screen, where to return): the redirect to Logto, as the sign-in route answers it.
+   *
+   * @example
+   * ```ts
+   * // /join?organization=acme
+   * const organizationId = new URL(request.url).searchParams.get('organization') ?? undefined;
+   * return logto.signIn(request, { organizationId, firstScreen: 'register', returnTo: '/welcome' });
+   * ```
+   */
+  signIn(request: Request, options?: RequestSignInOptions): Promise<Response>;
+  /**
+   * Signs out as the sign-out route does, with options of this request (`returnTo`: where Logto
+   * sends the browser afterwards, registered in Logto).
+   */
+  signOut(request: Request, options?: RequestSignOutOptions): Promise<Response>;
   /**
    * The seed's guard around `handler`: signed in, `handler` runs with `context.user` set; not
    * signed in, a `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
@@ -90,6 +116,16 @@ export function createLogto(options: LogtoAdapterOptions): WebLogto {
       return toWebResponse(await core.run(route, core.context(adapterRequest), adapterRequest));
     },
     withLogto,
+    async signIn(request, signInOptions) {
+      const adapterRequest = adapterRequestOf(request);
+      const context = core.context(adapterRequest);
+      return toWebResponse(await core.signIn(context, adapterRequest, signInOptions));
+    },
+    async signOut(request, signOutOptions) {
+      const adapterRequest = adapterRequestOf(request);
+      const context = core.context(adapterRequest);
+      return toWebResponse(await core.signOut(context, adapterRequest, signOutOptions));
+    },
     authenticated(request, guardOptions, handler) {
       return withLogto(request, async (context) => {
         const outcome = await core.guard(context, guardOptions);

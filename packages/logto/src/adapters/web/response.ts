@@ -4,7 +4,7 @@
  * @module
  */
 import { formTooLarge, isFormContentType, MAX_FORM_BYTES, notAForm } from '../core/form.js';
-import type { AdapterResponse } from '../core/http.js';
+import { type AdapterResponse, sessionCacheControl } from '../core/http.js';
 
 /** A Web `Response` from a core response. */
 export const toWebResponse = (result: AdapterResponse): Response => {
@@ -13,18 +13,25 @@ export const toWebResponse = (result: AdapterResponse): Response => {
   return new Response(result.body ?? null, { status: result.status, headers });
 };
 
+/** Appends the cookies, and `Cache-Control: private, no-store` unless the app set its own. */
+const appendSession = (headers: Headers, cookies: readonly string[]): void => {
+  for (const cookie of cookies) headers.append('set-cookie', cookie);
+  if (!headers.has('cache-control')) headers.set('cache-control', sessionCacheControl);
+};
+
 /**
- * `response` with the `Set-Cookie` values appended; a copy when its headers are immutable
- * (a `Response` from `fetch`, `Response.redirect`).
+ * `response` with the `Set-Cookie` values appended (and `Cache-Control: private, no-store` when
+ * it has no `Cache-Control`); a copy when its headers are immutable (a `Response` from `fetch`,
+ * `Response.redirect`).
  */
 export const withSetCookies = (response: Response, cookies: readonly string[]): Response => {
   if (cookies.length === 0) return response;
   try {
-    for (const cookie of cookies) response.headers.append('set-cookie', cookie);
+    appendSession(response.headers, cookies);
     return response;
   } catch {
     const copy = new Response(response.body, response);
-    for (const cookie of cookies) copy.headers.append('set-cookie', cookie);
+    appendSession(copy.headers, cookies);
     return copy;
   }
 };
@@ -49,7 +56,6 @@ export const adapterRequestOf = (request: Request) => ({
   method: request.method,
   pathAndQuery: pathAndQueryOf(request.url),
   cookieHeader: request.headers.get('cookie') ?? undefined,
-  secure: request.url.startsWith('https:'),
   accept: request.headers.get('accept') ?? undefined,
   readForm: () => readWebForm(request),
 });
