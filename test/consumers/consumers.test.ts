@@ -177,7 +177,7 @@ describe.concurrent('an Express-only app (no hono or fastify installed) compiles
       );
       expect(result).toBe('');
     },
-    300_000,
+    600_000,
   );
 });
 
@@ -214,7 +214,7 @@ describe.skipIf(!canRunNodeBinaries).each(nodeVersions)('on Node %s', (version) 
       apiSub: 'user-alice',
     });
     expect(outcome.refused).toMatch(/^Bearer /);
-  }, 60_000);
+  }, 180_000);
 });
 
 it('the consumer app reads nothing from the repository (its own node_modules only)', () => {
