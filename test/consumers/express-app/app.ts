@@ -6,6 +6,8 @@ import { isLogtoError, type LogtoClient, UserInfoScope } from 'logto-ts';
 import { createAccessTokenVerifier } from 'logto-ts/api';
 import { type RequestWithAuth, requireAccessToken } from 'logto-ts/api/express';
 import { authenticated, logto } from 'logto-ts/express';
+import type { RedisSessionStoreOptions } from 'logto-ts/redis';
+import type { WebLogto } from 'logto-ts/web';
 
 export const app = express();
 
@@ -35,3 +37,5 @@ app.get('/api/me', requireAccessToken(verifier), (req, res) => {
 
 export const isConfigError = (error: unknown): boolean => isLogtoError(error, 'config.invalid');
 export type Client = LogtoClient;
+// Neither the Web adapter nor the Redis store needs types beyond Node's.
+export type Unused = [WebLogto, RedisSessionStoreOptions];
