@@ -344,13 +344,7 @@ export class LogtoClient {
     if (!claims) throw notAuthenticated('fetchUserInfo');
     const accessToken = await this.getAccessToken();
     const metadata = await this.#metadata();
-    const userInfo = await requestUserInfo(metadata, this.#http, accessToken);
-    if (userInfo.sub !== claims.sub) {
-      throw new LogtoError(
-        'userinfo.sub_mismatch',
-        'The userinfo response is about another user than the ID token; it was discarded.',
-      );
-    }
+    const userInfo = await requestUserInfo(metadata, this.#http, accessToken, claims.sub);
     return userInfo as UserInfoResponse;
   }
 
