@@ -2,11 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { JWK, default as Provider } from 'oidc-provider';
 import { createMemoryAdapter } from './adapter.js';
-import { demoConfig, type LogtoDevConfig, loadConfigFile, validateConfig } from './config.js';
+import {
+  type ApplicationConfig,
+  demoConfig,
+  type LogtoDevConfig,
+  loadConfigFile,
+  validateConfig,
+} from './config.js';
 import { Directory } from './directory.js';
 import { handleInteraction } from './interactions.js';
 import { generateSigningKey, type SigningAlgorithm } from './keys.js';
 import { type Logger, loadOidcProvider } from './load-provider.js';
+import { handleManagementApi, type ManagementApiContext } from './management/api.js';
+import { ManagementEntities } from './management/entities.js';
 import {
   createProvider,
   interactionPath,
@@ -49,6 +57,16 @@ export interface LogtoDev {
   resetRequests(): void;
   /** A new key becomes the signing key; the old key stays in the JWKS until the next rotation. */
   rotateSigningKey(): Promise<void>;
+  /**
+   * Changes an application's settings while sessions and tokens live on, as an admin does in
+   * Logto's console (e.g. turning `backchannelLogoutSessionRequired` on).
+   *
+   * @throws Error when no application has that id.
+   */
+  updateApplication(
+    id: string,
+    changes: Pick<ApplicationConfig, 'backchannelLogoutSessionRequired'>,
+  ): void;
   /** Closes the server and its connections. */
   stop(): Promise<void>;
 }
@@ -130,6 +148,14 @@ export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise
       callback(req, res);
       return;
     }
+    if (url.startsWith('/api/')) {
+      handleManagementApi(req, res, management).catch((error: unknown) => {
+        logger.warn(`logto-dev Management API failed: ${(error as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('logto-dev: internal error');
+      });
+      return;
+    }
     if (url.startsWith(interactionPath)) {
       handleInteraction(req, res, provider, directory).catch((error: unknown) => {
         logger.warn(`logto-dev sign-in page failed: ${(error as Error).message}`);
@@ -151,6 +177,15 @@ export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise
   const publicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const endpoint = `http://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${address.port}`;
   const issuer = `${endpoint}/oidc`;
+
+  const management: ManagementApiContext = {
+    entities: new ManagementEntities(config),
+    issuer,
+    // Private parts stripped: the keys verify, they never sign here.
+    publicKeys: () =>
+      keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart }) => publicPart),
+    applicationsChanged: () => build(),
+  };
 
   const build = () => {
     provider = createProvider({
@@ -187,6 +222,12 @@ export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise
     async rotateSigningKey() {
       const [current] = keys;
       keys = current ? [generateSigningKey(alg), current] : [generateSigningKey(alg)];
+      build();
+    },
+    updateApplication(id, changes) {
+      const app = config.applications.find((candidate) => candidate.id === id);
+      if (app === undefined) throw new Error(`logto-dev: no application "${id}"`);
+      Object.assign(app, changes);
       build();
     },
     stop() {

@@ -7,7 +7,7 @@
 import { issuerPathAdvice } from '../config/issuer-path.js';
 import { LogtoError } from '../errors.js';
 import { issuerOf } from '../oidc/discovery.js';
-import { SUPPORTED_ALGORITHMS } from '../oidc/key-selection.js';
+import { SUPPORTED_ALGORITHMS } from '../tokens/jwt.js';
 
 /**
  * Which organizations an organization token (or an organization-scoped API token) may be for:

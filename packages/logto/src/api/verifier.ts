@@ -3,20 +3,11 @@
  *
  * @module
  */
-import {
-  type CryptoKey,
-  errors,
-  type JWSHeaderParameters,
-  type JWTPayload,
-  type JWTVerifyOptions,
-  jwtVerify,
-} from 'jose';
-import { LogtoError, type LogtoErrorCode } from '../errors.js';
+import type { JWTPayload } from 'jose';
 import { discover } from '../oidc/discovery.js';
 import type { HttpOptions } from '../oidc/http.js';
-import { getVerificationKeys } from '../oidc/jwks.js';
 import type { AccessTokenClaims } from '../tokens/claims.js';
-import { allowedAlgorithms, stripClaims } from '../tokens/id-token.js';
+import { allowedAlgorithms, assertCompactJws, verifyJwt } from '../tokens/jwt.js';
 import { checkAudience, checkScopes, invalidToken, scopesOf } from './claim-checks.js';
 import {
   type AccessTokenVerifierOptions,
@@ -53,9 +44,8 @@ export interface AccessTokenVerifier {
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 
 /**
- * How long (in milliseconds) a verifier reuses what it read from the shared discovery and JWKS
- * caches: 30 seconds. A key removed from the JWKS is refused at most this long after the shared
- * cache learns of it.
+ * How long (in milliseconds) a verifier reuses what it read from the shared discovery cache:
+ * 30 seconds (the warm path then awaits nothing of its own).
  */
 const PROVIDER_MEMO_TTL = 30 * 1000;
 
@@ -100,7 +90,6 @@ class Verifier implements AccessTokenVerifier {
   readonly #cache: VerifiedTokenCache;
   readonly #http: HttpOptions;
   #providerState: ProviderState | undefined;
-  readonly #keyMemo = new Map<string, { keys: CryptoKey[]; until: number }>();
   readonly #inFlight = new Map<string, Promise<VerifiedToken>>();
 
   constructor(options: ResolvedVerifierOptions) {
@@ -141,36 +130,22 @@ class Verifier implements AccessTokenVerifier {
   }
 
   async #verifyToken(token: string, now: number): Promise<VerifiedToken> {
-    checkShape(token);
-    // The warm path awaits nothing of its own: every await costs a turn of the event loop.
+    assertCompactJws(token, 'access_token', MAX_TOKEN_LENGTH);
     const state = this.#providerState;
     const provider = state && state.until > Date.now() ? state : await this.#loadProvider();
-    // Several keys fit only a token without kid; jose gets the first, the others are tried after.
-    let otherKeys: readonly CryptoKey[] = [];
-    const resolveKey = (header: JWSHeaderParameters): CryptoKey | Promise<CryptoKey> => {
-      checkHeader(header);
-      const alg = header.alg ?? '';
-      const memo = this.#keyMemo.get(`${alg} ${header.kid ?? ''}`);
-      const keys = memo && memo.until > Date.now() ? memo.keys : undefined;
-      if (keys) {
-        if (keys.length > 1) otherKeys = keys.slice(1);
-        return keys[0] as CryptoKey;
-      }
-      return this.#fetchKeys(provider.jwksUri, alg, header.kid).then((fetched) => {
-        otherKeys = fetched.slice(1);
-        return fetched[0] as CryptoKey;
-      });
-    };
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, resolveKey, this.#joseOptions(provider, now)));
-    } catch (error) {
-      if (!(error instanceof errors.JWSSignatureVerificationFailed) || otherKeys.length === 0) {
-        throw fromJoseError(error);
-      }
-      payload = await this.#verifyWithAnyKey(token, otherKeys, provider, now);
-    }
-    const claims = checkIssuedClaims(payload, now, this.options.clockTolerance);
+    const payload = await verifyJwt(token, {
+      kind: 'access_token',
+      jwksUri: provider.jwksUri,
+      http: this.#http,
+      algorithms: provider.algorithms,
+      issuer: this.options.issuer,
+      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+      clockTolerance: this.options.clockTolerance,
+      currentDate: new Date(now),
+      types: ['at+jwt', 'application/at+jwt'],
+      maxLength: MAX_TOKEN_LENGTH,
+    });
+    const claims = checkIssuedClaims(payload);
     const entry: VerifiedToken = {
       claims: deepFreeze(claims),
       scopes: scopesOf(claims.scope),
@@ -192,106 +167,10 @@ class Verifier implements AccessTokenVerifier {
     this.#providerState = state;
     return state;
   }
-
-  /**
-   * The keys for `alg`/`kid` from the shared JWKS cache (which refetches on an unknown kid),
-   * remembered in `#keyMemo` for {@link PROVIDER_MEMO_TTL} so a new token costs no cache walk.
-   */
-  async #fetchKeys(jwksUri: string, alg: string, kid: string | undefined): Promise<CryptoKey[]> {
-    const memoKey = `${alg} ${kid ?? ''}`;
-    let keys: CryptoKey[];
-    try {
-      keys = await getVerificationKeys(
-        jwksUri,
-        kid === undefined ? { alg } : { alg, kid },
-        this.#http,
-      );
-    } catch (error) {
-      if (error instanceof LogtoError && error.code === 'id_token.no_matching_key') {
-        throw invalidToken(
-          'access_token.no_matching_key',
-          "No key of the provider's JWKS fits the access token: it was not signed by this Logto tenant.",
-        );
-      }
-      throw error;
-    }
-    // Only keys the JWKS really has are remembered: made-up kids cannot grow this map, and
-    // rotations leave at most a few stale entries, dropped all at once past a small bound.
-    if (this.#keyMemo.size >= 64) this.#keyMemo.clear();
-    this.#keyMemo.set(memoKey, { keys, until: Date.now() + PROVIDER_MEMO_TTL });
-    return keys;
-  }
-
-  #joseOptions(provider: ProviderState, now: number): JWTVerifyOptions {
-    return {
-      algorithms: provider.algorithms as string[],
-      issuer: this.options.issuer,
-      clockTolerance: this.options.clockTolerance,
-      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
-      currentDate: new Date(now),
-    };
-  }
-
-  async #verifyWithAnyKey(
-    token: string,
-    keys: readonly CryptoKey[],
-    provider: ProviderState,
-    now: number,
-  ): Promise<JWTPayload> {
-    for (const key of keys) {
-      try {
-        return (await jwtVerify(token, key, this.#joseOptions(provider, now))).payload;
-      } catch (error) {
-        if (error instanceof errors.JWSSignatureVerificationFailed) continue;
-        throw fromJoseError(error);
-      }
-    }
-    throw fromJoseError(new errors.JWSSignatureVerificationFailed());
-  }
 }
 
-/** Cheap checks only: jose parses the three parts strictly (a regex over the token costs µs). */
-function checkShape(token: string): void {
-  const first = typeof token === 'string' ? token.indexOf('.') : -1;
-  const second = first === -1 ? -1 : token.indexOf('.', first + 1);
-  if (
-    first <= 0 ||
-    second === -1 ||
-    token.indexOf('.', second + 1) !== -1 ||
-    token.length > MAX_TOKEN_LENGTH
-  ) {
-    throw invalidToken(
-      'access_token.malformed',
-      'The access token is not a JWT (a compact JWS of three base64url parts).',
-    );
-  }
-}
-
-/** Header checks jose leaves to the caller (it has already checked `alg` and `crit`). */
-function checkHeader(header: JWSHeaderParameters): void {
-  if (header.typ !== undefined && !isAccessTokenType(header.typ)) {
-    throw invalidToken(
-      'access_token.invalid_type',
-      'The token is not a JWT access token (its "typ" is not "at+jwt"); an ID token is not an access token.',
-    );
-  }
-  if (header.kid !== undefined && typeof header.kid !== 'string') {
-    throw invalidToken('access_token.malformed', 'The access token "kid" is not a string.');
-  }
-}
-
-/** RFC 9068 §4: `at+jwt`, with or without the `application/` prefix, in any case. */
-function isAccessTokenType(typ: unknown): boolean {
-  if (typeof typ !== 'string') return false;
-  const type = typ.toLowerCase();
-  return type === 'at+jwt' || type === 'application/at+jwt';
-}
-
-function checkIssuedClaims(
-  payload: JWTPayload,
-  now: number,
-  clockTolerance: number,
-): AccessTokenClaims {
+/** Claims jose does not check the type of. */
+function checkIssuedClaims(payload: JWTPayload): AccessTokenClaims {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
     throw invalidToken('access_token.malformed', 'The access token has no "sub".');
   }
@@ -301,12 +180,6 @@ function checkIssuedClaims(
     (Array.isArray(aud) && !aud.every((item) => typeof item === 'string'))
   ) {
     throw invalidToken('access_token.malformed', 'The access token "aud" is not valid.');
-  }
-  if (typeof payload.iat !== 'number' || payload.iat * 1000 > now + clockTolerance * 1000) {
-    throw invalidToken(
-      'access_token.not_yet_valid',
-      `The access token was issued in the future (beyond the ${clockTolerance} s clock tolerance). Check the server clock.`,
-    );
   }
   if (payload.scope !== undefined && typeof payload.scope !== 'string') {
     throw invalidToken('access_token.malformed', 'The access token "scope" is not a string.');
@@ -318,48 +191,4 @@ function checkIssuedClaims(
     );
   }
   return payload as AccessTokenClaims;
-}
-
-const claimCodes: Readonly<Record<string, LogtoErrorCode>> = {
-  iss: 'access_token.invalid_issuer',
-  exp: 'access_token.expired',
-  nbf: 'access_token.not_yet_valid',
-  iat: 'access_token.malformed',
-};
-
-function fromJoseError(error: unknown): LogtoError {
-  // Thrown by our key resolver: already the right code (or a provider.* error).
-  if (error instanceof LogtoError) return error;
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return invalidToken(
-      'access_token.invalid_signature',
-      "The access token's signature does not verify with the provider's key.",
-    );
-  }
-  if (error instanceof errors.JWTExpired) {
-    return invalidToken('access_token.expired', 'The access token has expired. Get a new one.');
-  }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    const code =
-      error.reason === 'missing'
-        ? 'access_token.malformed'
-        : (claimCodes[error.claim] ?? 'access_token.malformed');
-    const problem = error.reason === 'missing' ? 'is missing' : 'is not valid';
-    const message =
-      code === 'access_token.invalid_issuer'
-        ? 'The access token was not issued by this Logto endpoint ("iss").'
-        : `The access token's "${error.claim}" claim ${problem}.`;
-    return invalidToken(code, message, stripClaims(error));
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed) {
-    return invalidToken(
-      'access_token.unsupported_algorithm',
-      'The access token algorithm is not allowed.',
-    );
-  }
-  return invalidToken(
-    'access_token.malformed',
-    'The access token is not a valid JWT.',
-    stripClaims(error),
-  );
 }

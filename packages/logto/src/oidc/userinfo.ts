@@ -13,10 +13,10 @@ import { toProviderError } from './provider-errors.js';
 /**
  * Fetches the user's claims with an access token for the userinfo endpoint.
  *
- * The response must be a JSON object with a string `sub`; the CALLER checks that `sub` equals
- * the ID token's (`userinfo.sub_mismatch`).
+ * The response must be a JSON object whose `sub` is `expectedSubject` (the ID token's).
  *
- * @throws LogtoError `provider.missing_endpoint` when discovery has no `userinfo_endpoint`;
+ * @throws LogtoError `userinfo.sub_mismatch` when the response is about another user;
+ *   `provider.missing_endpoint` when discovery has no `userinfo_endpoint`;
  *   `provider.error_response` (e.g. `error: 'invalid_token'`, status 401) when the provider refuses
  *   the token; `provider.invalid_response`, `provider.unreachable`, `provider.timeout`.
  */
@@ -24,6 +24,7 @@ export async function requestUserInfo(
   metadata: ProviderMetadata,
   http: HttpOptions,
   accessToken: string,
+  expectedSubject: string,
 ): Promise<Record<string, unknown>> {
   const as = authorizationServer(metadata);
   // oauth4webapi reads the client ID only for JWT userinfo responses, which are refused below.
@@ -42,14 +43,19 @@ export async function requestUserInfo(
         { status: response.status },
       );
     }
-    const claims = await oauth.processUserInfoResponse(
-      as,
-      client,
-      oauth.skipSubjectCheck,
-      response,
-    );
+    const claims = await oauth.processUserInfoResponse(as, client, expectedSubject, response);
     return { ...claims };
   } catch (error) {
+    if (
+      error instanceof oauth.OperationProcessingError &&
+      error.code === oauth.JSON_ATTRIBUTE_COMPARISON
+    ) {
+      // No cause: it holds the other user's claims.
+      throw new LogtoError(
+        'userinfo.sub_mismatch',
+        'The userinfo response is about another user than the ID token; it was discarded.',
+      );
+    }
     throw toProviderError(error, 'userinfo endpoint');
   }
 }

@@ -15,7 +15,13 @@ import {
 } from './cookies.js';
 import { expiryAt, type Lifetime, needsTouch, startTimes, toSeconds } from './lifetime.js';
 import { copyData, isEmpty, readItem, type SessionRecord } from './payload.js';
-import type { RequestSession, SessionLoadContext, SessionLogger, SessionStore } from './types.js';
+import type {
+  DestroyByTagOptions,
+  RequestSession,
+  SessionLoadContext,
+  SessionLogger,
+  SessionStore,
+} from './types.js';
 
 /** The keys a request changed: values to set, keys to remove. */
 export interface SessionPatch {
@@ -52,9 +58,9 @@ export interface SessionBackend {
   ): Promise<void>;
   /**
    * Deletes every record indexed under `tag` that began before `before` (seconds; all when
-   * `undefined`), and them from the index; returns how many ids it ended.
+   * `undefined`), and them from the index; returns how many it ended.
    */
-  destroyByTag(tag: string, before?: number): Promise<number>;
+  destroyByTag(tag: string, before: number | undefined): Promise<number>;
   /** Records `key` for `ttl` seconds; `false` when it was already recorded. */
   claimOnce(key: string, ttl: number): Promise<boolean>;
   /** Takes the lock `name` of session `id` (bounded wait) and returns its release. */
@@ -118,7 +124,7 @@ export class ServerSessionStore implements SessionStore {
   }
 
   /** @inheritDoc */
-  async destroyByTag(tag: string, options: { before?: number } = {}): Promise<number> {
+  async destroyByTag(tag: string, options: DestroyByTagOptions = {}): Promise<number> {
     return this.#parts.backend.destroyByTag(tag, options.before);
   }
 

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 
 import type { ProviderMetadata } from '../../src/oidc/discovery.js';
 import { discover } from '../../src/oidc/discovery.js';
 import type { HttpOptions } from '../../src/oidc/http.js';
-import { getVerificationKey } from '../../src/oidc/jwks.js';
 import { verifyIdToken } from '../../src/tokens/id-token.js';
 import { expectLogtoError } from '../support/expect-logto-error.js';
 import {
@@ -69,25 +68,6 @@ describe('key selection', () => {
     const stranger = await generateTestKey('RS256', { kid: null });
     const token = await provider.signIdToken({ key: stranger, header: { kid: undefined } });
     await expectLogtoError(verify(token), 'id_token.invalid_signature');
-  });
-
-  it('getVerificationKey refuses to choose among several keys when there is no kid', async () => {
-    await provider.close();
-    await useProvider('RS256');
-    await keysWithoutKid(2);
-    await expectLogtoError(
-      getVerificationKey(metadata.jwks_uri, { alg: 'RS256' }, http),
-      'id_token.no_matching_key',
-    );
-  });
-
-  it('getVerificationKey returns the key named by kid', async () => {
-    const key = await getVerificationKey(
-      metadata.jwks_uri,
-      { alg: 'ES384', kid: provider.signingKey.publicJwk.kid },
-      http,
-    );
-    expect(key).toMatchObject({ type: 'public', algorithm: { name: 'ECDSA' } });
   });
 
   it('skips encryption keys, secp256k1, symmetric and unknown key types', async () => {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { completeSignIn, type LogtoDev, startLogtoDev } from 'logto-dev';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,11 +9,11 @@ import {
   refreshTokenGrant,
 } from '../../src/oidc/grants.js';
 import type { HttpOptions } from '../../src/oidc/http.js';
-import { getVerificationKey } from '../../src/oidc/jwks.js';
 import { revokeToken } from '../../src/oidc/revocation.js';
 import { requestUserInfo } from '../../src/oidc/userinfo.js';
 import { decodeJwtPayload } from '../../src/tokens/claims.js';
 import { verifyIdToken } from '../../src/tokens/id-token.js';
+import { allowedAlgorithms, verifyJwt } from '../../src/tokens/jwt.js';
 import { expectLogtoError } from '../support/expect-logto-error.js';
 
 // The protocol layer against a real provider laid out like Logto (logto-dev over loopback HTTP).
@@ -118,7 +117,7 @@ it('signs in, verifies the ID token, refreshes for an API resource and an organi
     'urn:logto:organization:acme',
   );
 
-  const userinfo = await requestUserInfo(metadata, http, tokens.access_token);
+  const userinfo = await requestUserInfo(metadata, http, tokens.access_token, claims.sub);
   expect(userinfo.sub).toBe(claims.sub);
 
   const refreshToken =
@@ -156,7 +155,7 @@ it('maps an ungranted resource to token.invalid_target', async () => {
   );
 });
 
-it('verifies access tokens with the shared JWKS cache (getVerificationKey)', async () => {
+it('verifies access tokens through the one JWT path and the shared JWKS cache', async () => {
   const { tokens } = await signIn('openid offline_access read:messages', [
     'https://api.example.com',
   ]);
@@ -165,9 +164,16 @@ it('verifies access tokens with the shared JWKS cache (getVerificationKey)', asy
     resource: 'https://api.example.com',
     checkIdToken: checkWith(),
   });
-  const header = decodeProtectedHeader(apiToken.access_token) as { alg: string; kid?: string };
-  const key = await getVerificationKey(metadata.jwks_uri, header, http);
-  const { payload } = await jwtVerify(apiToken.access_token, key, { issuer: dev.issuer });
+  const payload = await verifyJwt(apiToken.access_token, {
+    kind: 'access_token',
+    jwksUri: metadata.jwks_uri,
+    http,
+    algorithms: allowedAlgorithms(metadata),
+    issuer: dev.issuer,
+    requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+    clockTolerance: 60,
+    types: ['at+jwt'],
+  });
   expect(payload.aud).toBe('https://api.example.com');
 });
 

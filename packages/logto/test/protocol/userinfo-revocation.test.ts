@@ -21,7 +21,7 @@ afterEach(() => provider.close());
 describe('requestUserInfo', () => {
   it('sends the access token as a Bearer header and returns the claims', async () => {
     provider.handle('userinfo', respond.json({ sub: 'user-1', custom_data: { plan: 'pro' } }));
-    await expect(requestUserInfo(metadata, http, 'at-1')).resolves.toEqual({
+    await expect(requestUserInfo(metadata, http, 'at-1', 'user-1')).resolves.toEqual({
       sub: 'user-1',
       custom_data: { plan: 'pro' },
     });
@@ -38,7 +38,7 @@ describe('requestUserInfo', () => {
       response.end();
     });
     const error = await expectLogtoError(
-      requestUserInfo(metadata, http, 'at-1'),
+      requestUserInfo(metadata, http, 'at-1', 'user-1'),
       'provider.error_response',
     );
     expect(error).toMatchObject({
@@ -49,25 +49,43 @@ describe('requestUserInfo', () => {
     expect(messagesOf(error)).not.toContain('at-1');
   });
 
+  it('rejects a response about another user than the expected subject', async () => {
+    provider.handle('userinfo', respond.json({ sub: 'user-2', name: 'Mallory' }));
+    const error = await expectLogtoError(
+      requestUserInfo(metadata, http, 'at-1', 'user-1'),
+      'userinfo.sub_mismatch',
+    );
+    expect(messagesOf(error)).not.toContain('Mallory');
+  });
+
   it('rejects a response without sub', async () => {
     provider.handle('userinfo', respond.json({ name: 'no sub' }));
-    await expectLogtoError(requestUserInfo(metadata, http, 'at-1'), 'provider.invalid_response');
+    await expectLogtoError(
+      requestUserInfo(metadata, http, 'at-1', 'user-1'),
+      'provider.invalid_response',
+    );
   });
 
   it('rejects an HTML page', async () => {
     provider.handle('userinfo', respond.html());
-    await expectLogtoError(requestUserInfo(metadata, http, 'at-1'), 'provider.invalid_response');
+    await expectLogtoError(
+      requestUserInfo(metadata, http, 'at-1', 'user-1'),
+      'provider.invalid_response',
+    );
   });
 
   it('rejects an unverifiable JWT userinfo response', async () => {
     provider.handle('userinfo', respond.text(await provider.signIdToken(), 'application/jwt'));
-    await expectLogtoError(requestUserInfo(metadata, http, 'at-1'), 'provider.invalid_response');
+    await expectLogtoError(
+      requestUserInfo(metadata, http, 'at-1', 'user-1'),
+      'provider.invalid_response',
+    );
   });
 
   it('fails with provider.missing_endpoint when discovery has no userinfo endpoint', async () => {
     const { userinfo_endpoint: _, ...withoutUserinfo } = metadata;
     await expectLogtoError(
-      requestUserInfo(withoutUserinfo, http, 'at-1'),
+      requestUserInfo(withoutUserinfo, http, 'at-1', 'user-1'),
       'provider.missing_endpoint',
     );
   });
@@ -75,7 +93,7 @@ describe('requestUserInfo', () => {
   it('fails with provider.timeout when the endpoint hangs', async () => {
     provider.handle('userinfo', respond.hang());
     await expectLogtoError(
-      requestUserInfo(metadata, { fetch: globalThis.fetch, timeout: 200 }, 'at-1'),
+      requestUserInfo(metadata, { fetch: globalThis.fetch, timeout: 200 }, 'at-1', 'user-1'),
       'provider.timeout',
     );
   });

@@ -241,11 +241,7 @@ describe('Redis session store', () => {
       clock.advance(60);
       const cutoff = clock.now() / 1000;
       const later = await signInAs(store, 'signed-out-at-t');
-      const destroy = store.destroyByTag as (
-        tag: string,
-        options: { before: number },
-      ) => Promise<number>;
-      expect(await destroy.call(store, 'sub:signed-out-at-t', { before: cutoff })).toBe(1);
+      expect(await store.destroyByTag?.('sub:signed-out-at-t', { before: cutoff })).toBe(1);
       expect((await store.load(earlier.header(), https)).isNew).toBe(true);
       expect((await store.load(later.header(), https)).isNew).toBe(false);
       expect(await first.zRange(`${prefix}index:sub:signed-out-at-t`, 0, -1)).toEqual([
