@@ -1,6 +1,5 @@
 /**
- * OpenID Connect Back-Channel Logout 1.0: validating the logout token Logto posts to the app,
- * and remembering `jti`s and ended sessions.
+ * OpenID Connect Back-Channel Logout 1.0: validating the logout token Logto posts to the app.
  *
  * @module
  */
@@ -35,44 +34,6 @@ const MAX_LOGOUT_TOKEN_LENGTH = 16_384;
 
 const invalid = (message: string, cause?: unknown) =>
   new LogtoError('logout_token.invalid', message, cause === undefined ? {} : { cause });
-
-/**
- * A bounded memory of recently seen keys with an expiry (seen `jti`s; ended sessions).
- * Oldest entries go first when full.
- */
-export class ExpiringSet {
-  readonly #entries = new Map<string, number>();
-  readonly #limit: number;
-
-  constructor(limit: number) {
-    this.#limit = limit;
-  }
-
-  /** Whether `key` is held and not expired. */
-  has(key: string, now = Date.now()): boolean {
-    const until = this.#entries.get(key);
-    if (until === undefined) return false;
-    if (until > now) return true;
-    this.#entries.delete(key);
-    return false;
-  }
-
-  /** Holds `key` until `until` (ms since the epoch). */
-  add(key: string, until: number): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, until);
-    while (this.#entries.size > this.#limit) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
-  }
-
-  /** How many keys are held (expired ones included until they are looked up or pushed out). */
-  get size(): number {
-    return this.#entries.size;
-  }
-}
 
 const checkClaims = (payload: JWTPayload): LogoutTarget => {
   const events = payload.events;

@@ -4,8 +4,8 @@
  *
  * @module
  */
+import { BoundedCache } from '../../bounded-cache.js';
 import type { IdTokenClaims } from '../../tokens/claims.js';
-import { ExpiringSet } from './backchannel-logout.js';
 import { coreSlot, LogtoRequestContext } from './context.js';
 import { type AuthenticatedOptions, type GuardOutcome, guard } from './guard.js';
 import type { AdapterRequest, AdapterResponse } from './http.js';
@@ -55,8 +55,8 @@ export class LogtoCore {
   readonly options: ResolvedAdapterOptions;
   readonly #routes: ReadonlyMap<string, RouteName>;
   readonly #memory: RouteMemory = {
-    seenLogoutTokens: new ExpiringSet(10_000),
-    endedSessions: new ExpiringSet(100_000),
+    seenLogoutTokens: new BoundedCache(10_000),
+    endedSessions: new BoundedCache(100_000),
   };
 
   /** @throws {@link LogtoError} `config.invalid`. */

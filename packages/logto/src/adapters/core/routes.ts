@@ -3,9 +3,10 @@
  *
  * @module
  */
+import type { BoundedCache } from '../../bounded-cache.js';
 import { LogtoError } from '../../errors.js';
 import type { HttpOptions } from '../../oidc/http.js';
-import { type ExpiringSet, verifyLogoutToken } from './backchannel-logout.js';
+import { verifyLogoutToken } from './backchannel-logout.js';
 import { isStoreOutage, type LogtoRequestContext } from './context.js';
 import { type FailedRoute, fromWebResponse } from './error-renderer.js';
 import { FormReadError } from './form.js';
@@ -30,9 +31,9 @@ export type RouteName = 'signIn' | 'callback' | 'signOut' | 'backchannelLogout';
 /** Process-wide memories of one adapter instance. */
 export interface RouteMemory {
   /** `jti`s of accepted logout tokens (replay protection). */
-  readonly seenLogoutTokens: ExpiringSet;
+  readonly seenLogoutTokens: BoundedCache<string, true>;
   /** `sid:<sid>` / `sub:<sub>` ended by back-channel logout, for stores that cannot end sessions themselves. */
-  readonly endedSessions: ExpiringSet;
+  readonly endedSessions: BoundedCache<string, true>;
 }
 
 const hints: Partial<Record<string, string>> = {
@@ -314,7 +315,7 @@ const backchannelLogout = async (
     options.logger.warn('Rejected a replayed back-channel logout token.', error);
     return logoutFailure(error.message);
   }
-  memory.seenLogoutTokens.add(target.jti, now + replayWindow * 1000);
+  memory.seenLogoutTokens.set(target.jti, true, now + replayWindow * 1000, now);
   const tag = target.sid === undefined ? `sub:${target.sub}` : `sid:${target.sid}`;
   if (typeof store.destroyByTag === 'function') {
     try {
@@ -326,7 +327,7 @@ const backchannelLogout = async (
   } else if (target.sid !== undefined) {
     // Cookie sessions live in browsers: remember the ended provider session and treat cookies
     // whose ID token names it as signed out (in this process only; see the adapters' README).
-    memory.endedSessions.add(tag, now + endedSessionLifetime);
+    memory.endedSessions.set(tag, true, now + endedSessionLifetime, now);
   } else {
     options.logger.warn(
       'A back-channel logout token named only a user (no sid); cookie sessions cannot be ended by user. Use a server-side session store.',
