@@ -1,14 +1,24 @@
 import { readFile } from 'node:fs/promises';
 
-/** A traditional web application (a confidential client) registered with logto-dev. */
+/**
+ * An application registered with logto-dev: a traditional web app (a confidential client that
+ * signs users in), or a machine-to-machine app (tokens for itself, by client credentials).
+ */
 export interface ApplicationConfig {
+  /** `traditional` (default) or `machine_to_machine`. */
+  type?: 'traditional' | 'machine_to_machine';
+  /**
+   * Machine-to-machine apps: whether the app holds a role with the Logto Management API's `all`
+   * permission, so its tokens for the Management API work. Default `false`.
+   */
+  managementApiAccess?: boolean;
   /** The `client_id`. */
   id: string;
   /** The `client_secret`; both `client_secret_basic` and `client_secret_post` are accepted. */
   secret: string;
   /** Display name on the sign-in page. Default: the id. */
   name?: string;
-  /** Absolute http(s) redirect URIs, compared exactly. */
+  /** Absolute http(s) redirect URIs, compared exactly (none for a machine-to-machine app). */
   redirectUris: string[];
   /** Absolute http(s) URIs allowed as `post_logout_redirect_uri`. */
   postLogoutRedirectUris: string[];
@@ -326,14 +336,21 @@ export function validateConfig(input: unknown): LogtoDevConfig {
     const app: ApplicationConfig = {
       id: r.string('id'),
       secret: r.string('secret'),
-      redirectUris: r.array('redirectUris', urlItem),
+      redirectUris: r.array('redirectUris', urlItem, true),
       postLogoutRedirectUris: r.array('postLogoutRedirectUris', urlItem, true),
     };
     const name = r.optionalString('name');
     if (name !== undefined) app.name = name;
     const backchannelLogoutUri = r.optionalUrl('backchannelLogoutUri');
     if (backchannelLogoutUri !== undefined) app.backchannelLogoutUri = backchannelLogoutUri;
-    if (app.redirectUris.length === 0)
+    const type = r.optionalString('type');
+    if (type !== undefined && type !== 'traditional' && type !== 'machine_to_machine') {
+      throw new LogtoDevConfigError(r.at('type'), 'must be "traditional" or "machine_to_machine"');
+    }
+    if (type !== undefined) app.type = type;
+    const managementApiAccess = r.boolean('managementApiAccess');
+    if (managementApiAccess !== undefined) app.managementApiAccess = managementApiAccess;
+    if (app.redirectUris.length === 0 && type !== 'machine_to_machine')
       throw new LogtoDevConfigError(r.at('redirectUris'), 'must list at least one URI');
     if (app.secret.length < 32)
       throw new LogtoDevConfigError(r.at('secret'), 'must be at least 32 characters');

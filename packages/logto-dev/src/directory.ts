@@ -6,6 +6,11 @@ export const organizationsResource = 'urn:logto:resource:organizations';
 export const organizationsScope = 'urn:logto:scope:organizations';
 /** The scope that puts `organization_roles` in the ID token. */
 export const organizationRolesScope = 'urn:logto:scope:organization_roles';
+/** The Logto Management API's resource indicator on a self-hosted Logto (Logto Cloud: `https://<tenant-id>.logto.app/api`). */
+export const managementApiResource = 'https://default.logto.app/api';
+/** The Management API's one permission: everything. */
+export const managementApiScope = 'all';
+
 /** The audience of an organization token. */
 export const organizationAudience = (organizationId: string): string =>
   `urn:logto:organization:${organizationId}`;
@@ -33,6 +38,7 @@ export class Directory {
   isKnownResource(indicator: string): boolean {
     return (
       indicator === organizationsResource ||
+      indicator === managementApiResource ||
       this.#config.resources.some((r) => r.indicator === indicator)
     );
   }
@@ -42,12 +48,23 @@ export class Directory {
     if (indicator === organizationsResource) {
       return [...new Set(this.#config.organizationRoles.flatMap((role) => role.scopes))];
     }
+    if (indicator === managementApiResource) return [managementApiScope];
     return this.#config.resources.find((r) => r.indicator === indicator)?.scopes ?? [];
   }
 
   /** Access-token lifetime of a resource, in seconds. */
   resourceTtl(indicator: string): number {
     return this.#config.resources.find((r) => r.indicator === indicator)?.accessTokenTtl ?? 3600;
+  }
+
+  /** The scopes a machine-to-machine app's roles grant on a resource (only the Management API's `all`). */
+  applicationResourceScopes(appId: string, indicator: string): string[] {
+    const app = this.#config.applications.find((candidate) => candidate.id === appId);
+    return app?.type === 'machine_to_machine' &&
+      app.managementApiAccess === true &&
+      indicator === managementApiResource
+      ? [managementApiScope]
+      : [];
   }
 
   /** The scopes the user's roles grant on a resource. */

@@ -9,7 +9,7 @@ import type {
   ResourceServer,
 } from 'oidc-provider';
 import { scopeClaims, userClaims } from './claims.js';
-import type { LogtoDevConfig } from './config.js';
+import type { ApplicationConfig, LogtoDevConfig } from './config.js';
 import {
   Directory,
   organizationAudience,
@@ -79,24 +79,40 @@ export function createProvider(setup: ProviderSetup): Provider {
   const { errors } = oidc;
   const directory = new Directory(config);
 
-  const clients: ClientMetadata[] = config.applications.map((app) => ({
-    client_id: app.id,
-    client_secret: app.secret,
-    client_name: app.name ?? app.id,
-    redirect_uris: app.redirectUris,
-    post_logout_redirect_uris: app.postLogoutRedirectUris,
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    // oidc-provider accepts client_secret_post too when the registered method is client_secret_basic.
-    token_endpoint_auth_method: 'client_secret_basic',
-    id_token_signed_response_alg: alg,
-    ...(app.backchannelLogoutUri
-      ? {
-          backchannel_logout_uri: app.backchannelLogoutUri,
-          backchannel_logout_session_required: true,
-        }
-      : {}),
-  }));
+  const isMachineToMachine = (app: ApplicationConfig) => app.type === 'machine_to_machine';
+  const clients: ClientMetadata[] = config.applications
+    .filter((app) => !isMachineToMachine(app))
+    .map((app) => ({
+      client_id: app.id,
+      client_secret: app.secret,
+      client_name: app.name ?? app.id,
+      redirect_uris: app.redirectUris,
+      post_logout_redirect_uris: app.postLogoutRedirectUris,
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      // oidc-provider accepts client_secret_post too when the registered method is client_secret_basic.
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: alg,
+      ...(app.backchannelLogoutUri
+        ? {
+            backchannel_logout_uri: app.backchannelLogoutUri,
+            backchannel_logout_session_required: true,
+          }
+        : {}),
+    }));
+  // Machine-to-machine apps get tokens for themselves (Logto's Management API, for one).
+  for (const app of config.applications.filter(isMachineToMachine)) {
+    clients.push({
+      client_id: app.id,
+      client_secret: app.secret,
+      client_name: app.name ?? app.id,
+      redirect_uris: [],
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: alg,
+    });
+  }
 
   const accessDenied = (description: string) => {
     const error = new errors.AccessDenied(description);
@@ -123,6 +139,7 @@ export function createProvider(setup: ProviderSetup): Provider {
     extraParams: [...signInParameterNames, 'organization_id'],
     features: {
       devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
       backchannelLogout: { enabled: true },
       revocation: {
         enabled: true,
@@ -168,6 +185,13 @@ export function createProvider(setup: ProviderSetup): Provider {
             accessTokenTTL: directory.resourceTtl(indicator),
             jwt: { sign: { alg } },
           };
+          if (ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'client_credentials') {
+            // A machine-to-machine app's own roles decide its scopes (Logto: none by default).
+            info.scope = directory
+              .applicationResourceScopes(ctx.oidc.client?.clientId ?? '', indicator)
+              .join(' ');
+            return info;
+          }
           const accountId = ctx.oidc.entities.Account?.accountId;
           if (ctx.oidc.route !== 'token' || accountId === undefined) return info;
 
@@ -250,6 +274,7 @@ export function createProvider(setup: ProviderSetup): Provider {
     ttl: {
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 3600,
       AuthorizationCode: 600,
+      ClientCredentials: 3600,
       IdToken: 3600,
       Interaction: 3600,
       RefreshToken: 14 * day,

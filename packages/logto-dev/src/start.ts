@@ -7,6 +7,8 @@ import { Directory } from './directory.js';
 import { handleInteraction } from './interactions.js';
 import { generateSigningKey, type SigningAlgorithm } from './keys.js';
 import { type Logger, loadOidcProvider } from './load-provider.js';
+import { handleManagementApi, type ManagementApiContext } from './management/api.js';
+import { ManagementEntities } from './management/entities.js';
 import {
   createProvider,
   interactionPath,
@@ -130,6 +132,14 @@ export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise
       callback(req, res);
       return;
     }
+    if (url.startsWith('/api/')) {
+      handleManagementApi(req, res, management).catch((error: unknown) => {
+        logger.warn(`logto-dev Management API failed: ${(error as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('logto-dev: internal error');
+      });
+      return;
+    }
     if (url.startsWith(interactionPath)) {
       handleInteraction(req, res, provider, directory).catch((error: unknown) => {
         logger.warn(`logto-dev sign-in page failed: ${(error as Error).message}`);
@@ -151,6 +161,15 @@ export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise
   const publicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const endpoint = `http://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${address.port}`;
   const issuer = `${endpoint}/oidc`;
+
+  const management: ManagementApiContext = {
+    entities: new ManagementEntities(config),
+    issuer,
+    // Private parts stripped: the keys verify, they never sign here.
+    publicKeys: () =>
+      keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart }) => publicPart),
+    applicationsChanged: () => build(),
+  };
 
   const build = () => {
     provider = createProvider({
