@@ -24,6 +24,7 @@ import {
   type AuthenticatedOptions,
   createLogtoCore,
   type LogtoAdapterOptions,
+  type LogtoCore,
   type LogtoRequestContext,
   type RequestSignInOptions,
   type RequestSignOutOptions,
@@ -102,7 +103,16 @@ export interface WebLogto {
  * @throws {@link logto!LogtoError} `config.invalid`, naming the bad option.
  */
 export function createLogto(options: LogtoAdapterOptions): WebLogto {
-  const core = createLogtoCore(options);
+  return webLogtoOn(createLogtoCore(options));
+}
+
+/**
+ * The Web adapter over an existing core (the Next.js adapter shares its core, and so its
+ * back-channel logout memory, with the Web adapter underneath).
+ *
+ * @internal
+ */
+export function webLogtoOn(core: LogtoCore): WebLogto {
   const withLogto = async (request: Request, handler: LogtoWebHandler): Promise<Response> => {
     const context = core.context(adapterRequestOf(request));
     const response = await handler(context, request);
