@@ -41,6 +41,11 @@ const allThroughputRows: ReadonlyArray<Omit<ThroughputTarget, 'child'>> = [
   { kind: 'no-auth-hono', label: 'no auth, Hono', baseline: 'no-auth-hono' },
   { kind: 'no-auth-fastify', label: 'no auth, Fastify', baseline: 'no-auth-fastify' },
   { kind: 'logto-express-cookie', label: 'logto-ts/express + cookie', baseline: 'no-auth' },
+  {
+    kind: 'logto-express-cookie-revocations',
+    label: 'logto-ts/express + cookie + Redis revocation list',
+    baseline: 'no-auth',
+  },
   { kind: 'logto-hono-cookie', label: 'logto-ts/hono + cookie', baseline: 'no-auth-hono' },
   { kind: 'logto-fastify-cookie', label: 'logto-ts/fastify + cookie', baseline: 'no-auth-fastify' },
   { kind: 'logto-web-cookie', label: 'logto-ts/web + cookie', baseline: 'no-auth-hono' },
@@ -65,7 +70,9 @@ async function startSlots(
   redis: RedisServer | undefined,
 ): Promise<Map<ServerKind, ChildSlot>> {
   const start = async (kind: ServerKind): Promise<ChildSlot> => {
-    if (kind === 'logto-express-redis' && !redis) return { error: 'redis-server is not on PATH' };
+    if ((kind === 'logto-express-redis' || kind === 'logto-express-cookie-revocations') && !redis) {
+      return { error: 'redis-server is not on PATH' };
+    }
     try {
       return {
         child: await startServerChild({
