@@ -1,5 +1,5 @@
 /**
- * `logto-ts/redis`: Redis session store. Needs `redis` (node-redis) or `ioredis`, installed by the app.
+ * `logto-ts/redis`: Redis session store, and the shared revocation list for cookie sessions. Needs `redis` (node-redis) or `ioredis`, installed by the app.
  *
  * @module
  */
@@ -9,4 +9,9 @@ export type {
   RedisClusterSendCommandClient,
   RedisSendCommandClient,
 } from './client.js';
+export {
+  createRedisRevocations,
+  type RedisRevocations,
+  type RedisRevocationsOptions,
+} from './revocations.js';
 export { createRedisSessionStore, type RedisSessionStoreOptions } from './store.js';
