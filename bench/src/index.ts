@@ -60,6 +60,10 @@ const allThroughputRows: ReadonlyArray<Omit<ThroughputTarget, 'child'>> = [
   row({ kind: 'no-auth-hono', label: 'no auth, Hono', baseline: 'no-auth-hono' }),
   row({ kind: 'no-auth-fastify', label: 'no auth, Fastify', baseline: 'no-auth-fastify' }),
   row({ kind: 'logto-express-cookie', label: 'logto-ts/express + cookie' }),
+  row({
+    kind: 'logto-express-cookie-revocations',
+    label: 'logto-ts/express + cookie + Redis revocation list',
+  }),
   row({ kind: 'logto-hono-cookie', label: 'logto-ts/hono + cookie', baseline: 'no-auth-hono' }),
   row({
     kind: 'logto-fastify-cookie',
@@ -93,7 +97,9 @@ async function startSlots<Id extends string>(
   redis: RedisServer | undefined,
 ): Promise<Map<Id, ChildSlot>> {
   const start = async (kind: ServerKind): Promise<ChildSlot> => {
-    if (kind === 'logto-express-redis' && !redis) return { error: 'redis-server is not on PATH' };
+    if ((kind === 'logto-express-redis' || kind === 'logto-express-cookie-revocations') && !redis) {
+      return { error: 'redis-server is not on PATH' };
+    }
     try {
       return {
         child: await startServerChild({
