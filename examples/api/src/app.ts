@@ -9,7 +9,8 @@
  * @module
  */
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { createAccessTokenVerifier, type RequestWithAuth, requireAccessToken } from 'logto-ts/api';
+import { createAccessTokenVerifier } from 'logto-ts/api';
+import { type RequestWithAuth, requireAccessToken } from 'logto-ts/api/express';
 
 /** The API resource indicator of this API (as registered in Logto). */
 export const API_RESOURCE = 'https://api.example.com';

@@ -24,6 +24,12 @@ export interface ApplicationConfig {
   postLogoutRedirectUris: string[];
   /** Where logout tokens are POSTed when a session of this app ends (OIDC Back-Channel Logout). */
   backchannelLogoutUri?: string;
+  /**
+   * Logto's "session required" switch of back-channel logout (`backchannelLogoutSessionRequired`):
+   * when on, logout tokens and ID tokens carry `sid`; when off (the default, as in Logto), they
+   * name only `sub`.
+   */
+  backchannelLogoutSessionRequired?: boolean;
 }
 
 /** A linked social identity, as Logto returns it in userinfo `identities`. */
@@ -343,6 +349,8 @@ export function validateConfig(input: unknown): LogtoDevConfig {
     if (name !== undefined) app.name = name;
     const backchannelLogoutUri = r.optionalUrl('backchannelLogoutUri');
     if (backchannelLogoutUri !== undefined) app.backchannelLogoutUri = backchannelLogoutUri;
+    const sessionRequired = r.boolean('backchannelLogoutSessionRequired');
+    if (sessionRequired !== undefined) app.backchannelLogoutSessionRequired = sessionRequired;
     const type = r.optionalString('type');
     if (type !== undefined && type !== 'traditional' && type !== 'machine_to_machine') {
       throw new LogtoDevConfigError(r.at('type'), 'must be "traditional" or "machine_to_machine"');

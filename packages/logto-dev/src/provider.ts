@@ -96,7 +96,9 @@ export function createProvider(setup: ProviderSetup): Provider {
       ...(app.backchannelLogoutUri
         ? {
             backchannel_logout_uri: app.backchannelLogoutUri,
-            backchannel_logout_session_required: true,
+            // Off unless switched on, as in Logto: oidc-provider then leaves `sid` out of the
+            // logout token and the ID tokens.
+            backchannel_logout_session_required: app.backchannelLogoutSessionRequired === true,
           }
         : {}),
     }));

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { JWK, default as Provider } from 'oidc-provider';
 import { createMemoryAdapter } from './adapter.js';
-import { demoConfig, type LogtoDevConfig, loadConfigFile, validateConfig } from './config.js';
+import {
+  type ApplicationConfig,
+  demoConfig,
+  type LogtoDevConfig,
+  loadConfigFile,
+  validateConfig,
+} from './config.js';
 import { Directory } from './directory.js';
 import { handleInteraction } from './interactions.js';
 import { generateSigningKey, type SigningAlgorithm } from './keys.js';
@@ -51,6 +57,16 @@ export interface LogtoDev {
   resetRequests(): void;
   /** A new key becomes the signing key; the old key stays in the JWKS until the next rotation. */
   rotateSigningKey(): Promise<void>;
+  /**
+   * Changes an application's settings while sessions and tokens live on, as an admin does in
+   * Logto's console (e.g. turning `backchannelLogoutSessionRequired` on).
+   *
+   * @throws Error when no application has that id.
+   */
+  updateApplication(
+    id: string,
+    changes: Pick<ApplicationConfig, 'backchannelLogoutSessionRequired'>,
+  ): void;
   /** Closes the server and its connections. */
   stop(): Promise<void>;
 }
@@ -206,6 +222,12 @@ export async function startLogtoDev(options: StartLogtoDevOptions = {}): Promise
     async rotateSigningKey() {
       const [current] = keys;
       keys = current ? [generateSigningKey(alg), current] : [generateSigningKey(alg)];
+      build();
+    },
+    updateApplication(id, changes) {
+      const app = config.applications.find((candidate) => candidate.id === id);
+      if (app === undefined) throw new Error(`logto-dev: no application "${id}"`);
+      Object.assign(app, changes);
       build();
     },
     stop() {

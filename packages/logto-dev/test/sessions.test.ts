@@ -8,6 +8,7 @@ import {
   type LogtoDev,
   type StartLogtoDevOptions,
   startLogtoDev,
+  validateConfig,
 } from '../src/index.js';
 import {
   alice,
@@ -196,7 +197,11 @@ describe('end session', () => {
     expect(await response.text()).toContain('invalid_request');
   });
 
-  it("sends a Logto-shaped back-channel logout token to the app's URI", async () => {
+  /** Signs alice in and out in a browser; returns the logout tokens logto-dev sent and the ID token. */
+  const signInAndOut = async (
+    sessionRequired: boolean | undefined,
+    between?: (dev: LogtoDev) => void,
+  ) => {
     const received: string[] = [];
     const app = createServer((req, res) => {
       let body = '';
@@ -212,30 +217,63 @@ describe('end session', () => {
     try {
       const config = demoConfig();
       const [demoApp] = config.applications;
-      if (demoApp)
-        demoApp.backchannelLogoutUri = `http://127.0.0.1:${(app.address() as AddressInfo).port}/backchannel`;
+      if (!demoApp) throw new Error('the demo config has no application');
+      demoApp.backchannelLogoutUri = `http://127.0.0.1:${(app.address() as AddressInfo).port}/backchannel`;
+      if (sessionRequired !== undefined) demoApp.backchannelLogoutSessionRequired = sessionRequired;
       const dev = await start({ config });
       const jar = new CookieJar();
       const tokens = await signInInBrowser(dev, jar);
+      between?.(dev);
       await confirmLogout(dev, jar, {
         id_token_hint: tokens.id_token,
         post_logout_redirect_uri: 'http://127.0.0.1:3000/',
       });
       expect(received).toHaveLength(1);
       const { payload, protectedHeader } = await verify(dev, received[0] ?? '');
-      expect(protectedHeader.typ).toBe('logout+jwt');
-      expect(payload).toMatchObject({
-        aud: appId,
-        sub: 'user-alice',
-        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
-      });
-      expect(payload.sid).toBeTruthy();
-      expect(payload.sid).toBe(decode(tokens.id_token).sid);
-      expect(payload.jti).toBeTruthy();
-      expect(payload).not.toHaveProperty('exp');
+      return { payload, protectedHeader, idToken: decode(tokens.id_token) };
     } finally {
       await new Promise((resolve) => app.close(resolve));
     }
+  };
+
+  it('by default (session not required, as in Logto) sends a logout token and ID tokens without sid', async () => {
+    const { payload, protectedHeader, idToken } = await signInAndOut(undefined);
+    expect(protectedHeader.typ).toBe('logout+jwt');
+    expect(payload).toMatchObject({
+      aud: appId,
+      sub: 'user-alice',
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    });
+    expect(payload.jti).toBeTruthy();
+    expect(payload).not.toHaveProperty('exp');
+    expect(payload).not.toHaveProperty('sid');
+    expect(idToken).not.toHaveProperty('sid');
+  });
+
+  it('with backchannelLogoutSessionRequired, puts the same sid in the logout token and the ID tokens', async () => {
+    const { payload, idToken } = await signInAndOut(true);
+    expect(payload).toMatchObject({ aud: appId, sub: 'user-alice' });
+    expect(payload).not.toHaveProperty('exp');
+    expect(payload.sid).toBeTruthy();
+    expect(payload.sid).toBe(idToken.sid);
+  });
+
+  it('updateApplication switches "session required" on for sessions that began without it', async () => {
+    const { payload, idToken } = await signInAndOut(false, (dev) =>
+      dev.updateApplication(appId, { backchannelLogoutSessionRequired: true }),
+    );
+    expect(idToken).not.toHaveProperty('sid');
+    expect(payload.sid).toBeTruthy();
+    expect(payload.sub).toBe('user-alice');
+  });
+
+  it('refuses a non-boolean backchannelLogoutSessionRequired in the config', () => {
+    const config = demoConfig() as unknown as { applications: Array<Record<string, unknown>> };
+    const [app] = config.applications;
+    if (app) app.backchannelLogoutSessionRequired = 'yes';
+    expect(() => validateConfig(config)).toThrow(
+      'applications[0].backchannelLogoutSessionRequired: must be true or false',
+    );
   });
 });
 

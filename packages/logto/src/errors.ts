@@ -67,6 +67,7 @@ export const LogtoErrorCodes = [
   'session.too_large',
   'session.store_unavailable',
   'session.lock_timeout',
+  'session.revocations_full',
   // Back-channel logout tokens.
   'logout_token.invalid',
   'logout_token.replayed',

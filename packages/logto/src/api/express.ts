@@ -1,5 +1,6 @@
 /**
- * Express middleware (Express 4 and 5). Express is imported for its types only.
+ * `logto-ts/api/express`: the Express middleware (Express 4 and 5). Express is imported for its
+ * types only.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Fastify hook. Fastify is imported for its types only.
+ * `logto-ts/api/fastify`: the Fastify hook (Fastify 4 and 5). Fastify is imported for its types only.
  *
  * @module
  */

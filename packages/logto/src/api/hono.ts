@@ -1,5 +1,5 @@
 /**
- * Hono middleware. Hono is imported for its types only.
+ * `logto-ts/api/hono`: the Hono middleware. Hono is imported for its types only.
  *
  * @module
  */

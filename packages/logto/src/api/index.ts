@@ -1,8 +1,9 @@
 /**
- * `logto-ts/api`: verify Logto access tokens in your API, and guard routes with them.
+ * `logto-ts/api`: verify Logto access tokens in your API, and guard Web `Request`s with them.
  *
- * Imports no web framework at runtime: the Express, Hono and Fastify middlewares use their types
- * only.
+ * Framework-neutral, types included: the Express, Hono and Fastify guards are in
+ * `logto-ts/api/express`, `logto-ts/api/hono` and `logto-ts/api/fastify`, so an app compiles
+ * with only its own framework's types installed.
  *
  * @module
  */
@@ -21,17 +22,6 @@ export {
   ORGANIZATION_AUDIENCE_PREFIX,
   organizationIdOf,
 } from './claim-checks.js';
-export { type ExpressBearerOptions, type RequestWithAuth, requireAccessToken } from './express.js';
-export {
-  type FastifyBearerOptions,
-  type FastifyRequestWithAuth,
-  requireAccessTokenFastify,
-} from './fastify.js';
-export {
-  type AccessTokenVariables,
-  type HonoBearerOptions,
-  requireAccessTokenHono,
-} from './hono.js';
 export type {
   AccessTokenVerifierOptions,
   OrganizationRule,

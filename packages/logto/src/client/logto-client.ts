@@ -51,6 +51,7 @@ import {
   parseSignInSession,
   type SignInSession,
 } from './sign-in-session.js';
+import { isSignedIn } from './signed-in.js';
 import { spentSignIns } from './spent-sign-ins.js';
 import type {
   LogtoClientOptions,
@@ -304,9 +305,10 @@ export class LogtoClient {
   async isAuthenticated(): Promise<boolean> {
     const claims = await this.#readIdTokenClaims();
     if (!claims) return false;
-    if (await this.#storage.get('refreshToken')) return true;
-    return (
-      typeof claims.exp === 'number' && claims.exp + this.config.clockTolerance > Date.now() / 1000
+    return isSignedIn(
+      claims,
+      Boolean(await this.#storage.get('refreshToken')),
+      this.config.clockTolerance,
     );
   }
 

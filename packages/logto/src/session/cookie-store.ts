@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { LogtoError, type LogtoErrorCode } from '../errors.js';
 import {
   type CookieSettings,
@@ -18,6 +19,7 @@ import { expiryAt, type Lifetime, needsTouch, resolveLifetime, toSeconds } from 
 import { defaultSessionLogger } from './logger.js';
 import { LruCache } from './lru.js';
 import { copyData, isEmpty, parseSessionRecord, readItem, type SessionRecord } from './payload.js';
+import { createMemoryRevocations, type SessionRevocations } from './revocations.js';
 import type {
   RequestSession,
   SessionLoadContext,
@@ -40,6 +42,14 @@ export interface CookieSessionStoreOptions extends SessionStoreOptions {
   cacheSize?: number;
   /** The most cookies one session may be split into before commit fails with `session.too_large`. Default 10. */
   maxChunks?: number;
+  /**
+   * Where ended sessions are remembered, so that a copy of an ended session's cookie is refused:
+   * sign-out ends its own session, back-channel logout the sessions of a Logto session or user.
+   * Default: this process's memory ({@link createMemoryRevocations}). With several app instances,
+   * `createRedisRevocations` from `logto-ts/redis` shares the list through Redis while each
+   * request still checks only memory.
+   */
+  revocations?: SessionRevocations;
 }
 
 interface CookieStoreParts {
@@ -53,7 +63,14 @@ interface CookieStoreParts {
   readonly logger: SessionLogger;
   readonly now: () => number;
   readonly maxChunks: number;
+  readonly revocations: SessionRevocations;
 }
+
+/** The tag that names one cookie session alone (ended at its sign-out). */
+const sessionTagPrefix = 'session:';
+
+/** A new session's own tag: 128 random bits. */
+const newSessionTag = () => `${sessionTagPrefix}${randomBytes(16).toString('base64url')}`;
 
 const rejections: Record<'malformed' | 'decrypt_failed' | 'expired', [LogtoErrorCode, string]> = {
   malformed: [
@@ -117,6 +134,15 @@ class CookieSessionStore implements SessionStore {
       );
     }
     const keys = deriveKeys(options.secret, settings.name);
+    const logger = options.logger ?? defaultSessionLogger;
+    const now = options.now ?? Date.now;
+    const revocations = options.revocations ?? createMemoryRevocations({ logger, now });
+    if (typeof revocations?.isEnded !== 'function' || typeof revocations.add !== 'function') {
+      throw new LogtoError(
+        'config.invalid',
+        'Cookie session revocations must be a SessionRevocations (createMemoryRevocations() or createRedisRevocations()).',
+      );
+    }
     this.#parts = {
       settings,
       keys,
@@ -124,9 +150,10 @@ class CookieSessionStore implements SessionStore {
       encryptKey: keys[0]!,
       lifetime: resolveLifetime(options),
       cache: new DecryptedSessions(cacheSize),
-      logger: options.logger ?? defaultSessionLogger,
-      now: options.now ?? Date.now,
+      logger,
+      now,
       maxChunks,
+      revocations,
     };
   }
 
@@ -139,6 +166,9 @@ class CookieSessionStore implements SessionStore {
     // `Secure` is decided at commit, from the load context: most requests never write a cookie.
     if (broken) return this.#reject('malformed', present, context);
     if (value === undefined) return new CookieRequestSession(parts, undefined, present, context);
+    // Only until a shared list has loaded at start (one promise check, no I/O per request).
+    const loading = parts.revocations.loading?.();
+    if (loading !== undefined) await loading;
     const now = toSeconds(parts.now());
     let record = parts.cache.get(value);
     if (record === undefined) {
@@ -152,7 +182,28 @@ class CookieSessionStore implements SessionStore {
       parts.cache.delete(value);
       return this.#reject('expired', present, context);
     }
+    if (record.tags !== undefined && parts.revocations.isEnded(record.tags, record.iat)) {
+      // Signed out (here or, with a shared list, on another instance): the request continues
+      // signed out, and its commit clears the cookies of the ended session.
+      return new CookieRequestSession(parts, undefined, present, context, true);
+    }
     return new CookieRequestSession(parts, record, present, context);
+  }
+
+  /**
+   * Ends the cookie sessions tagged `tag` that began before `options.before` (seconds; default:
+   * all of them so far), wherever their cookies are: records it in the revocation list, for the
+   * sessions' absolute lifetime. Returns 0: a cookie store cannot count the sessions it ended.
+   *
+   * @throws {@link LogtoError} `session.store_unavailable` when a shared list could not record it
+   *   (this process refuses those sessions anyway).
+   */
+  async destroyByTag(tag: string, options: { before?: number } = {}): Promise<number> {
+    const parts = this.#parts;
+    const now = toSeconds(parts.now());
+    const before = Math.min(options.before ?? now + 1, now + 1);
+    await parts.revocations.add({ tag, before, until: before + parts.lifetime.absolute });
+    return 0;
   }
 
   #reject(
@@ -176,17 +227,27 @@ class CookieRequestSession implements RequestSession {
   #changed = false;
   #restart = false;
   #destroyed = false;
+  /** Tags added by this request, written at commit. */
+  #addedTags = new Set<string>();
+  /** The session this request signed out, to record as ended at commit. */
+  #signedOut: SessionRecord | undefined;
 
+  /** `ended`: the cookie's session was ended elsewhere; the commit clears its cookies. */
   constructor(
     parts: CookieStoreParts,
     record: SessionRecord | undefined,
     present: string[],
     context: SessionLoadContext,
+    ended = false,
   ) {
     this.#parts = parts;
     this.#record = record;
     this.#present = present;
     this.#context = context;
+    if (ended) {
+      this.#destroyed = true;
+      this.#changed = true;
+    }
   }
 
   get isNew(): boolean {
@@ -223,12 +284,26 @@ class CookieRequestSession implements RequestSession {
   }
 
   async regenerate(): Promise<void> {
-    // A cookie session has no id to fix; a fresh iat (and a fresh IV) make it a new session.
+    // A cookie session has no id to fix; a fresh iat, tag and IV make it a new session.
     this.#restart = true;
     this.#changed = true;
+    this.#addedTags.clear();
+  }
+
+  async addTags(tags: readonly string[]): Promise<void> {
+    for (const tag of tags) {
+      const text = String(tag);
+      if (this.#addedTags.has(text) || (!this.#restart && this.#record?.tags?.includes(text))) {
+        continue;
+      }
+      this.#addedTags.add(text);
+      this.#changed = true;
+    }
   }
 
   async destroy(): Promise<void> {
+    this.#signedOut ??= this.#record;
+    this.#addedTags.clear();
     this.#destroyed = true;
     this.#data = copyData(undefined);
     this.#restart = true;
@@ -250,11 +325,20 @@ class CookieRequestSession implements RequestSession {
       // Clear only what this request ended (a sign-out, or a session it emptied).
       const ended = record !== undefined || this.#destroyed;
       const cookies = ended ? clearSessionCookies(parts.settings, this.#present, this.#secure) : [];
+      const signedOut = this.#signedOut;
       this.#settle(undefined, ended ? [] : this.#present);
+      if (signedOut !== undefined) await this.#recordSignOut(signedOut, now);
       return cookies;
     }
-    const iat = record === undefined || this.#restart ? now : record.iat;
-    const next: SessionRecord = { iat, uat: now, exp: expiryAt(parts.lifetime, iat, now), data };
+    const fresh = record === undefined || this.#restart;
+    const iat = fresh ? now : record.iat;
+    const next: SessionRecord = {
+      iat,
+      uat: now,
+      exp: expiryAt(parts.lifetime, iat, now),
+      data,
+      tags: this.#tagsToWrite(fresh),
+    };
     const value = encryptJwe(JSON.stringify(next), parts.encryptKey);
     const { cookies, names } = writeSessionCookie(
       parts.settings,
@@ -266,8 +350,43 @@ class CookieRequestSession implements RequestSession {
     );
     // The next request brings this exact value back: it will not need decrypting.
     parts.cache.set(value, next);
+    const signedOut = this.#signedOut;
     this.#settle(next, names);
+    // Signed out, then written again in one request: the old session still ends.
+    if (signedOut !== undefined) await this.#recordSignOut(signedOut, now);
     return cookies;
+  }
+
+  /** The tags of the record written now: a new session gets its own `session:` tag. */
+  #tagsToWrite(fresh: boolean): string[] {
+    const held = fresh ? undefined : this.#record?.tags;
+    const base = held?.some((tag) => tag.startsWith(sessionTagPrefix))
+      ? held
+      : [newSessionTag(), ...(held ?? [])];
+    return this.#addedTags.size === 0 ? [...base] : [...new Set([...base, ...this.#addedTags])];
+  }
+
+  /**
+   * Ends the signed-out session wherever a copy of its cookie is (this process at once; every
+   * instance with a shared list). A list that cannot share it does not fail the sign-out: the
+   * browser's own cookies are cleared either way.
+   */
+  async #recordSignOut(record: SessionRecord, now: number): Promise<void> {
+    const tag = record.tags?.find((candidate) => candidate.startsWith(sessionTagPrefix));
+    if (tag === undefined) return;
+    try {
+      await this.#parts.revocations.add({
+        tag,
+        before: now + 1,
+        until: record.iat + this.#parts.lifetime.absolute + 1,
+      });
+    } catch (error) {
+      if (!(error instanceof LogtoError)) throw error;
+      this.#parts.logger.warn(
+        'Signed a session out, but could not share that with the other instances; a copy of its cookie is refused here, and elsewhere only once the revocation list is reachable again.',
+        error,
+      );
+    }
   }
 
   #settle(record: SessionRecord | undefined, present: string[]): void {
@@ -277,6 +396,8 @@ class CookieRequestSession implements RequestSession {
     this.#changed = false;
     this.#restart = false;
     this.#destroyed = false;
+    this.#addedTags = new Set();
+    this.#signedOut = undefined;
   }
 
   #writable(): Record<string, string> {
@@ -289,8 +410,9 @@ class CookieRequestSession implements RequestSession {
  * Creates the default session store: each session is an encrypted cookie (compact JWE, `dir` +
  * `A256GCM`, key derived with HKDF-SHA256 from `secret` and the cookie name), split into
  * `<name>.0`, `<name>.1`, … when it would exceed 4096 bytes. Lifetimes default to 24 h idle and
- * 7 days absolute. No server state, so a sign-out cannot end copies of the cookie held elsewhere
- * before they expire; use `logto-ts/redis` when sessions must be revocable.
+ * 7 days absolute. Ended sessions (sign-out, back-channel logout) are remembered in a revocation
+ * list, so a copy of an ended session's cookie is refused: by this process by default, by every
+ * instance with `createRedisRevocations` from `logto-ts/redis`.
  *
  * @example
  * ```ts

@@ -8,7 +8,14 @@ export { type CookieSessionStoreOptions, createCookieSessionStore } from './cook
 export type { LockOptions } from './lock.js';
 export { defaultSessionLogger } from './logger.js';
 export { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-store.js';
+export {
+  createMemoryRevocations,
+  type MemoryRevocationsOptions,
+  type SessionRevocation,
+  type SessionRevocations,
+} from './revocations.js';
 export type {
+  DestroyByTagOptions,
   RequestSession,
   SessionCookieOptions,
   SessionLifetimeOptions,

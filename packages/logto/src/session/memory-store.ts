@@ -76,11 +76,19 @@ const memoryBackend = (now: () => number, options: LockOptions): SessionBackend 
         tags.set(name, ids.add(id));
       }
     },
-    async destroyByTag(name) {
+    async destroyByTag(name, before) {
       const ids = tags.get(name) ?? new Set<string>();
-      tags.delete(name);
-      for (const id of ids) records.delete(id);
-      return ids.size;
+      let ended = 0;
+      for (const id of ids) {
+        const record = live(id);
+        // A session that began at or after `before` (a sign-in after the logout) lives on.
+        if (record !== undefined && before !== undefined && record.iat >= before) continue;
+        ids.delete(id);
+        if (record !== undefined) ended += 1;
+        records.delete(id);
+      }
+      if (ids.size === 0) tags.delete(name);
+      return ended;
     },
     async claimOnce(key, ttl) {
       const until = claims.get(key);

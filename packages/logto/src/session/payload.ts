@@ -5,11 +5,19 @@
  */
 import type { SessionTimes } from './lifetime.js';
 
-/** A session as stored: `{ iat, uat, exp, data }` (times in seconds since the epoch). */
+/** A session as stored: `{ iat, uat, exp, data, tags? }` (times in seconds since the epoch). */
 export interface SessionRecord extends SessionTimes {
   /** The session's items; values are strings. */
   readonly data: Readonly<Record<string, string>>;
+  /**
+   * What a revocation list may end it by (`session:<id>`, `sub:<sub>`, `sid:<sid>`, …). Cookie
+   * sessions only: server-side stores index tags outside the record.
+   */
+  readonly tags?: readonly string[];
 }
+
+/** The most tags a stored session may carry. */
+const maxTags = 16;
 
 const isTime = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
@@ -23,7 +31,7 @@ export const parseSessionRecord = (text: string): SessionRecord | undefined => {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { iat, uat, exp, data } = value as Record<string, unknown>;
+  const { iat, uat, exp, data, tags } = value as Record<string, unknown>;
   if (
     !isTime(iat) ||
     !isTime(uat) ||
@@ -35,7 +43,15 @@ export const parseSessionRecord = (text: string): SessionRecord | undefined => {
     return undefined;
   }
   for (const item of Object.values(data)) if (typeof item !== 'string') return undefined;
-  return { iat, uat, exp, data: data as Record<string, string> };
+  if (tags === undefined) return { iat, uat, exp, data: data as Record<string, string> };
+  if (
+    !Array.isArray(tags) ||
+    tags.length > maxTags ||
+    !tags.every((tag) => typeof tag === 'string')
+  ) {
+    return undefined;
+  }
+  return { iat, uat, exp, data: data as Record<string, string>, tags: tags as string[] };
 };
 
 /** A mutable, prototype-free copy of a session's data (so keys like `__proto__` are plain keys). */

@@ -15,7 +15,13 @@ import {
 } from './cookies.js';
 import { expiryAt, type Lifetime, needsTouch, startTimes, toSeconds } from './lifetime.js';
 import { copyData, isEmpty, readItem, type SessionRecord } from './payload.js';
-import type { RequestSession, SessionLoadContext, SessionLogger, SessionStore } from './types.js';
+import type {
+  DestroyByTagOptions,
+  RequestSession,
+  SessionLoadContext,
+  SessionLogger,
+  SessionStore,
+} from './types.js';
 
 /** The keys a request changed: values to set, keys to remove. */
 export interface SessionPatch {
@@ -41,8 +47,11 @@ export interface SessionBackend {
   remove(id: string): Promise<void>;
   /** Adds session `id` to the index of each tag (kept for the absolute lifetime). */
   tag(id: string, tags: readonly string[], lifetime: Lifetime): Promise<void>;
-  /** Deletes every record indexed under `tag`, and the index; returns how many ids it held. */
-  destroyByTag(tag: string): Promise<number>;
+  /**
+   * Deletes every record indexed under `tag` that began before `before` (seconds; all when
+   * `undefined`), and them from the index; returns how many it deleted.
+   */
+  destroyByTag(tag: string, before: number | undefined): Promise<number>;
   /** Records `key` for `ttl` seconds; `false` when it was already recorded. */
   claimOnce(key: string, ttl: number): Promise<boolean>;
   /** Takes the lock `name` of session `id` (bounded wait) and returns its release. */
@@ -106,8 +115,8 @@ export class ServerSessionStore implements SessionStore {
   }
 
   /** @inheritDoc */
-  async destroyByTag(tag: string): Promise<number> {
-    return this.#parts.backend.destroyByTag(tag);
+  async destroyByTag(tag: string, options: DestroyByTagOptions = {}): Promise<number> {
+    return this.#parts.backend.destroyByTag(tag, options.before);
   }
 
   /** @inheritDoc */

@@ -40,17 +40,27 @@ export interface SessionStore {
    */
   load(cookieHeader: string | undefined, context: SessionLoadContext): Promise<RequestSession>;
   /**
-   * Ends every session tagged with `tag` (see {@link RequestSession.addTags}) and returns how many
-   * there were; for back-channel logout (`sub:<sub>`, `sid:<sid>`). Only server-side stores can:
-   * a cookie session lives in the browser, so the cookie store does not offer this.
+   * Ends every session tagged with `tag` (see {@link RequestSession.addTags}) that began before
+   * `options.before` (seconds since the epoch; default: every one), for back-channel logout
+   * (`sub:<sub>`, `sid:<sid>`, `nosid:<sub>`). Server-side stores delete the records and return
+   * how many there were; the cookie store records the end in its revocation list (its sessions
+   * live in browsers) and returns 0.
+   *
+   * @throws {@link LogtoError} `session.store_unavailable` when the end could not be recorded.
    */
-  destroyByTag?(tag: string): Promise<number>;
+  destroyByTag?(tag: string, options?: DestroyByTagOptions): Promise<number>;
   /**
    * Records `key` as used for `ttl` seconds: `true` the first time, `false` while it is recorded.
    * A replay check shared by every instance on the store (back-channel logout `jti`s). Only
    * server-side stores offer it.
    */
   claimOnce?(key: string, ttl: number): Promise<boolean>;
+}
+
+/** Options of {@link SessionStore.destroyByTag}. */
+export interface DestroyByTagOptions {
+  /** Only sessions that began before this time (seconds since the epoch) end. Default: all. */
+  before?: number;
 }
 
 /**
@@ -87,7 +97,8 @@ export interface RequestSession extends CoordinatedStorage {
   regenerate(): Promise<void>;
   /**
    * Tags the session (for example `sub:<sub>` and `sid:<sid>` at sign-in) so that
-   * {@link SessionStore.destroyByTag} can end it later. Written at commit. Server-side stores only.
+   * {@link SessionStore.destroyByTag} can end it later. Written at commit (into the cookie, for
+   * cookie sessions).
    */
   addTags?(tags: readonly string[]): Promise<void>;
   /**

@@ -1,10 +1,10 @@
 /**
  * The same small app served by every adapter, so one specification runs against each of them.
- * Routes: `/` (never touches Logto), `/protected` (redirect guard), `/api/me` (401 guard),
- * `/protected/userinfo`, `/resource`, `/resource/fresh` (a new token on every call, so a
- * Set-Cookie; `/resource/fresh/cached` also sets its own Cache-Control), `/organization?id=`,
- * `/tokens` (six cached tokens), and the adapter's helpers: `/join?organization=` (signIn) and
- * `/leave?to=` (signOut).
+ * Routes: `/` (never touches Logto), `/session-state` (every API's answer), `/protected`
+ * (redirect guard), `/api/me` (401 guard), `/protected/userinfo`, `/resource`, `/resource/fresh`
+ * (a new token on every call, so a Set-Cookie; `/resource/fresh/cached` also sets its own
+ * Cache-Control), `/organization?id=`, `/tokens` (six cached tokens), and the adapter's helpers:
+ * `/join?organization=` (signIn) and `/leave?to=` (signOut).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +37,15 @@ interface AppRoute {
 /** The app's routes, written once. */
 export const appRoutes: Readonly<Record<string, AppRoute>> = {
   '/': { handle: async () => ({ home: true }) },
+  /** What every signed-in API says about the session (no guard): they must agree. */
+  '/session-state': {
+    handle: async (context) => ({
+      isAuthenticated: await context.isAuthenticated(),
+      sub: (await context.getIdTokenClaims())?.sub ?? null,
+      clientIsAuthenticated: await context.client.isAuthenticated(),
+      clientIdToken: (await context.client.getIdToken()) !== null,
+    }),
+  },
   '/protected': { guard: { redirect: true }, handle: async (context) => context.user },
   '/api/me': { guard: {}, handle: async (context) => context.user },
   '/protected/userinfo': {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { LogtoDev } from 'logto-dev';
+import { createMemorySessionStore } from 'logto-ts';
 import { createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -33,13 +34,18 @@ const readBody = (request: IncomingMessage) =>
     request.on('end', () => resolve(body));
   });
 
-/** Signs in through the app with a provider-side jar kept, then signs out at the provider only. */
-const signInThenSignOutAtLogto = async (dev: LogtoDev, browser: Browser, origin: string) => {
+/** Signs in through the app with a provider-side jar kept; returns the sign-out at the provider only. */
+const signInKeepingLogtoSession = async (
+  dev: LogtoDev,
+  browser: Browser,
+  origin: string,
+  username = 'alice',
+) => {
   const provider = new CookieJar();
   const start = await browser.get('/sign-in');
   const callback = await signInWithJar(provider, start.headers.get('location') ?? '', {
-    username: 'alice',
-    password: 'alice-password',
+    username,
+    password: `${username}-password`,
   });
   await browser.get(callback);
   expect((await browser.get('/api/me')).status).toBe(200);
@@ -49,6 +55,62 @@ const signInThenSignOutAtLogto = async (dev: LogtoDev, browser: Browser, origin:
       postLogoutRedirectUri: `${origin}/`,
     });
 };
+
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
+
+/** Every API agrees that `browser`'s session is over: guard, context, client. */
+const expectSignedOut = async (browser: Browser) => {
+  expect((await browser.get('/api/me')).status).toBe(401);
+  expect(await json(await browser.get('/session-state'))).toEqual({
+    isAuthenticated: false,
+    sub: null,
+    clientIsAuthenticated: false,
+    clientIdToken: false,
+  });
+};
+
+const expectSignedIn = async (browser: Browser, sub = 'user-alice') => {
+  expect((await browser.get('/api/me')).status).toBe(200);
+  expect(await json(await browser.get('/session-state'))).toEqual({
+    isAuthenticated: true,
+    sub,
+    clientIsAuthenticated: true,
+    clientIdToken: true,
+  });
+};
+
+/** The stores a session can live in; each back-channel rule holds for every one. */
+const stores: ReadonlyArray<{
+  name: string;
+  /** Whether the ended session's cookies are cleared (a server-side store leaves a dead id cookie alone). */
+  clearsCookies: boolean;
+  options: (
+    adapter: string,
+    redis: ReturnType<typeof createClient>,
+  ) => Partial<LogtoAdapterOptions>;
+}> = [
+  { name: 'cookie', clearsCookies: true, options: () => ({ secret }) },
+  {
+    name: 'memory',
+    clearsCookies: false,
+    options: () => ({ session: createMemorySessionStore({ logger: { warn() {} } }) }),
+  },
+  {
+    name: 'redis',
+    clearsCookies: false,
+    options: (adapter, redis) => ({
+      session: createRedisSessionStore({
+        client: redis,
+        prefix: `bcl:${adapter}:${randomUUID()}:`,
+        logger: { warn() {} },
+      }),
+    }),
+  },
+];
 
 describe.each(adapters)('back-channel logout from logto-dev ($name)', (adapter) => {
   let server: AppServer;
@@ -88,43 +150,76 @@ describe.each(adapters)('back-channel logout from logto-dev ($name)', (adapter) 
     });
   };
 
-  it('a sign-out at Logto ends the Redis session in the app; the replayed token gets 400', async () => {
-    await serve({
-      session: createRedisSessionStore({
-        client: redis,
-        prefix: `bcl:${adapter.name}:`,
-        logger: { warn() {} },
-      }),
-    });
-    const browser = new Browser(server.origin);
-    const other = new Browser(server.origin);
-    const signOutAtLogto = await signInThenSignOutAtLogto(dev, browser, server.origin);
-    // A second, independent session of the same user in another browser stays signed in.
-    await signInThenSignOutAtLogto(dev, other, server.origin);
-    received.length = 0;
-    await signOutAtLogto();
-    expect(received).toHaveLength(1);
-    expect((await browser.get('/api/me')).status).toBe(401);
-    expect((await other.get('/api/me')).status).toBe(200);
-    const replay = await fetch(`${server.origin}/backchannel-logout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ logout_token: received[0] ?? '' }),
-    });
-    expect(replay.status).toBe(400);
-    expect(replay.headers.get('cache-control')).toBe('no-store');
-    expect(await json(replay)).toMatchObject({ error: 'invalid_request' });
-  });
+  /** Logto's "session required" switch of the demo app. */
+  const sessionRequired = (on: boolean) =>
+    dev.updateApplication('demo-app', { backchannelLogoutSessionRequired: on });
 
-  it('with cookie sessions, a sign-out at Logto signs out the cookies of that provider session (in this process)', async () => {
-    await serve({ secret });
-    const browser = new Browser(server.origin);
-    const signOutAtLogto = await signInThenSignOutAtLogto(dev, browser, server.origin);
-    await signOutAtLogto();
-    const response = await browser.get('/api/me');
-    expect(response.status).toBe(401);
-    // The ended session's cookie is cleared too.
-    expect(browser.cookies.size).toBe(0);
+  describe.each(stores)('$name sessions', (store) => {
+    it("Logto's default token (only sub) ends every session of the user begun before it, for every API; the replay gets 400", async () => {
+      sessionRequired(false);
+      await serve(store.options(adapter.name, redis));
+      const browser = new Browser(server.origin);
+      const otherDevice = new Browser(server.origin);
+      const bob = new Browser(server.origin);
+      const signOut = await signInKeepingLogtoSession(dev, browser, server.origin);
+      await signInKeepingLogtoSession(dev, otherDevice, server.origin);
+      await signInKeepingLogtoSession(dev, bob, server.origin, 'bob');
+      received.length = 0;
+
+      await signOut();
+
+      expect(received).toHaveLength(1);
+      expect(claimsOf(received[0] ?? '')).not.toHaveProperty('sid');
+      await expectSignedOut(browser);
+      await expectSignedOut(otherDevice);
+      await expectSignedIn(bob, 'user-bob');
+      expect(browser.cookies.size).toBe(store.clearsCookies ? 0 : 1);
+      // A sign-in after the logout (in a later second: iat counts seconds) is not ended by it,
+      // even by a replay of the token.
+      await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+      const again = new Browser(server.origin);
+      await signInKeepingLogtoSession(dev, again, server.origin);
+      const replay = await fetch(`${server.origin}/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ logout_token: received[0] ?? '' }),
+      });
+      expect(replay.status).toBe(400);
+      expect(replay.headers.get('cache-control')).toBe('no-store');
+      expect(await json(replay)).toMatchObject({ error: 'invalid_request' });
+      await expectSignedIn(again);
+    });
+
+    it('with "session required" on, the token carries sid and ends only that Logto session', async () => {
+      sessionRequired(true);
+      await serve(store.options(adapter.name, redis));
+      const browser = new Browser(server.origin);
+      const otherDevice = new Browser(server.origin);
+      const signOut = await signInKeepingLogtoSession(dev, browser, server.origin);
+      await signInKeepingLogtoSession(dev, otherDevice, server.origin);
+      received.length = 0;
+
+      await signOut();
+
+      expect(received).toHaveLength(1);
+      expect(claimsOf(received[0] ?? '').sid).toEqual(expect.any(String));
+      await expectSignedOut(browser);
+      await expectSignedIn(otherDevice);
+    });
+
+    it('a token with a sid also ends the sessions begun while the switch was off (they carry no sid)', async () => {
+      sessionRequired(false);
+      await serve(store.options(adapter.name, redis));
+      const browser = new Browser(server.origin);
+      const signOut = await signInKeepingLogtoSession(dev, browser, server.origin);
+      sessionRequired(true);
+      received.length = 0;
+
+      await signOut();
+
+      expect(claimsOf(received[0] ?? '').sid).toEqual(expect.any(String));
+      await expectSignedOut(browser);
+    });
   });
 });
 

@@ -10,18 +10,15 @@ import Fastify from 'fastify';
 import Fastify4 from 'fastify4';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RequestWithAuth, requireAccessToken } from '../../src/api/express.js';
+import { type FastifyRequestWithAuth, requireAccessTokenFastify } from '../../src/api/fastify.js';
+import { type AccessTokenVariables, requireAccessTokenHono } from '../../src/api/hono.js';
 import {
-  type AccessTokenVariables,
   type AccessTokenVerifier,
   authorizeBearer,
   authorizeRequest,
   createAccessTokenVerifier,
-  type FastifyRequestWithAuth,
-  type RequestWithAuth,
   readBearerToken,
-  requireAccessToken,
-  requireAccessTokenFastify,
-  requireAccessTokenHono,
 } from '../../src/api/index.js';
 import { accessTokenClaims, signAccessToken } from '../support/access-tokens.js';
 import {

@@ -551,11 +551,9 @@ describe('cookie session store', () => {
     });
   });
 
-  it('has no lock, reload or tags (a cookie session lives in the browser, not shared between instances)', async () => {
+  it('has no lock or reload (a cookie session lives in the browser, not shared between instances)', async () => {
     const session = await createCookieSessionStore({ secret: SECRET }).load(undefined, https);
     expect(session.withLock).toBeUndefined();
     expect(session.reload).toBeUndefined();
-    expect(session.addTags).toBeUndefined();
-    expect(createCookieSessionStore({ secret: SECRET }).destroyByTag).toBeUndefined();
   });
 });

@@ -174,6 +174,22 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       expect((await store.load(jar.header(), https)).isNew).toBe(true);
     });
 
+    it('destroyByTag with `before` ends only the sessions that began before it', async () => {
+      const tag = `sub:${Math.random()}`;
+      const store = makeStore();
+      const session = await store.load(undefined, https);
+      await session.setItem('idToken', 'x');
+      await session.addTags?.([tag]);
+      const jar = new CookieJar();
+      jar.apply(await session.commit());
+      const began = Math.floor(Date.now() / 1000);
+      // Begun in the second of `before` (a sign-in after the logout): it lives on.
+      expect(await store.destroyByTag?.(tag, { before: began - 1 })).toBe(0);
+      expect((await store.load(jar.header(), https)).isNew).toBe(false);
+      expect(await store.destroyByTag?.(tag, { before: began + 1 })).toBe(1);
+      expect((await store.load(jar.header(), https)).isNew).toBe(true);
+    });
+
     it('withLock excludes other holders of the same session lock across stores', async () => {
       const jar = await signIn(makeStore());
       const a = await makeStore().load(jar.header(), https);

@@ -41,6 +41,7 @@ export const logtoDevPerFile = (options: LogtoDevOptions = {}): LogtoDev => {
     },
     resetRequests: () => running().resetRequests(),
     rotateSigningKey: () => running().rotateSigningKey(),
+    updateApplication: (id, changes) => running().updateApplication(id, changes),
     stop: () => running().stop(),
   };
 };

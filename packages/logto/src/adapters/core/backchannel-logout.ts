@@ -1,43 +1,21 @@
 /**
- * OpenID Connect Back-Channel Logout 1.0: validating the logout token Logto posts to the app,
- * and remembering `jti`s and ended sessions.
+ * The back-channel logout route (OpenID Connect Back-Channel Logout 1.0), and the one rule that
+ * links a logout token to the sessions it ends: the tags a session gets at sign-in, and the tags a
+ * logout token ends.
  *
  * @module
  */
-import type { JWTPayload } from 'jose';
 import { LogtoError } from '../../errors.js';
-import { discover } from '../../oidc/discovery.js';
 import type { HttpOptions } from '../../oidc/http.js';
-import { allowedAlgorithms, assertCompactJws, verifyJwt } from '../../tokens/jwt.js';
-
-/** The `events` member a logout token must carry. */
-export const backchannelLogoutEvent = 'http://schemas.openid.net/event/backchannel-logout';
-
-/** What a valid logout token names: the provider session and/or the user. */
-export interface LogoutTarget {
-  readonly sid?: string;
-  readonly sub?: string;
-  readonly jti: string;
-}
-
-/** What {@link verifyLogoutToken} needs. */
-export interface LogoutTokenCheck {
-  readonly endpoint: string;
-  readonly clientId: string;
-  readonly http: HttpOptions;
-  /** Allowed age of `iat` and clock tolerance, in seconds. */
-  readonly maxAge: number;
-  readonly clockTolerance: number;
-}
-
-/** The longest logout token accepted (in characters). */
-const MAX_LOGOUT_TOKEN_LENGTH = 16_384;
-
-const invalid = (message: string, cause?: unknown) =>
-  new LogtoError('logout_token.invalid', message, cause === undefined ? {} : { cause });
+import { toSeconds } from '../../session/lifetime.js';
+import type { IdTokenClaims } from '../../tokens/claims.js';
+import { type LogoutTarget, verifyLogoutToken } from '../../tokens/logout-token.js';
+import { FormReadError } from './form.js';
+import { type AdapterRequest, type AdapterResponse, jsonResponse } from './http.js';
+import type { ResolvedAdapterOptions } from './options.js';
 
 /**
- * A bounded memory of recently seen keys with an expiry (seen `jti`s; ended sessions).
+ * A bounded memory of recently seen keys with an expiry (the `jti`s of accepted logout tokens).
  * Oldest entries go first when full.
  */
 export class ExpiringSet {
@@ -67,61 +45,145 @@ export class ExpiringSet {
       this.#entries.delete(oldest);
     }
   }
-
-  /** How many keys are held (expired ones included until they are looked up or pushed out). */
-  get size(): number {
-    return this.#entries.size;
-  }
 }
 
-const checkClaims = (payload: JWTPayload): LogoutTarget => {
-  const events = payload.events;
-  if (
-    typeof events !== 'object' ||
-    events === null ||
-    typeof (events as Record<string, unknown>)[backchannelLogoutEvent] !== 'object' ||
-    (events as Record<string, unknown>)[backchannelLogoutEvent] === null
-  ) {
-    throw invalid('The logout token has no back-channel logout event in "events".');
-  }
-  if ('nonce' in payload) throw invalid('A logout token must not carry a "nonce".');
-  const { sid, sub, jti } = payload as { sid?: unknown; sub?: unknown; jti?: unknown };
-  if (typeof jti !== 'string' || jti.length === 0) throw invalid('The logout token has no "jti".');
-  const hasSid = typeof sid === 'string' && sid.length > 0;
-  const hasSub = typeof sub === 'string' && sub.length > 0;
-  if (!hasSid && !hasSub) throw invalid('The logout token names neither a "sid" nor a "sub".');
-  if ((sid !== undefined && !hasSid) || (sub !== undefined && !hasSub)) {
-    throw invalid('The logout token has an empty or non-string "sid" or "sub".');
-  }
-  return { jti, ...(hasSid ? { sid } : {}), ...(hasSub ? { sub } : {}) };
+/**
+ * The tags a session gets at sign-in, from its ID token: `sub:<sub>`, and `sid:<sid>` when Logto
+ * sent a `sid` (its "session required" switch is on) or else `nosid:<sub>`, so that a later token
+ * with a `sid` still ends the sessions begun while the switch was off.
+ */
+export const sessionTags = (claims: IdTokenClaims | undefined): string[] => {
+  if (!claims?.sub) return [];
+  return [
+    `sub:${claims.sub}`,
+    typeof claims.sid === 'string' && claims.sid.length > 0
+      ? `sid:${claims.sid}`
+      : `nosid:${claims.sub}`,
+  ];
 };
 
+/** A group of sessions a logout token ends: those tagged `tag` that began before `before` (s). */
+export interface EndedSessions {
+  readonly tag: string;
+  readonly before: number;
+}
+
 /**
- * Verifies a logout token: JWS signature with a key from the provider's JWKS, `alg` among the
- * provider's, `typ` `logout+jwt` when present, `iss`, `aud` = the app, `iat` within `maxAge`
- * (and not in the future), `exp` not passed when present (Logto sends none), the back-channel
- * event, no `nonce`, `sid` and/or `sub`, a `jti`. Replay is checked by the caller.
+ * The sessions a logout token ends. With a `sid` (Logto's "session required" switch on): that
+ * Logto session's sessions, and the user's sessions that carry no `sid` and began before `iat`.
+ * With only `sub` (Logto's default): every session of the user that began before `iat`.
  *
- * @throws {@link LogtoError} `logout_token.invalid`, or `provider.*` when discovery or the JWKS fails.
+ * `iat` counts whole seconds, so a session begun within its second may be older than the token:
+ * that second is included (a sign-in in the same second after the logout ends too, the safe
+ * side). `iat` is capped at the arrival time: a session begun a second after the token arrived
+ * never ends by it, whatever the provider's clock says.
  */
-export const verifyLogoutToken = async (
-  token: string,
-  check: LogoutTokenCheck,
-): Promise<LogoutTarget> => {
-  assertCompactJws(token, 'logout_token', MAX_LOGOUT_TOKEN_LENGTH);
-  const metadata = await discover(check.endpoint, check.http);
-  const payload = await verifyJwt(token, {
-    kind: 'logout_token',
-    jwksUri: metadata.jwks_uri,
-    http: check.http,
-    algorithms: allowedAlgorithms(metadata),
-    issuer: metadata.issuer,
-    audience: check.clientId,
-    requiredClaims: ['iss', 'aud', 'iat', 'jti'],
-    clockTolerance: check.clockTolerance,
-    maxTokenAge: check.maxAge,
-    types: ['logout+jwt', 'application/logout+jwt'],
-    maxLength: MAX_LOGOUT_TOKEN_LENGTH,
+export const sessionsEndedBy = (target: LogoutTarget, now: number): EndedSessions[] => {
+  const before = Math.min(target.iat, now) + 1;
+  if (target.sid === undefined) return [{ tag: `sub:${target.sub}`, before }];
+  return [
+    { tag: `sid:${target.sid}`, before: now + 1 },
+    ...(target.sub === undefined ? [] : [{ tag: `nosid:${target.sub}`, before }]),
+  ];
+};
+
+/** Process-wide memory of the back-channel logout route. */
+export interface BackchannelMemory {
+  /** `jti`s of accepted logout tokens (replay protection). */
+  readonly seenLogoutTokens: ExpiringSet;
+}
+
+const storeUnavailable = () =>
+  jsonResponse(503, {
+    error: 'temporarily_unavailable',
+    error_description: 'The session store is unavailable; the logout was not recorded. Retry.',
   });
-  return checkClaims(payload);
+
+const logoutFailure = (message: string) =>
+  jsonResponse(400, { error: 'invalid_request', error_description: message });
+
+/**
+ * Serves a logout token: 200 once the sessions it names are ended in the store, 400 for an
+ * invalid or replayed token, 503 when the store could not record the end (a retry works: the
+ * `jti` is claimed only after), 501 when the store cannot end sessions at all.
+ */
+export const backchannelLogout = async (
+  request: AdapterRequest,
+  options: ResolvedAdapterOptions,
+  memory: BackchannelMemory,
+): Promise<AdapterResponse> => {
+  let token: string | null;
+  try {
+    token = (await request.readForm()).get('logout_token');
+  } catch (error) {
+    return logoutFailure(
+      error instanceof FormReadError ? error.message : 'The body could not be read as a form.',
+    );
+  }
+  if (!token) return logoutFailure('The request has no logout_token.');
+  const http: HttpOptions = {
+    fetch: options.fetch ?? globalThis.fetch,
+    timeout: options.normalized.timeout,
+  };
+  let target: LogoutTarget;
+  try {
+    target = await verifyLogoutToken(token, {
+      endpoint: options.normalized.endpoint,
+      clientId: options.normalized.appId,
+      http,
+      maxAge: options.logoutTokenMaxAge,
+      clockTolerance: options.normalized.clockTolerance,
+    });
+  } catch (error) {
+    if (!(error instanceof LogtoError)) throw error;
+    options.logger.warn('Rejected a back-channel logout token.', error);
+    return logoutFailure(error.message);
+  }
+  const replayed = () => {
+    const error = new LogtoError(
+      'logout_token.replayed',
+      'This logout token (its jti) was already used.',
+    );
+    options.logger.warn('Rejected a replayed back-channel logout token.', error);
+    return logoutFailure(error.message);
+  };
+  const now = Date.now();
+  if (memory.seenLogoutTokens.has(target.jti, now)) return replayed();
+  const store = options.store;
+  if (typeof store.destroyByTag !== 'function') {
+    options.logger.warn(
+      'A back-channel logout token arrived, but the session store cannot end sessions (it has no destroyByTag); answered 501.',
+    );
+    return jsonResponse(501, {
+      error: 'unsupported',
+      error_description: 'The session store of this app cannot end sessions.',
+    });
+  }
+  try {
+    for (const { tag, before } of sessionsEndedBy(target, toSeconds(now))) {
+      await store.destroyByTag(tag, { before });
+    }
+  } catch (error) {
+    if (!(error instanceof LogtoError)) throw error;
+    options.logger.warn('Could not record a back-channel logout; answered 503.', error);
+    return storeUnavailable();
+  }
+  // Long enough to outlive the token's acceptance window (iat + maxAge + tolerance), in seconds.
+  const replayWindow = (options.logoutTokenMaxAge + options.normalized.clockTolerance) * 2;
+  // Claimed only now that the logout is recorded, so that a delivery which met a store outage
+  // above can be retried. Ending sessions again is harmless: only those begun before iat end.
+  let fresh = true;
+  if (typeof store.claimOnce === 'function') {
+    // Logto posts to one instance; a replay may reach another: the store's record is shared.
+    try {
+      fresh = await store.claimOnce(`logout-jti:${target.jti}`, replayWindow);
+    } catch (error) {
+      if (!(error instanceof LogtoError)) throw error;
+      // The logout is recorded; only the fleet-wide replay check is missing (this process keeps its own).
+      options.logger.warn('Could not record a logout token as used in the session store.', error);
+    }
+  }
+  memory.seenLogoutTokens.add(target.jti, now + replayWindow * 1000);
+  if (!fresh) return replayed();
+  return { status: 200, headers: [['cache-control', 'no-store']] };
 };

@@ -6,6 +6,7 @@
  * @module
  */
 import { LogtoClient } from '../../client/logto-client.js';
+import { isSignedIn } from '../../client/signed-in.js';
 import { LogtoError } from '../../errors.js';
 import { LruCache } from '../../session/lru.js';
 import type { RequestSession } from '../../session/types.js';
@@ -110,24 +111,15 @@ export class LogtoRequestContext {
   /** The adapter core that built this context (read through `LogtoCore.of`). */
   readonly [coreSlot]: unknown;
 
-  readonly #isEnded: ((claims: IdTokenClaims) => boolean) | undefined;
-
   /**
-   * Built by the adapters; apps get it from the request. `isEnded` says whether a session was
-   * ended by back-channel logout although the store could not delete it (cookie sessions).
+   * Built by the adapters; apps get it from the request.
    *
    * @internal
    */
-  constructor(
-    options: ResolvedAdapterOptions,
-    request: AdapterRequest,
-    core?: unknown,
-    isEnded?: (claims: IdTokenClaims) => boolean,
-  ) {
+  constructor(options: ResolvedAdapterOptions, request: AdapterRequest, core?: unknown) {
     this.#options = options;
     this.#request = request;
     this[coreSlot] = core;
-    this.#isEnded = isEnded;
   }
 
   /** The request's path and query (what the guard sends back to as `returnTo`). */
@@ -208,9 +200,10 @@ export class LogtoRequestContext {
   }
 
   /**
-   * Whether the session is signed in: an ID token, and either a refresh token or an unexpired ID
-   * token (the client's rule). No provider I/O. A cookie session whose provider session was ended
-   * by back-channel logout is destroyed here (its cookies are cleared at commit).
+   * Whether the session is signed in, by the one rule `client.isAuthenticated()` and the guard use
+   * too: an ID token, and either a refresh token or an unexpired ID token. No provider I/O. A
+   * session ended by sign-out or back-channel logout is empty whatever the store (its cookies are
+   * cleared at commit), so every API agrees that it is signed out.
    */
   async isAuthenticated(): Promise<boolean> {
     return (await this.getSignedInClaims()) !== undefined;
@@ -225,15 +218,8 @@ export class LogtoRequestContext {
     const session = await this.getSession();
     const claims = this.#claimsOfToken(await session.getItem('idToken'));
     if (!claims) return undefined;
-    if (this.#isEnded?.(claims) === true) {
-      await session.destroy();
-      this.#claimsOf = undefined;
-      this.#claims = undefined;
-      return undefined;
-    }
-    if (await session.getItem('refreshToken')) return claims;
-    return typeof claims.exp === 'number' &&
-      claims.exp + this.#options.normalized.clockTolerance > Date.now() / 1000
+    const hasRefreshToken = Boolean(await session.getItem('refreshToken'));
+    return isSignedIn(claims, hasRefreshToken, this.#options.normalized.clockTolerance)
       ? claims
       : undefined;
   }

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { IdTokenClaims } from '../../tokens/claims.js';
 import { ExpiringSet } from './backchannel-logout.js';
 import { coreSlot, LogtoRequestContext } from './context.js';
 import { type AuthenticatedOptions, type GuardOutcome, guard } from './guard.js';
@@ -54,10 +53,7 @@ export class LogtoCore {
   /** The validated options. */
   readonly options: ResolvedAdapterOptions;
   readonly #routes: ReadonlyMap<string, RouteName>;
-  readonly #memory: RouteMemory = {
-    seenLogoutTokens: new ExpiringSet(10_000),
-    endedSessions: new ExpiringSet(100_000),
-  };
+  readonly #memory: RouteMemory = { seenLogoutTokens: new ExpiringSet(10_000) };
 
   /** @throws {@link LogtoError} `config.invalid`. */
   constructor(options: LogtoAdapterOptions) {
@@ -80,7 +76,7 @@ export class LogtoCore {
 
   /** A new per-request context (costs nothing until used). */
   context(request: AdapterRequest): LogtoRequestContext {
-    return new LogtoRequestContext(this.options, request, this, this.#isEnded);
+    return new LogtoRequestContext(this.options, request, this);
   }
 
   /** Serves the auth route `name`. Throws only what is not a `LogtoError`. */
@@ -114,12 +110,6 @@ export class LogtoCore {
   guard(context: LogtoRequestContext, options: AuthenticatedOptions = {}): Promise<GuardOutcome> {
     return guard(context, options, this.options.routes.signIn);
   }
-
-  readonly #isEnded = (claims: IdTokenClaims): boolean => {
-    const ended = this.#memory.endedSessions;
-    if (ended.size === 0) return false;
-    return typeof claims.sid === 'string' && ended.has(`sid:${claims.sid}`);
-  };
 }
 
 /**

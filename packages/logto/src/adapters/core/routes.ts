@@ -4,16 +4,13 @@
  * @module
  */
 import { LogtoError } from '../../errors.js';
-import type { HttpOptions } from '../../oidc/http.js';
-import { type ExpiringSet, verifyLogoutToken } from './backchannel-logout.js';
+import { type BackchannelMemory, backchannelLogout, sessionTags } from './backchannel-logout.js';
 import { isStoreOutage, type LogtoRequestContext } from './context.js';
 import { type FailedRoute, fromWebResponse } from './error-renderer.js';
-import { FormReadError } from './form.js';
 import {
   type AdapterRequest,
   type AdapterResponse,
   errorResponse,
-  jsonResponse,
   redirectResponse,
 } from './http.js';
 import type {
@@ -28,12 +25,7 @@ import { signInOptionsFromQuery } from './sign-in-query.js';
 export type RouteName = 'signIn' | 'callback' | 'signOut' | 'backchannelLogout';
 
 /** Process-wide memories of one adapter instance. */
-export interface RouteMemory {
-  /** `jti`s of accepted logout tokens (replay protection). */
-  readonly seenLogoutTokens: ExpiringSet;
-  /** `sid:<sid>` / `sub:<sub>` ended by back-channel logout, for stores that cannot end sessions themselves. */
-  readonly endedSessions: ExpiringSet;
-}
+export type RouteMemory = BackchannelMemory;
 
 const hints: Partial<Record<string, string>> = {
   'sign_in_session.not_found':
@@ -181,11 +173,7 @@ const callback = async (
     const session = await context.getSession();
     await session.regenerate();
     if (typeof session.addTags === 'function') {
-      const claims = await context.getIdTokenClaims();
-      const tags = [
-        ...(claims?.sub ? [`sub:${claims.sub}`] : []),
-        ...(typeof claims?.sid === 'string' ? [`sid:${claims.sid}`] : []),
-      ];
+      const tags = sessionTags(await context.getIdTokenClaims());
       if (tags.length > 0) await session.addTags(tags);
     }
     const location = safeReturnTo(postRedirectUri, options.baseUrl) ?? '/';
@@ -250,94 +238,6 @@ const signOut = (
   return startSignOut(context, request, options, returnTo === null ? {} : { returnTo });
 };
 
-const storeUnavailable = () =>
-  jsonResponse(503, {
-    error: 'temporarily_unavailable',
-    error_description: 'The session store is unavailable.',
-  });
-
-const logoutFailure = (message: string) =>
-  jsonResponse(400, { error: 'invalid_request', error_description: message });
-
-const backchannelLogout = async (
-  _context: LogtoRequestContext,
-  request: AdapterRequest,
-  options: ResolvedAdapterOptions,
-  memory: RouteMemory,
-): Promise<AdapterResponse> => {
-  let token: string | null;
-  try {
-    token = (await request.readForm()).get('logout_token');
-  } catch (error) {
-    return logoutFailure(
-      error instanceof FormReadError ? error.message : 'The body could not be read as a form.',
-    );
-  }
-  if (!token) return logoutFailure('The request has no logout_token.');
-  const http: HttpOptions = {
-    fetch: options.fetch ?? globalThis.fetch,
-    timeout: options.normalized.timeout,
-  };
-  let target: Awaited<ReturnType<typeof verifyLogoutToken>>;
-  try {
-    target = await verifyLogoutToken(token, {
-      endpoint: options.normalized.endpoint,
-      clientId: options.normalized.appId,
-      http,
-      maxAge: options.logoutTokenMaxAge,
-      clockTolerance: options.normalized.clockTolerance,
-    });
-  } catch (error) {
-    if (!(error instanceof LogtoError)) throw error;
-    options.logger.warn('Rejected a back-channel logout token.', error);
-    return logoutFailure(error.message);
-  }
-  const now = Date.now();
-  const store = options.store;
-  // Long enough to outlive the token's acceptance window (iat + maxAge + tolerance), in seconds.
-  const replayWindow = (options.logoutTokenMaxAge + options.normalized.clockTolerance) * 2;
-  let replayed = memory.seenLogoutTokens.has(target.jti, now);
-  if (!replayed && typeof store.claimOnce === 'function') {
-    // Logto posts to one instance; a replay may reach another: the store's record is shared.
-    try {
-      replayed = !(await store.claimOnce(`logout-jti:${target.jti}`, replayWindow));
-    } catch (error) {
-      if (!(error instanceof LogtoError)) throw error;
-      return storeUnavailable();
-    }
-  }
-  if (replayed) {
-    const error = new LogtoError(
-      'logout_token.replayed',
-      'This logout token (its jti) was already used.',
-    );
-    options.logger.warn('Rejected a replayed back-channel logout token.', error);
-    return logoutFailure(error.message);
-  }
-  memory.seenLogoutTokens.add(target.jti, now + replayWindow * 1000);
-  const tag = target.sid === undefined ? `sub:${target.sub}` : `sid:${target.sid}`;
-  if (typeof store.destroyByTag === 'function') {
-    try {
-      await store.destroyByTag(tag);
-    } catch (error) {
-      if (!(error instanceof LogtoError)) throw error;
-      return storeUnavailable();
-    }
-  } else if (target.sid !== undefined) {
-    // Cookie sessions live in browsers: remember the ended provider session and treat cookies
-    // whose ID token names it as signed out (in this process only; see the adapters' README).
-    memory.endedSessions.add(tag, now + endedSessionLifetime);
-  } else {
-    options.logger.warn(
-      'A back-channel logout token named only a user (no sid); cookie sessions cannot be ended by user. Use a server-side session store.',
-    );
-  }
-  return { status: 200, headers: [['cache-control', 'no-store']] };
-};
-
-/** How long an ended session is remembered for stores that cannot end sessions (the default absolute lifetime). */
-export const endedSessionLifetime = 7 * 24 * 3600 * 1000;
-
 /** Runs the route `name`. Errors that are not `LogtoError`s are thrown (to the framework's error path). */
 export const runRoute = (
   name: RouteName,
@@ -354,7 +254,7 @@ export const runRoute = (
     case 'signOut':
       return signOut(context, request, options);
     case 'backchannelLogout':
-      return backchannelLogout(context, request, options, memory);
+      return backchannelLogout(request, options, memory);
   }
 };
 

@@ -47,6 +47,13 @@ export interface RedisSessionStoreOptions extends SessionStoreOptions, LockOptio
 
 const outcomes: Record<number, MergeOutcome> = { 0: 'gone', 1: 'written', 2: 'emptied' };
 
+/** The record under `key`: `undefined` when there is none, `'malformed'` when it cannot be parsed. */
+const redisBackendRead = async (redis: RedisCommands, key: string) => {
+  const value = await redis.send(['GET', key]);
+  if (value === null || value === undefined) return undefined;
+  return parseSessionRecord(String(value)) ?? 'malformed';
+};
+
 const redisBackend = (
   redis: RedisCommands,
   prefix: string,
@@ -54,11 +61,7 @@ const redisBackend = (
   logger: SessionLogger,
   local: LocalLocks,
 ): SessionBackend => ({
-  async read(id) {
-    const value = await redis.send(['GET', `${prefix}${id}`]);
-    if (value === null || value === undefined) return undefined;
-    return parseSessionRecord(String(value)) ?? 'malformed';
-  },
+  read: (id) => redisBackendRead(redis, `${prefix}${id}`),
   async create(id, record) {
     const ttl = Math.max(1, (record.exp - record.uat) * 1000);
     await redis.send(['SET', `${prefix}${id}`, JSON.stringify(record), 'PX', String(ttl), 'NX']);
@@ -81,14 +84,28 @@ const redisBackend = (
       [id, String(lifetime.absolute * 1000)],
     );
   },
-  async destroyByTag(tag) {
+  async destroyByTag(tag, before) {
     const key = `${prefix}tag:${tag}`;
     const members = await redis.send(['SMEMBERS', key]);
     const ids = Array.isArray(members) ? members.map(String) : [];
+    // A session that began at or after `before` (a sign-in after the logout) lives on. A record's
+    // iat never changes under its id (a new session gets a new id), so reading it first is safe.
+    const ended =
+      before === undefined
+        ? ids
+        : (
+            await Promise.all(
+              ids.map(async (id) => {
+                const record = await redisBackendRead(redis, `${prefix}${id}`);
+                return typeof record === 'object' && record.iat >= before ? undefined : id;
+              }),
+            )
+          ).filter((id) => id !== undefined);
     // One DEL per record (not one multi-key DEL) so that it also works on Redis Cluster.
-    await Promise.all(ids.map((id) => redis.send(['DEL', `${prefix}${id}`])));
-    await redis.send(['DEL', key]);
-    return ids.length;
+    await Promise.all(ended.map((id) => redis.send(['DEL', `${prefix}${id}`])));
+    if (ended.length === ids.length) await redis.send(['DEL', key]);
+    else if (ended.length > 0) await redis.send(['SREM', key, ...ended]);
+    return ended.length;
   },
   async claimOnce(key, ttl) {
     const ms = String(Math.max(1, Math.ceil(ttl * 1000)));

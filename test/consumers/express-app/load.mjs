@@ -1,0 +1,18 @@
+// Imports every subpath of logto-ts (read from its exports map) with ESM import() and prints, as
+// JSON, how many names each one exports, or which missing package it needs to load.
+import { createRequire } from 'node:module';
+
+const manifest = createRequire(import.meta.url)('logto-ts/package.json');
+const loaded = {};
+for (const key of Object.keys(manifest.exports)) {
+  if (key === './package.json') continue;
+  const specifier = key === '.' ? 'logto-ts' : `logto-ts/${key.slice(2)}`;
+  try {
+    loaded[specifier] = Object.keys(await import(specifier)).length;
+  } catch (error) {
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec(String(error?.message));
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !missing) throw error;
+    loaded[specifier] = `needs ${missing[1]}`;
+  }
+}
+console.log(JSON.stringify(loaded));
