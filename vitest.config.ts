@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^logto-ts\/hono$/, replacement: src('logto/src/adapters/hono/index.ts') },
       { find: /^logto-ts\/fastify$/, replacement: src('logto/src/adapters/fastify/index.ts') },
       { find: /^logto-ts\/web$/, replacement: src('logto/src/adapters/web/index.ts') },
+      { find: /^logto-ts\/next$/, replacement: src('logto/src/adapters/next/index.ts') },
       { find: /^logto-ts\/redis$/, replacement: src('logto/src/session/redis/index.ts') },
       { find: /^logto-ts\/api$/, replacement: src('logto/src/api/index.ts') },
       { find: /^logto-ts\/api\/express$/, replacement: src('logto/src/api/express.ts') },

@@ -5,28 +5,12 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium.js';
 import { type SampleUnderTest, startSample } from './harness.js';
 
 const screenshots = fileURLToPath(new URL('../../../test-output/browser/', import.meta.url));
-
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 let sample: SampleUnderTest;
 let browser: Browser;
@@ -66,7 +50,7 @@ beforeAll(async () => {
   rmSync(screenshots, { recursive: true, force: true });
   mkdirSync(screenshots, { recursive: true });
   sample = await startSample();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);

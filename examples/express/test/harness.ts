@@ -26,8 +26,8 @@ export interface SampleUnderTest {
   stop(): Promise<void>;
 }
 
-/** A fixed test secret (at least 32 characters). */
-const sessionSecret = 'sample-test-session-secret-0123456789abcdef';
+/** The sample's session secret in tests (at least 32 characters). */
+export const sessionSecret = 'sample-test-session-secret-0123456789abcdef';
 
 /**
  * Starts the sample and a logto-dev configured with the sample's redirect URIs.

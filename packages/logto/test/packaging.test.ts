@@ -74,7 +74,7 @@ describe('the published package', () => {
   });
 
   it('each adapter reaches only its own framework at run time (type imports are erased)', () => {
-    const frameworks = ['express', 'hono', 'fastify', 'redis', 'ioredis'];
+    const frameworks = ['express', 'hono', 'fastify', 'redis', 'ioredis', 'next'];
     for (const subpath of subpaths.filter((name) => name !== 'logto-ts')) {
       const target = manifest.exports[`./${subpath.slice('logto-ts/'.length)}`];
       const file = typeof target === 'string' ? target : (target?.default ?? '');

@@ -60,6 +60,12 @@ import type {
   SignInOptions,
 } from './types.js';
 
+/** True when a provider answered 401 `invalid_token`: the access token it was given is dead. */
+const isRefusedToken = (error: unknown): boolean =>
+  isLogtoError(error, 'provider.error_response') &&
+  error.status === 401 &&
+  error.error === 'invalid_token';
+
 const notAuthenticated = (what: string) =>
   new LogtoError(
     'token.not_authenticated',
@@ -128,8 +134,10 @@ export class LogtoClient {
   }
 
   /**
-   * Starts a sign-in: stores a new sign-in session (PKCE verifier, state, nonce), clears the
-   * tokens of any previous sign-in, and returns the authorization URL to redirect the browser to.
+   * Starts a sign-in: stores a new sign-in session (PKCE verifier, state, nonce) and returns the
+   * authorization URL to redirect the browser to. The tokens of a current sign-in are kept until
+   * the callback of this one succeeds: a sign-in that is started and never finished (a cross-site
+   * link, a prefetch, a closed tab) signs nobody out.
    *
    * @param options - The options, or just the redirect URI.
    * @throws {@link LogtoError} `sign_in.invalid_options`, `provider.*`, `storage.failed`.
@@ -169,7 +177,6 @@ export class LogtoClient {
       ...(postRedirectUri === undefined ? {} : { postRedirectUri }),
       createdAt: Date.now(),
     };
-    await this.#clearTokens();
     await this.#storage.set('signInSession', JSON.stringify(session));
     return url;
   }
@@ -177,8 +184,9 @@ export class LogtoClient {
   /**
    * Completes a sign-in from the callback URL: checks it against the sign-in session (redirect
    * URI, state, issuer), exchanges the code, verifies the ID token (with the nonce) and stores the
-   * tokens. The sign-in session is consumed before the code is exchanged, so a replayed callback
-   * fails with `sign_in_session.not_found`.
+   * tokens, replacing those of any earlier sign-in (whose refresh token is then revoked, best
+   * effort: a failure is only logged). The sign-in session is consumed before the code is
+   * exchanged, so a replayed callback fails with `sign_in_session.not_found`.
    *
    * @param callbackUrl - The full URL the provider redirected to (with its query).
    * @returns Where to send the user next, if `signIn` was given a `postRedirectUri`.
@@ -272,9 +280,13 @@ export class LogtoClient {
         'The token response has no ID token; request the openid scope.',
       );
     }
+    const replaced = await this.#storage.get('refreshToken');
     await this.#storage.set('idToken', response.id_token);
     if (response.refresh_token) await this.#storage.set('refreshToken', response.refresh_token);
     else await this.#storage.remove('refreshToken');
+    if (replaced && replaced !== response.refresh_token) {
+      await this.#revokeQuietly(metadata, replaced, 'replacing an earlier sign-in');
+    }
     const map: AccessTokenMap = {
       [accessTokenKey()]: createAccessTokenEntry(
         response.access_token,
@@ -300,7 +312,7 @@ export class LogtoClient {
    * Whether the session is signed in: an ID token is stored, and either a refresh token is stored
    * (tokens can be renewed) or the ID token has not expired (within the clock tolerance). No I/O
    * beyond the storage; a refresh token that the provider has revoked shows up at the next
-   * `getAccessToken` as `token.invalid_grant`.
+   * `getAccessToken` as `token.invalid_grant`, which signs the session out.
    */
   async isAuthenticated(): Promise<boolean> {
     const claims = await this.#readIdTokenClaims();
@@ -337,16 +349,47 @@ export class LogtoClient {
   /**
    * Fetches the user's claims from the userinfo endpoint (with `custom_data`, `identities` and
    * `organization_data`, which the ID token never carries) and checks that they are about the
-   * signed-in user.
+   * signed-in user. When Logto answers 401 `invalid_token`, the call is tried once more with a
+   * new access token; when that is refused too (or the refresh token is), the session is signed
+   * out.
    *
-   * @throws {@link LogtoError} `token.not_authenticated`, `userinfo.sub_mismatch`, `provider.*`, `token.*`.
+   * @throws {@link LogtoError} `token.not_authenticated` (also when Logto refused the session: it
+   *   is then signed out), `token.invalid_grant` (likewise), `userinfo.sub_mismatch`, `provider.*`, `token.*`.
    */
   async fetchUserInfo(): Promise<UserInfoResponse> {
     const claims = await this.#readIdTokenClaims();
     if (!claims) throw notAuthenticated('fetchUserInfo');
-    const accessToken = await this.getAccessToken();
     const metadata = await this.#metadata();
-    const userInfo = await requestUserInfo(metadata, this.#http, accessToken, claims.sub);
+    let userInfo: Record<string, unknown>;
+    try {
+      userInfo = await requestUserInfo(
+        metadata,
+        this.#http,
+        await this.getAccessToken(),
+        claims.sub,
+      );
+    } catch (error) {
+      if (!isRefusedToken(error)) throw error;
+      // The cached token was refused: once more with a new one. When Logto refuses the refresh
+      // token too (invalid_grant), the session is signed out by getAccessToken.
+      await this.#dropAccessToken(accessTokenKey());
+      try {
+        userInfo = await requestUserInfo(
+          metadata,
+          this.#http,
+          await this.getAccessToken(),
+          claims.sub,
+        );
+      } catch (retryError) {
+        if (!isRefusedToken(retryError)) throw retryError;
+        await this.#clearTokens();
+        throw new LogtoError(
+          'token.not_authenticated',
+          'Logto refused the session at the userinfo endpoint (401 invalid_token); the session was signed out. Sign in again.',
+          { cause: retryError },
+        );
+      }
+    }
     return userInfo as UserInfoResponse;
   }
 
@@ -359,7 +402,8 @@ export class LogtoClient {
    * @param resource - The API resource indicator; omit for the userinfo token or a plain organization token.
    * @param organizationId - The organization id; needs the organizations scope.
    * @throws {@link LogtoError} `token.missing_organizations_scope`, `token.not_authenticated`,
-   *   `token.invalid_grant`, `token.invalid_target`, `token.access_denied`, `id_token.*`, `provider.*`.
+   *   `token.invalid_grant` (Logto refused the refresh token: the session is signed out, its
+   *   tokens removed from storage), `token.invalid_target`, `token.access_denied`, `id_token.*`, `provider.*`.
    */
   async getAccessToken(resource?: string, organizationId?: string): Promise<string> {
     return (await this.#getAccessTokenEntry(resource, organizationId)).token;
@@ -424,15 +468,7 @@ export class LogtoClient {
     await this.#clearTokens();
     await this.#storage.remove('signInSession');
     const metadata = await this.#metadata();
-    if (refreshToken && metadata.revocation_endpoint) {
-      try {
-        await revokeToken(metadata, this.#clientAuth, this.#http, refreshToken);
-      } catch (error) {
-        this.#logger?.warn(
-          `Revoking the refresh token at sign-out failed (${isLogtoError(error) ? error.code : 'unknown error'}); the session is cleared anyway.`,
-        );
-      }
-    }
+    if (refreshToken) await this.#revokeQuietly(metadata, refreshToken, 'at sign-out');
     if (!metadata.end_session_endpoint) {
       throw new LogtoError(
         'provider.missing_endpoint',
@@ -455,6 +491,30 @@ export class LogtoClient {
 
   async #metadata(): Promise<ProviderMetadata> {
     return discover(this.config.endpoint, this.#http);
+  }
+
+  /** Removes one entry of the access-token cache. */
+  async #dropAccessToken(key: string): Promise<void> {
+    const map = parseAccessTokenMap(await this.#storage.get('accessTokenMap'));
+    if (!Object.hasOwn(map, key)) return;
+    delete map[key];
+    await this.#storage.set('accessTokenMap', JSON.stringify(map));
+  }
+
+  /** Revokes `refreshToken` when the provider can; a failure is logged, never thrown. */
+  async #revokeQuietly(
+    metadata: ProviderMetadata,
+    refreshToken: string,
+    when: string,
+  ): Promise<void> {
+    if (!metadata.revocation_endpoint) return;
+    try {
+      await revokeToken(metadata, this.#clientAuth, this.#http, refreshToken);
+    } catch (error) {
+      this.#logger?.warn(
+        `Revoking the refresh token ${when} failed (${isLogtoError(error) ? error.code : 'unknown error'}); the local session changed anyway.`,
+      );
+    }
   }
 
   async #clearTokens(): Promise<void> {
@@ -548,9 +608,30 @@ export class LogtoClient {
       // Another request or instance may have rotated the refresh token meanwhile: look once more.
       await this.#storage.reload();
       const current = await this.#storage.get('refreshToken');
-      if (!current || current === usedRefreshToken) throw error;
-      return attempt();
+      if (current && current !== usedRefreshToken) {
+        try {
+          return await attempt();
+        } catch (retryError) {
+          if (isLogtoError(retryError, 'token.invalid_grant')) {
+            await this.#endRefusedSession(usedRefreshToken);
+          }
+          throw retryError;
+        }
+      }
+      await this.#endRefusedSession(usedRefreshToken);
+      throw error;
     }
+  }
+
+  /**
+   * Logto refused the session's refresh token (expired, revoked, or the user signed out there):
+   * the session is signed out, so that every later request sees a signed-out user instead of an
+   * error. Kept when the stored token is no longer the refused one (another request rotated it).
+   */
+  async #endRefusedSession(refused: string | undefined): Promise<void> {
+    const current = await this.#storage.get('refreshToken');
+    if (current !== null && current !== refused) return;
+    await this.#clearTokens();
   }
 
   async #refreshGrant(

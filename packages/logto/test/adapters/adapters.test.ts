@@ -67,6 +67,24 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
   });
   beforeEach(() => use());
 
+  /** Revokes the browser's refresh token at Logto, as an admin removing the grant would. */
+  const revokeAtLogto = async (browser: Browser) => {
+    const store = options.session ?? createCookieSessionStore({ secret, logger: { warn() {} } });
+    const session = await store.load(browser.cookieHeader(), { secure: false });
+    const refreshToken = await session.getItem('refreshToken');
+    expect(refreshToken).toBeTruthy();
+    const credentials = Buffer.from(`${options.appId}:${options.appSecret}`).toString('base64');
+    const revoked = await fetch(`${dev.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${credentials}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token: refreshToken ?? '' }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+  };
+
   it('an anonymous request creates no session and sets no cookie', async () => {
     const browser = new Browser(server.origin);
     const home = await browser.get('/');
@@ -374,16 +392,87 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     ).toBe(`${server.origin}/goodbye`);
   });
 
-  it('HEAD /sign-out and HEAD /callback (a prefetch) do not run those routes: the session stays signed in', async () => {
+  it('HEAD /sign-in, /sign-out and /callback (a prefetch) run nothing: the session stays signed in', async () => {
     const browser = new Browser(server.origin);
     await signIn(browser);
-    const signOut = await browser.fetch('/sign-out', { method: 'HEAD' });
-    expect(signOut.status).toBe(404);
-    expect(browser.setCookies).toEqual([]);
-    const callback = await browser.fetch('/callback?code=x&state=y', { method: 'HEAD' });
-    expect(callback.status).toBe(404);
+    dev.resetRequests();
+    for (const path of ['/sign-in', '/sign-out', '/callback?code=x&state=y']) {
+      const response = await browser.fetch(path, { method: 'HEAD' });
+      expect(response.status, path).toBe(404);
+      expect(browser.setCookies, path).toEqual([]);
+    }
+    expect(dev.requests).toEqual([]);
+    expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
+  it('keeps a signed-in session while a new sign-in is pending, and replaces it at the callback', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    // A cross-site link to /sign-in, never finished.
+    const started = await browser.get('/sign-in');
+    expect(started.status).toBe(302);
+    expect(await json(await browser.get('/api/me'))).toMatchObject({ sub: 'user-alice' });
+    expect((await browser.get('/resource')).status).toBe(200);
+    // Finished as another user: that sign-in replaces the session.
+    const callback = await signIn(browser, '/sign-in', 'bob');
+    expect(callback.status).toBe(302);
+    expect(await json(await browser.get('/api/me'))).toMatchObject({ sub: 'user-bob' });
+  });
+
+  it('keeps the whole query of returnTo, even unencoded', async () => {
+    const browser = new Browser(server.origin);
+    const callback = await signIn(browser, '/sign-in?returnTo=/protected?page=2');
+    expect(callback.headers.get('location')).toBe('/protected?page=2');
+  });
+
+  it('a replayed or concurrent callback changes no cookie, so the sign-in that succeeded stays', async () => {
+    const browser = new Browser(server.origin);
+    const start = await browser.get('/sign-in');
+    const pending = browser.cookieHeader() ?? '';
+    const callbackUrl = await completeSignIn(start.headers.get('location') ?? '', {
+      username: 'alice',
+      password: 'alice-password',
+    });
+    expect((await browser.get(callbackUrl)).status).toBe(302);
+    // The same callback with the pre-sign-in cookie, answered after the one that succeeded.
+    const late = await fetch(callbackUrl, {
+      headers: { cookie: pending, accept: 'application/json' },
+      redirect: 'manual',
+    });
+    expect(late.status).toBe(400);
+    expect(await json(late)).toMatchObject({ error: 'sign_in_session.not_found' });
+    expect(late.headers.getSetCookie()).toEqual([]);
+    // And replayed with the signed-in cookie (the back button).
+    const replay = await browser.get(callbackUrl, 'application/json');
+    expect(replay.status).toBe(400);
     expect(browser.setCookies).toEqual([]);
     expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
+  it('treats a session whose refresh token Logto revoked as signed out: the guards redirect or 401, never 5xx', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    await revokeAtLogto(browser);
+    const userInfo = await browser.get('/protected/userinfo');
+    expect(userInfo.status).toBe(302);
+    expect(userInfo.headers.get('location')).toBe(
+      `/sign-in?returnTo=${encodeURIComponent('/protected/userinfo')}`,
+    );
+    expect((await browser.get('/api/me')).status).toBe(401);
+    expect((await browser.get('/protected')).status).toBe(302);
+  });
+
+  it('a route that needs a token of a revoked session fails once with token.invalid_grant, then the session is signed out', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    await revokeAtLogto(browser);
+    const resource = await browser.get('/resource');
+    // The app's error handler gets the error; the Web adapter's guard wraps the handler, so it
+    // answers as for anyone signed out.
+    expect(await json(resource)).toEqual({
+      error: adapter.name === 'web' ? 'not_authenticated' : 'token.invalid_grant',
+    });
+    expect((await browser.get('/api/me')).status).toBe(401);
   });
 
   it('refuses returnTo values that would leave the app (no open redirect)', async () => {

@@ -67,6 +67,51 @@ describe('against a misbehaving provider', () => {
     expect(provider.count('token')).toBe(0);
   });
 
+  it('gets a new userinfo token once when Logto refuses the cached one (401 invalid_token)', async () => {
+    const { client } = await signedIn();
+    let calls = 0;
+    provider.handle('userinfo', (context) => {
+      calls++;
+      if (calls === 1) {
+        context.response.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' });
+        context.response.end();
+        return;
+      }
+      respond.json({ sub: 'user-1', name: 'Test User' })(context);
+    });
+    const tokenCalls = provider.count('token');
+    expect((await client.fetchUserInfo()).sub).toBe('user-1');
+    expect(provider.count('token')).toBe(tokenCalls + 1);
+    expect(await client.isAuthenticated()).toBe(true);
+  });
+
+  it('signs the session out when userinfo refuses a new token too (401 invalid_token)', async () => {
+    const { client, storage } = await signedIn();
+    provider.handle('userinfo', ({ response }) => {
+      response.writeHead(401, {
+        'www-authenticate': 'Bearer error="invalid_token", error_description="grant revoked"',
+      });
+      response.end();
+    });
+    const error = await expectLogtoError(client.fetchUserInfo(), 'token.not_authenticated');
+    expect(error.cause).toMatchObject({ code: 'provider.error_response', status: 401 });
+    expect(await client.isAuthenticated()).toBe(false);
+    expect(await storage.getItem('idToken')).toBeNull();
+    expect(await storage.getItem('refreshToken')).toBeNull();
+  });
+
+  it('keeps the session when userinfo fails for another reason (a 500 is not a sign-out)', async () => {
+    const { client } = await signedIn();
+    provider.handle('userinfo', ({ response }) => {
+      response.writeHead(500);
+      response.end();
+    });
+    await expect(client.fetchUserInfo()).rejects.toMatchObject({
+      code: expect.stringMatching(/^provider\./),
+    });
+    expect(await client.isAuthenticated()).toBe(true);
+  });
+
   it('rejects userinfo about another user than the ID token', async () => {
     const { client } = await signedIn();
     provider.handle('userinfo', respond.json({ sub: 'someone-else', name: 'Mallory' }));

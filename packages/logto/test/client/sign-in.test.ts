@@ -9,6 +9,7 @@ import {
   createClient,
   demoApp,
   expectLogtoError,
+  expireAccessTokens,
   redirectUri,
   signInAs,
   snapshot,
@@ -70,14 +71,30 @@ describe('signIn', () => {
     expect(url.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3000');
   });
 
-  it('clears the tokens of a previous sign-in', async () => {
+  it('keeps the tokens of a current sign-in until the new callback succeeds, then replaces them and revokes the old refresh token', async () => {
     const storage = new MemoryStorage();
     const client = createClient(dev, storage);
     await signInAs(client);
-    await client.signIn({ redirectUri });
-    expect(await client.getIdToken()).toBeNull();
-    expect(await client.getRefreshToken()).toBeNull();
-    expect(await storage.getItem('accessTokenMap')).toBeNull();
+    const before = await snapshot(storage);
+    const oldRefreshToken = await client.getRefreshToken();
+    const url = await client.signIn({ redirectUri });
+    // A sign-in that is started and never finished signs nobody out.
+    expect(await client.isAuthenticated()).toBe(true);
+    expect(await client.getRefreshToken()).toBe(oldRefreshToken);
+    expect((await client.getIdTokenClaims()).sub).toBe('user-alice');
+    const callback = await completeSignIn(url, { username: 'bob', password: 'bob-password' });
+    await client.handleSignInCallback(callback);
+    expect((await client.getIdTokenClaims()).sub).toBe('user-bob');
+    expect(await client.getRefreshToken()).not.toBe(oldRefreshToken);
+    expect(Object.keys(JSON.parse((await storage.getItem('accessTokenMap')) ?? '{}'))).toEqual([
+      '',
+    ]);
+    // The replaced session's refresh token was revoked: a copy of the old session is signed out.
+    const oldCopy = await copyOf(before);
+    await expireAccessTokens(oldCopy);
+    await expectLogtoError(createClient(dev, oldCopy).getAccessToken(), 'token.invalid_grant');
+    expect(await oldCopy.getItem('idToken')).toBeNull();
+    expect(await oldCopy.getItem('refreshToken')).toBeNull();
   });
 
   it('rejects an open redirect in postRedirectUri', async () => {

@@ -81,15 +81,15 @@ describe('getAccessToken', () => {
     await expectLogtoError(createClient(dev).getAccessToken(api), 'token.not_authenticated');
   });
 
-  it('says token.invalid_grant when the refresh token was revoked', async () => {
+  it('says token.invalid_grant when the refresh token was revoked, and signs the session out', async () => {
     const { client, storage } = await signedIn();
     const copy = await copyOf(await snapshot(storage));
     await client.signOut();
-    const error = await expectLogtoError(
-      createClient(dev, copy).getAccessToken(api),
-      'token.invalid_grant',
-    );
+    const revoked = createClient(dev, copy);
+    const error = await expectLogtoError(revoked.getAccessToken(api), 'token.invalid_grant');
     expect(error.error).toBe('invalid_grant');
+    expect(await revoked.isAuthenticated()).toBe(false);
+    expect(await snapshot(copy)).toEqual([]);
   });
 
   it('forgets cached access tokens on clearAccessToken, and everything on clearAllTokens', async () => {
@@ -195,6 +195,21 @@ describe('fetchUserInfo', () => {
     dev.resetRequests();
     expect((await client.fetchUserInfo()).sub).toBe('user-alice');
     expect(refreshGrants(dev, 200)).toHaveLength(1);
+  });
+
+  it('signs the session out when Logto revoked it (the userinfo token refused, then the refresh token)', async () => {
+    const { client, storage } = await signedIn();
+    const copy = await copyOf(await snapshot(storage));
+    await client.signOut();
+    const revoked = createClient(dev, copy);
+    dev.resetRequests();
+    await expectLogtoError(revoked.fetchUserInfo(), 'token.invalid_grant');
+    expect(dev.requests.map((request) => [request.path, request.status])).toEqual([
+      ['/oidc/me', 401],
+      ['/oidc/token', 400],
+    ]);
+    expect(await revoked.isAuthenticated()).toBe(false);
+    expect(await snapshot(copy)).toEqual([]);
   });
 
   it('says token.not_authenticated before sign-in', async () => {

@@ -33,7 +33,15 @@ const signedOutCodes: ReadonlySet<string> = new Set([
   'token.invalid_grant',
 ]);
 
-const denied = (
+/**
+ * True when `error` means the session is signed out (none, or Logto refused it: the client then
+ * removed its tokens), so that it is answered as for anyone signed out, not as a failure.
+ */
+export const meansSignedOut = (error: unknown): boolean =>
+  error instanceof LogtoError && signedOutCodes.has(error.code);
+
+/** The guard's answer to a signed-out request: a redirect to sign-in, or a 401. */
+export const denied = (
   options: AuthenticatedOptions,
   signInPath: string | undefined,
   returnTo: string,
@@ -71,7 +79,7 @@ export const guard = async (
         }),
       };
     }
-    if (error instanceof LogtoError && signedOutCodes.has(error.code)) {
+    if (meansSignedOut(error)) {
       return { allow: false, response: denied(options, signInPath, context.pathAndQuery) };
     }
     throw error;

@@ -112,8 +112,11 @@ const failure = async (
   return errorResponse(status, error, hint, request.accept, cookies);
 };
 
-const queryOf = (request: AdapterRequest) =>
-  new URLSearchParams(request.pathAndQuery.split('?')[1] ?? '');
+/** Everything after the first `?`: a `returnTo`'s own query (`/a?b=1`) is part of its value. */
+const queryOf = (request: AdapterRequest) => {
+  const start = request.pathAndQuery.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : request.pathAndQuery.slice(start + 1));
+};
 
 /**
  * Starts a sign-in with `perRequest` on top of the adapter's `signInOptions` (its `extraParams`
@@ -160,6 +163,12 @@ const signIn = (
   });
 };
 
+/** Callback failures that end the pending sign-in itself: no other copy of it can succeed. */
+const endedHere: ReadonlySet<string> = new Set([
+  'callback.error_response',
+  'sign_in_session.expired',
+]);
+
 const callback = async (
   context: LogtoRequestContext,
   request: AdapterRequest,
@@ -180,12 +189,18 @@ const callback = async (
     return finish(context, call, (cookies) => redirectResponse(location, cookies));
   } catch (error) {
     if (!(error instanceof LogtoError)) throw error;
-    // The consumed sign-in session is written away, so a reload cannot replay it.
+    // Only a sign-in that ended here (Logto refused it, or it expired) is written away, so that
+    // it cannot be replayed. Any other failure writes nothing: a replayed or concurrent copy of a
+    // callback that succeeded carries the old cookie, and writing (or clearing) it would undo
+    // that sign-in in the browser. Such a copy cannot spend the sign-in again anyway: it is
+    // claimed once per process, and Logto's code works once.
     let cookies: string[] = [];
-    try {
-      cookies = await context.commit();
-    } catch {
-      // The error below is what the user needs to see.
+    if (endedHere.has(error.code)) {
+      try {
+        cookies = await context.commit();
+      } catch {
+        // The error below is what the user needs to see.
+      }
     }
     return failure(error, call, cookies);
   }
@@ -263,7 +278,8 @@ export type RouteMethod = 'GET' | 'HEAD' | 'POST';
 
 /** Methods each route answers (every adapter serves exactly these). */
 export const routeMethods: Readonly<Record<RouteName, readonly RouteMethod[]>> = {
-  signIn: ['GET', 'HEAD'],
+  // No HEAD: a link prefetcher's HEAD must not start (or store) anything.
+  signIn: ['GET'],
   callback: ['GET'],
   signOut: ['GET', 'POST'],
   backchannelLogout: ['POST'],

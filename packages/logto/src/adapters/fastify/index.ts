@@ -97,6 +97,8 @@ const send = (reply: FastifyReply, result: AdapterResponse): FastifyReply => {
  */
 export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
   const core = createLogtoCore(options);
+  /** Requests served by an auth route. */
+  const routed = new WeakSet<FastifyRequest>();
   const plugin = async (fastify: FastifyInstance): Promise<void> => {
     fastify.decorateRequest('logto', null as unknown as LogtoRequestContext);
     fastify.addHook('onRequest', async (request) => {
@@ -104,7 +106,8 @@ export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
     });
     fastify.addHook('onSend', async (request, reply, payload) => {
       const context = request.logto;
-      if (!context?.needsCommit || context.committed) return payload;
+      // An auth route committed what it meant to (a failed callback writes nothing on purpose).
+      if (!context?.needsCommit || context.committed || routed.has(request)) return payload;
       const cookies = await context.commit();
       for (const cookie of cookies) reply.header('set-cookie', cookie);
       if (cookies.length > 0 && !reply.hasHeader('cache-control')) {
@@ -126,8 +129,10 @@ export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
           // Fastify would add HEAD to every GET route: a link prefetch must not sign out.
           exposeHeadRoute: false,
           url: path,
-          handler: async (request, reply) =>
-            send(reply, await core.run(route, request.logto, adapterRequest(request))),
+          handler: async (request, reply) => {
+            routed.add(request);
+            return send(reply, await core.run(route, request.logto, adapterRequest(request)));
+          },
         });
       }
     });

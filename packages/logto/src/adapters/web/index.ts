@@ -20,10 +20,12 @@
  * @module
  */
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
+import { denied, meansSignedOut } from '../core/guard.js';
 import {
   type AuthenticatedOptions,
   createLogtoCore,
   type LogtoAdapterOptions,
+  type LogtoCore,
   type LogtoRequestContext,
   type RequestSignInOptions,
   type RequestSignOutOptions,
@@ -87,7 +89,8 @@ export interface WebLogto {
   /**
    * The seed's guard around `handler`: signed in, `handler` runs with `context.user` set; not
    * signed in, a `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
-   * `{ "error": "not_authenticated" }`; the session store down, `503`.
+   * `{ "error": "not_authenticated" }`; the session store down, `503`. When Logto refuses the
+   * session while `handler` runs (`token.invalid_grant`), the answer is the signed-out one too.
    */
   authenticated(
     request: Request,
@@ -102,7 +105,16 @@ export interface WebLogto {
  * @throws {@link logto!LogtoError} `config.invalid`, naming the bad option.
  */
 export function createLogto(options: LogtoAdapterOptions): WebLogto {
-  const core = createLogtoCore(options);
+  return webLogtoOn(createLogtoCore(options));
+}
+
+/**
+ * The Web adapter over an existing core (the Next.js adapter shares its core, and so its
+ * back-channel logout memory, with the Web adapter underneath).
+ *
+ * @internal
+ */
+export function webLogtoOn(core: LogtoCore): WebLogto {
   const withLogto = async (request: Request, handler: LogtoWebHandler): Promise<Response> => {
     const context = core.context(adapterRequestOf(request));
     const response = await handler(context, request);
@@ -130,7 +142,17 @@ export function createLogto(options: LogtoAdapterOptions): WebLogto {
       return withLogto(request, async (context) => {
         const outcome = await core.guard(context, guardOptions);
         if (!outcome.allow) return toWebResponse(outcome.response);
-        return handler(context as AuthenticatedContext, request);
+        try {
+          return await handler(context as AuthenticatedContext, request);
+        } catch (error) {
+          // Logto refused the session while the handler ran (the client signed it out): answer as
+          // for anyone signed out, and the cleared session goes out with that answer. A thrown
+          // error would leave no response to carry the cleared cookie.
+          if (!meansSignedOut(error)) throw error;
+          return toWebResponse(
+            denied(guardOptions, core.options.routes.signIn, context.pathAndQuery),
+          );
+        }
       });
     },
   };
