@@ -32,6 +32,7 @@ import {
   createAccessTokenEntry,
   isAccessTokenFresh,
   parseAccessTokenMap,
+  recordUse,
 } from './access-token-map.js';
 import { GuardedStorage } from './guarded-storage.js';
 import { codeChallengeS256, generateRandomString } from './random.js';
@@ -568,8 +569,13 @@ export class LogtoClient {
       );
     }
     const key = accessTokenKey(resource, organizationId);
-    const cached = await this.#readFreshEntry(key);
-    if (cached) return cached;
+    const map = parseAccessTokenMap(await this.#storage.get('accessTokenMap'));
+    const cached = map[key];
+    if (cached && isAccessTokenFresh(cached)) {
+      // Recorded (now and then) so that a session that must shrink keeps the tokens in use.
+      if (recordUse(map, key)) await this.#storage.set('accessTokenMap', JSON.stringify(map));
+      return cached;
+    }
 
     let usedRefreshToken: string | undefined;
     const attempt = async (): Promise<AccessTokenEntry> => {
@@ -678,6 +684,8 @@ export class LogtoClient {
     if (outcome.refreshToken) await this.#storage.set('refreshToken', outcome.refreshToken);
     if (outcome.idToken) await this.#storage.set('idToken', outcome.idToken);
     const map = parseAccessTokenMap(await this.#storage.get('accessTokenMap'));
+    // Last in the map: the most recently used.
+    delete map[key];
     map[key] = outcome.entry;
     await this.#storage.set('accessTokenMap', JSON.stringify(map));
   }
