@@ -6,7 +6,7 @@
  * Settings (environment): BENCH_DURATION (s per server per round, default 3), BENCH_ROUNDS (5),
  * BENCH_WARMUP (s, 1.5), BENCH_CONNECTIONS (10), BENCH_SIGN_INS (1000), BENCH_SECTIONS (comma
  * list of throughput, sign-in, verify; default all), BENCH_ROWS (comma list of throughput rows by
- * server kind; default all).
+ * server kind, `kind@50` for the 50-connection rows; default all).
  *
  * @module
  */
@@ -35,21 +35,52 @@ const settings = {
   rows: process.env.BENCH_ROWS?.split(','),
 };
 
+type RowSpec = Omit<ThroughputTarget, 'child' | 'id' | 'baseline' | 'reference'> & {
+  baseline?: string;
+};
+/** A row at the run's connections: named by its server kind, against no-auth Express. */
+const row = (spec: RowSpec): Omit<ThroughputTarget, 'child'> => ({
+  id: spec.kind,
+  baseline: 'no-auth',
+  reference: 'no-auth',
+  ...spec,
+});
+/** A row with its own connection count, against the no-auth rows at the same count. */
+const rowAt = (connections: number, spec: RowSpec): Omit<ThroughputTarget, 'child'> => ({
+  ...spec,
+  id: `${spec.kind}@${connections}`,
+  baseline: `${spec.baseline ?? 'no-auth'}@${connections}`,
+  reference: `no-auth@${connections}`,
+  connections,
+});
+
 /** The throughput rows, in table order, each with the no-auth server of its framework. */
 const allThroughputRows: ReadonlyArray<Omit<ThroughputTarget, 'child'>> = [
-  { kind: 'no-auth', label: 'no auth, Express', baseline: 'no-auth' },
-  { kind: 'no-auth-hono', label: 'no auth, Hono', baseline: 'no-auth-hono' },
-  { kind: 'no-auth-fastify', label: 'no auth, Fastify', baseline: 'no-auth-fastify' },
-  { kind: 'logto-express-cookie', label: 'logto-ts/express + cookie', baseline: 'no-auth' },
-  { kind: 'logto-hono-cookie', label: 'logto-ts/hono + cookie', baseline: 'no-auth-hono' },
-  { kind: 'logto-fastify-cookie', label: 'logto-ts/fastify + cookie', baseline: 'no-auth-fastify' },
-  { kind: 'logto-web-cookie', label: 'logto-ts/web + cookie', baseline: 'no-auth-hono' },
-  { kind: 'logto-express-redis', label: 'logto-ts/express + Redis', baseline: 'no-auth' },
-  { kind: 'peer-logto-express', label: '@logto/express + express-session', baseline: 'no-auth' },
-  { kind: 'peer-express-openid-connect', label: 'express-openid-connect', baseline: 'no-auth' },
+  row({ kind: 'no-auth', label: 'no auth, Express' }),
+  row({ kind: 'no-auth-hono', label: 'no auth, Hono', baseline: 'no-auth-hono' }),
+  row({ kind: 'no-auth-fastify', label: 'no auth, Fastify', baseline: 'no-auth-fastify' }),
+  row({ kind: 'logto-express-cookie', label: 'logto-ts/express + cookie' }),
+  row({
+    kind: 'logto-express-cookie-revocations',
+    label: 'logto-ts/express + cookie + Redis revocation list',
+  }),
+  row({ kind: 'logto-hono-cookie', label: 'logto-ts/hono + cookie', baseline: 'no-auth-hono' }),
+  row({
+    kind: 'logto-fastify-cookie',
+    label: 'logto-ts/fastify + cookie',
+    baseline: 'no-auth-fastify',
+  }),
+  row({ kind: 'logto-web-cookie', label: 'logto-ts/web + cookie', baseline: 'no-auth-hono' }),
+  row({ kind: 'logto-express-redis', label: 'logto-ts/express + Redis' }),
+  row({ kind: 'peer-logto-express', label: '@logto/express + express-session' }),
+  row({ kind: 'peer-express-openid-connect', label: 'express-openid-connect' }),
+  // The load of an outside benchmark (issue 14): many connections make Express's own layers
+  // and the garbage per request weigh more.
+  rowAt(50, { kind: 'no-auth', label: 'no auth, Express, 50 connections' }),
+  rowAt(50, { kind: 'logto-express-cookie', label: 'logto-ts/express + cookie, 50 connections' }),
 ];
 const throughputRows = allThroughputRows.filter(
-  (row) => settings.rows === undefined || settings.rows.includes(row.kind),
+  (entry) => settings.rows === undefined || settings.rows.includes(entry.id),
 );
 /** Servers started fresh for the memory measurement (nothing else touches them). */
 const memoryKinds: readonly ServerKind[] = [
@@ -59,13 +90,16 @@ const memoryKinds: readonly ServerKind[] = [
   'peer-logto-express',
 ];
 
-async function startSlots(
-  kinds: readonly ServerKind[],
+/** Starts one child per entry (`id` names it, `kind` says which server). */
+async function startSlots<Id extends string>(
+  entries: ReadonlyArray<{ id: Id; kind: ServerKind }>,
   endpoint: string,
   redis: RedisServer | undefined,
-): Promise<Map<ServerKind, ChildSlot>> {
+): Promise<Map<Id, ChildSlot>> {
   const start = async (kind: ServerKind): Promise<ChildSlot> => {
-    if (kind === 'logto-express-redis' && !redis) return { error: 'redis-server is not on PATH' };
+    if ((kind === 'logto-express-redis' || kind === 'logto-express-cookie-revocations') && !redis) {
+      return { error: 'redis-server is not on PATH' };
+    }
     try {
       return {
         child: await startServerChild({
@@ -80,8 +114,8 @@ async function startSlots(
       };
     }
   };
-  const started = await Promise.all(kinds.map(start));
-  return new Map(kinds.map((kind, i) => [kind, started[i] ?? { error: 'not started' }]));
+  const started = await Promise.all(entries.map((entry) => start(entry.kind)));
+  return new Map(entries.map((entry, i) => [entry.id, started[i] ?? { error: 'not started' }]));
 }
 
 async function main(): Promise<void> {
@@ -110,11 +144,15 @@ async function main(): Promise<void> {
   console.error('bench: starting the servers…');
   const wanted = (section: string) => settings.sections.includes(section);
   const apps = await startSlots(
-    wanted('throughput') || wanted('sign-in') ? throughputRows.map((row) => row.kind) : [],
+    wanted('throughput') || wanted('sign-in') ? throughputRows : [],
     endpoint,
     redis,
   );
-  const fresh = await startSlots(wanted('sign-in') ? memoryKinds : [], endpoint, redis);
+  const fresh = await startSlots(
+    wanted('sign-in') ? memoryKinds.map((kind) => ({ id: kind, kind })) : [],
+    endpoint,
+    redis,
+  );
   const children = [...apps.values(), ...fresh.values()].flatMap((slot) =>
     'child' in slot ? [slot.child] : [],
   );
@@ -129,17 +167,29 @@ async function main(): Promise<void> {
 
   if (wanted('throughput')) {
     console.error('bench: GET /protected under load…');
-    const targets = throughputRows.map((row) => {
-      const slot = apps.get(row.kind);
+    const targets = throughputRows.map((entry) => {
+      const slot = apps.get(entry.id);
       return slot && 'child' in slot
-        ? { ...row, child: slot.child }
-        : { ...row, error: slot?.error };
+        ? { ...entry, child: slot.child }
+        : { ...entry, error: slot?.error };
     });
     report.throughput = await runThroughput(targets, settings);
   }
   if (wanted('sign-in')) {
     console.error('bench: sign-in, cookies, provider calls, memory…');
-    report.signIn = await runSignInSection({ dev, redis, apps, fresh, signIns: settings.signIns });
+    // The sign-in section uses the rows at the run's connections, named by their kind.
+    const byKind = new Map<ServerKind, ChildSlot>();
+    for (const entry of throughputRows) {
+      const slot = apps.get(entry.id);
+      if (slot && entry.id === entry.kind) byKind.set(entry.kind, slot);
+    }
+    report.signIn = await runSignInSection({
+      dev,
+      redis,
+      apps: byKind,
+      fresh,
+      signIns: settings.signIns,
+    });
   }
   await Promise.all(children.map((child: ServerChild) => child.stop()));
   if (wanted('verify')) {

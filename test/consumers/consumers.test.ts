@@ -37,6 +37,8 @@ let workDir: string;
 let project: string;
 let packed: PackedPackage[];
 let installOutput: string;
+/** The `node` binary that ran `npm install`. */
+let installNode: string;
 const nodes = new Map<string, string>();
 
 /** The versions the repository itself develops against, so the npm cache already holds them. */
@@ -59,6 +61,35 @@ const optionalPeers = () => {
     .filter(([, meta]) => meta.optional === true)
     .map(([name]) => name);
 };
+
+const frameworkSources = resolve(repoRoot, 'test/consumers/framework-apps');
+
+/** Apps with one other framework, each compiled in a project where the other frameworks are absent. */
+const frameworkApps = [
+  {
+    name: 'Hono 4',
+    dir: 'hono-app',
+    file: 'hono-app.ts',
+    dependencies: () => ({
+      hono:
+        (readManifest('packages/logto') as { devDependencies?: Record<string, string> })
+          .devDependencies?.hono ?? '4',
+    }),
+    absent: ['express', '@types/express', 'fastify'],
+  },
+  {
+    name: 'Fastify 4',
+    dir: 'fastify4-app',
+    file: 'fastify-app.ts',
+    dependencies: () => ({
+      fastify:
+        (
+          readManifest('packages/logto') as { devDependencies?: Record<string, string> }
+        ).devDependencies?.fastify4?.replace(/^npm:fastify@/, '') ?? '4',
+    }),
+    absent: ['express', '@types/express', 'hono'],
+  },
+];
 
 /** Where npm's own CLI script is, to run it with another `node` binary. */
 const npmCli = () => {
@@ -107,16 +138,42 @@ beforeAll(async () => {
     copyFileSync(join(appSources, file), join(project, file));
   }
 
-  // One install, run by the oldest supported Node so that engine warnings show up.
+  for (const app of frameworkApps) {
+    const dir = join(workDir, app.dir);
+    execFileSync('mkdir', ['-p', join(dir, 'src')]);
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: app.dir,
+        private: true,
+        type: 'module',
+        dependencies: {
+          'logto-ts': `file:${tarballOf('logto-ts')}`,
+          '@types/node': pinned()['@types/node'],
+          ...app.dependencies(),
+        },
+      }),
+    );
+    copyFileSync(join(frameworkSources, app.file), join(dir, 'src', app.file));
+  }
+
+  // One install per project, side by side. The Express app's is run by the oldest supported
+  // Node, so that engine warnings show up.
   const oldest = nodes.get(nodeVersions[0]);
   const cli = npmCli();
   const [command, prefix] = oldest && cli ? [oldest, [cli]] : ['npm', [] as string[]];
-  const { stdout, stderr } = await run(
-    command,
-    [...prefix, 'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=warn'],
-    { cwd: project, env: { ...process.env, npm_config_update_notifier: 'false' } },
-  );
+  const install = (cwd: string, node: string, nodeArgs: string[]) =>
+    run(
+      node,
+      [...nodeArgs, 'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=warn'],
+      { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } },
+    );
+  const [{ stdout, stderr }] = await Promise.all([
+    install(project, command, prefix),
+    ...frameworkApps.map((app) => install(join(workDir, app.dir), 'npm', [])),
+  ]);
   installOutput = `${stdout}${stderr}`;
+  installNode = command;
 }, 600_000);
 
 afterAll(() => {
@@ -131,6 +188,7 @@ describe('the tarballs', () => {
   });
 
   it.skipIf(!canRunNodeBinaries)('install on Node 20.19 without an engine warning', () => {
+    expect(installNode, 'npm ran on the oldest supported Node').toBe(nodes.get(nodeVersions[0]));
     expect(installOutput).not.toMatch(/EBADENGINE|Unsupported engine/i);
   });
 
@@ -182,6 +240,39 @@ describe.concurrent('an Express-only app (no hono or fastify installed) compiles
         }),
       );
       const result = await run(process.execPath, [tsc, '-p', config], { cwd: project }).then(
+        () => '',
+        (error: { stdout?: string; stderr?: string }) => `${error.stdout}${error.stderr}`,
+      );
+      expect(result).toBe('');
+    },
+    600_000,
+  );
+});
+
+describe.concurrent('a framework-only app compiles (nodenext, strict, skipLibCheck false)', () => {
+  it.each(frameworkApps)(
+    '$name, with no other framework installed',
+    async (app) => {
+      const dir = join(workDir, app.dir);
+      for (const name of app.absent) {
+        expect(existsSync(join(dir, 'node_modules', name)), name).toBe(false);
+      }
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'es2022',
+            strict: true,
+            skipLibCheck: false,
+            noEmit: true,
+            types: ['node'],
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+          },
+          files: [`src/${app.file}`],
+        }),
+      );
+      const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir }).then(
         () => '',
         (error: { stdout?: string; stderr?: string }) => `${error.stdout}${error.stderr}`,
       );

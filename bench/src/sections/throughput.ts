@@ -15,10 +15,16 @@ import type { ServerKind } from '../servers/spec.js';
 
 /** A server to load. */
 export interface ThroughputTarget {
+  /** The row's name (`BENCH_ROWS`, ratios): its server kind, with `@<connections>` when it has its own. */
+  id: string;
   kind: ServerKind;
   label: string;
-  /** The kind of the no-auth server on the same framework (its ratio's second reference). */
-  baseline: ServerKind;
+  /** The row of the no-auth server on the same framework and connections (`× own no-auth`). */
+  baseline: string;
+  /** The row of no-auth Express at the same connections (`× no-auth`). */
+  reference: string;
+  /** autocannon connections for this row; default the run's. */
+  connections?: number;
   child?: ServerChild;
   /** Why there is no child. */
   error?: string;
@@ -26,14 +32,17 @@ export interface ThroughputTarget {
 
 /** One row of the throughput table. */
 export interface ThroughputRow {
+  id: string;
   kind: ServerKind;
   label: string;
-  baseline: ServerKind;
+  baseline: string;
+  reference: string;
+  connections: number;
   /** Median over rounds of requests per second. */
   requestsPerSecond?: number;
   /** Every round's requests per second. */
   roundsRequestsPerSecond?: number[];
-  /** Median over rounds of (this row ÷ no-auth Express) requests per second, in the same round. */
+  /** Median over rounds of (this row ÷ its reference) requests per second, in the same round. */
   vsNoAuth?: number;
   /** The same against the no-auth server of this row's framework. */
   vsFrameworkNoAuth?: number;
@@ -65,6 +74,7 @@ export interface ThroughputOptions {
 interface Prepared {
   target: ThroughputTarget;
   child: ServerChild;
+  connections: number;
   cookie: string;
   runs: Array<{ requests: number; seconds: number; cpuMicros: number }>;
   latencies: LatencyHistogram;
@@ -84,12 +94,20 @@ export async function runThroughput(
     }
     try {
       const child = target.child;
+      const connections = target.connections ?? options.connections;
       const cookie = target.kind.startsWith('no-auth')
         ? ''
         : (await signInThroughApp(child.baseUrl, target.kind)).jar.header();
       await checkProtected(child.baseUrl, target.kind, cookie);
-      await loadProtected(child, cookie, options.connections, options.warmup);
-      prepared.push({ target, child, cookie, runs: [], latencies: new LatencyHistogram() });
+      await loadProtected(child, cookie, connections, options.warmup);
+      prepared.push({
+        target,
+        child,
+        connections,
+        cookie,
+        runs: [],
+        latencies: new LatencyHistogram(),
+      });
     } catch (error) {
       errors.set(target, shortMessage(error));
     }
@@ -101,18 +119,18 @@ export async function runThroughput(
       if (errors.has(entry.target)) continue;
       try {
         if (options.roundWarmup > 0) {
-          await loadProtected(entry.child, entry.cookie, options.connections, options.roundWarmup);
+          await loadProtected(entry.child, entry.cookie, entry.connections, options.roundWarmup);
         }
         const run = await loadProtected(
           entry.child,
           entry.cookie,
-          options.connections,
+          entry.connections,
           options.duration,
         );
         if (run.failures > 0) throw new Error(`${run.failures} failed responses under load`);
         entry.runs.push(run);
         entry.latencies.add(run.latencies);
-        process.stderr.write(` ${entry.target.kind} ${Math.round(run.requests / run.seconds)}`);
+        process.stderr.write(` ${entry.target.id} ${Math.round(run.requests / run.seconds)}`);
       } catch (error) {
         errors.set(entry.target, shortMessage(error));
       }
@@ -120,29 +138,32 @@ export async function runThroughput(
     process.stderr.write('\n');
   }
 
-  const rpsOf = (kind: ServerKind, round: number) => {
-    const run = prepared.find((entry) => entry.target.kind === kind)?.runs[round];
+  const rpsOf = (id: string, round: number) => {
+    const run = prepared.find((entry) => entry.target.id === id)?.runs[round];
     return run ? run.requests / run.seconds : Number.NaN;
   };
   return targets.map((target): ThroughputRow => {
     const row: ThroughputRow = {
+      id: target.id,
       kind: target.kind,
       label: target.label,
       baseline: target.baseline,
+      reference: target.reference,
+      connections: target.connections ?? options.connections,
     };
     const entry = prepared.find((candidate) => candidate.target === target);
     const error = errors.get(target);
     if (error || !entry) return { ...row, error: error ?? 'not measured' };
     const rounds = entry.runs.map((run) => run.requests / run.seconds);
-    const versus = (kind: ServerKind) =>
-      median(rounds.map((rps, round) => rps / rpsOf(kind, round)).filter(Number.isFinite));
+    const versus = (id: string) =>
+      median(rounds.map((rps, round) => rps / rpsOf(id, round)).filter(Number.isFinite));
     const requests = entry.runs.reduce((sum, run) => sum + run.requests, 0);
     const cpu = entry.runs.reduce((sum, run) => sum + run.cpuMicros, 0);
     return {
       ...row,
       requestsPerSecond: median(rounds),
       roundsRequestsPerSecond: rounds.map(Math.round),
-      vsNoAuth: versus('no-auth'),
+      vsNoAuth: versus(target.reference),
       vsFrameworkNoAuth: versus(target.baseline),
       p50: entry.latencies.quantile(0.5),
       p99: entry.latencies.quantile(0.99),

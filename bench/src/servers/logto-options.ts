@@ -1,12 +1,13 @@
 /**
  * The options our adapters get in the bench: logto-dev's demo app, the app's origin, and the
- * session store the kind names (cookie by default; Redis or memory for those rows).
+ * session store the kind names (cookie by default; Redis, memory, or cookie with the revocation
+ * list shared through Redis for those rows).
  *
  * @module
  */
-import { createMemorySessionStore, type SessionStore } from 'logto-ts';
+import { createCookieSessionStore, createMemorySessionStore, type SessionStore } from 'logto-ts';
 import type { LogtoAdapterOptions } from 'logto-ts/express';
-import { createRedisSessionStore } from 'logto-ts/redis';
+import { createRedisRevocations, createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 import { type AppSetup, benchSecret, demoApp } from './spec.js';
 
@@ -26,6 +27,26 @@ export async function logtoOptions(
     await client.connect();
     const session: SessionStore = createRedisSessionStore({ client, secure: false });
     return { options: { ...base, session }, close: () => client.quit().then(() => undefined) };
+  }
+  if (spec.kind === 'logto-express-cookie-revocations') {
+    if (!spec.redisUrl) throw new Error('the revocation-list row needs a redis-server');
+    const client = createClient({ url: spec.redisUrl });
+    await client.connect();
+    const revocations = createRedisRevocations({ client });
+    await revocations.ready;
+    // A list with ends in it, as in production: each request checks the session's tags against it.
+    const until = Date.now() / 1000 + 3600;
+    for (let i = 0; i < 1000; i += 1) {
+      await revocations.add({ tag: `sub:bench-ended-${i}`, before: until, until });
+    }
+    const session = createCookieSessionStore({ secret: benchSecret, revocations });
+    return {
+      options: { ...base, session },
+      close: async () => {
+        await revocations.close();
+        await client.quit();
+      },
+    };
   }
   if (spec.kind === 'logto-express-memory') {
     // The memory store warns once that it is for development; the bench knows.

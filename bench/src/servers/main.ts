@@ -21,6 +21,7 @@ const builders: Record<ServerKind, () => Promise<Builder>> = {
   'peer-logto-express': () => import('./peer-logto-express.js'),
   'peer-express-openid-connect': () => import('./peer-express-openid-connect.js'),
   'logto-express-cookie': () => import('./logto-express.js'),
+  'logto-express-cookie-revocations': () => import('./logto-express.js'),
   'logto-express-redis': () => import('./logto-express.js'),
   'logto-express-memory': () => import('./logto-express.js'),
   'logto-hono-cookie': () => import('./logto-hono.js'),

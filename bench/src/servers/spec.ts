@@ -13,6 +13,7 @@ export type ServerKind =
   | 'no-auth-hono'
   | 'no-auth-fastify'
   | 'logto-express-cookie'
+  | 'logto-express-cookie-revocations'
   | 'logto-express-redis'
   | 'logto-express-memory'
   | 'logto-hono-cookie'
@@ -26,7 +27,7 @@ export interface ServerSpec {
   kind: ServerKind;
   /** logto-dev's endpoint (issuer = `${endpoint}/oidc`). */
   endpoint: string;
-  /** For `logto-express-redis`. */
+  /** For `logto-express-redis` and `logto-express-cookie-revocations`. */
   redisUrl?: string;
 }
 

@@ -4,9 +4,10 @@
  * @module
  */
 import type { JWTPayload } from 'jose';
+import { BoundedCache } from '../bounded-cache.js';
 import { discover } from '../oidc/discovery.js';
 import type { HttpOptions } from '../oidc/http.js';
-import type { AccessTokenClaims } from '../tokens/claims.js';
+import { type AccessTokenClaims, deepFreeze } from '../tokens/claims.js';
 import { allowedAlgorithms, assertCompactJws, verifyJwt } from '../tokens/jwt.js';
 import { checkAudience, checkScopes, invalidToken, scopesOf } from './claim-checks.js';
 import {
@@ -15,7 +16,6 @@ import {
   type ResolvedVerifierOptions,
   resolveVerifierOptions,
 } from './options.js';
-import { deepFreeze, type VerifiedToken, VerifiedTokenCache } from './token-cache.js';
 
 /** Requirements of one call that replace or add to the verifier's (e.g. the organization in the URL). */
 export interface VerifyOptions {
@@ -48,6 +48,14 @@ export const MAX_TOKEN_LENGTH = 16 * 1024;
  * 30 seconds (the warm path then awaits nothing of its own).
  */
 const PROVIDER_MEMO_TTL = 30 * 1000;
+
+/** What the verifier keeps about one verified token, in a cache keyed by the whole token. */
+interface VerifiedToken {
+  /** The token's claims, deeply frozen so no caller can change what later callers get. */
+  readonly claims: Readonly<AccessTokenClaims>;
+  /** The granted scopes, parsed once. */
+  readonly scopes: ReadonlySet<string>;
+}
 
 interface ProviderState {
   readonly jwksUri: string;
@@ -87,14 +95,15 @@ export function createAccessTokenVerifier(
 
 class Verifier implements AccessTokenVerifier {
   readonly options: ResolvedVerifierOptions;
-  readonly #cache: VerifiedTokenCache;
+  /** Keyed by the whole token: two tokens are never confused, a tampered one never hits. */
+  readonly #cache: BoundedCache<string, VerifiedToken>;
   readonly #http: HttpOptions;
   #providerState: ProviderState | undefined;
   readonly #inFlight = new Map<string, Promise<VerifiedToken>>();
 
   constructor(options: ResolvedVerifierOptions) {
     this.options = options;
-    this.#cache = new VerifiedTokenCache(options.cacheSize);
+    this.#cache = new BoundedCache(options.cacheSize);
     this.#http = { fetch: options.fetch, timeout: options.timeout };
   }
 
@@ -149,10 +158,12 @@ class Verifier implements AccessTokenVerifier {
     const entry: VerifiedToken = {
       claims: deepFreeze(claims),
       scopes: scopesOf(claims.scope),
-      expiresAt: claims.exp * 1000,
     };
-    // A token that only passes thanks to the clock tolerance on nbf stays out of the cache.
-    if (payload.nbf === undefined || payload.nbf * 1000 <= now) this.#cache.set(token, entry, now);
+    // Never served at or after `exp`. A token that only passes thanks to the clock tolerance on
+    // nbf stays out of the cache.
+    if (payload.nbf === undefined || payload.nbf * 1000 <= now) {
+      this.#cache.set(token, entry, claims.exp * 1000, now);
+    }
     return entry;
   }
 

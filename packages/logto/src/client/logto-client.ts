@@ -53,7 +53,7 @@ import {
   type SignInSession,
 } from './sign-in-session.js';
 import { isSignedIn } from './signed-in.js';
-import { spentSignIns } from './spent-sign-ins.js';
+import { claimSignIn } from './spent-sign-ins.js';
 import type {
   LogtoClientOptions,
   LogtoLogger,
@@ -246,7 +246,7 @@ export class LogtoClient {
     // From here the callback belongs to this sign-in: consume it before anything slow, so that a
     // replay (or a double submit) cannot spend it again, even from another copy of the session.
     await this.#storage.remove('signInSession');
-    if (!spentSignIns.claim(this.#namespace, session.state)) {
+    if (!claimSignIn(this.#namespace, session.state)) {
       throw new LogtoError(
         'sign_in_session.not_found',
         'This sign-in was already completed (a replayed or double-submitted callback). Start a new sign-in.',

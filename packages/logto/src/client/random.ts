@@ -1,6 +1,5 @@
 /**
- * Random values and PKCE for the authorization request, and hashed keys for the secrets that
- * process-wide registries remember.
+ * Random values and PKCE for the authorization request.
  *
  * @module
  */
@@ -12,10 +11,3 @@ export const generateRandomString = (): string => randomBytes(32).toString('base
 /** The PKCE `S256` challenge of `verifier`: base64url(SHA-256(verifier)). */
 export const codeChallengeS256 = (verifier: string): string =>
   createHash('sha256').update(verifier, 'ascii').digest('base64url');
-
-/**
- * A map key for a secret (a refresh token, a state) within a namespace: SHA-256 hex of
- * `namespace \0 value`, so process-wide registries never hold the secret itself.
- */
-export const namespacedKey = (namespace: string, value: string): string =>
-  createHash('sha256').update(namespace).update('\u0000').update(value).digest('hex');

@@ -19,7 +19,7 @@
 import { isLogtoError } from '../errors.js';
 import type { AccessTokenEntry } from './access-token-map.js';
 import { isAccessTokenFresh } from './access-token-map.js';
-import { namespacedKey } from './random.js';
+import { namespacedKey } from './hashed-key.js';
 
 /** How long (ms) a completed grant's outcome and a rotation are remembered: one minute. */
 export const rotationMemory = 60_000;

@@ -9,41 +9,25 @@
  *
  * @module
  */
-import { namespacedKey } from './random.js';
+import { BoundedCache } from '../bounded-cache.js';
+import { namespacedKey } from './hashed-key.js';
 import { signInSessionLifetime } from './sign-in-session.js';
 
-/** At most this many spent sign-ins are remembered (the oldest are forgotten first). */
+/** At most this many spent sign-ins are remembered (the least recently seen are forgotten first). */
 export const maxRememberedSignIns = 100_000;
 
-/** A set of spent sign-ins that forgets entries after {@link signInSessionLifetime}. */
-export class SpentSignIns {
-  /** Hash → when it may be forgotten (epoch ms); insertion order is expiry order. */
-  readonly #spent = new Map<string, number>();
+/** Hashes of spent states, each kept for {@link signInSessionLifetime}. */
+const spent = new BoundedCache<string, true>(maxRememberedSignIns);
 
-  /**
-   * Marks the sign-in identified by `namespace` and `state` as spent.
-   *
-   * @returns `true` the first time, `false` when it was already spent.
-   */
-  claim(namespace: string, state: string, now = Date.now()): boolean {
-    this.#forgetExpired(now);
-    const key = namespacedKey(namespace, state);
-    if (this.#spent.has(key)) return false;
-    this.#spent.set(key, now + signInSessionLifetime);
-    if (this.#spent.size > maxRememberedSignIns) {
-      const oldest = this.#spent.keys().next();
-      if (!oldest.done) this.#spent.delete(oldest.value);
-    }
-    return true;
-  }
-
-  #forgetExpired(now: number): void {
-    for (const [key, forgetAt] of this.#spent) {
-      if (forgetAt > now) return;
-      this.#spent.delete(key);
-    }
-  }
+/**
+ * Marks the sign-in identified by `namespace` (the application and provider) and `state` as
+ * spent.
+ *
+ * @returns `true` the first time, `false` when it was already spent.
+ */
+export function claimSignIn(namespace: string, state: string, now = Date.now()): boolean {
+  const key = namespacedKey(namespace, state);
+  if (spent.has(key, now)) return false;
+  spent.set(key, true, now + signInSessionLifetime, now);
+  return true;
 }
-
-/** The process-wide set used by every {@link LogtoClient}. */
-export const spentSignIns: SpentSignIns = new SpentSignIns();

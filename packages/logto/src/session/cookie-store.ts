@@ -6,6 +6,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { BoundedCache } from '../bounded-cache.js';
 import { evictLeastRecentlyUsed, parseAccessTokenMap } from '../client/access-token-map.js';
 import { LogtoError, type LogtoErrorCode } from '../errors.js';
 import {
@@ -20,7 +21,6 @@ import {
 import { decryptJwe, deriveKeys, encryptJwe, type JweKey } from './jwe.js';
 import { expiryAt, type Lifetime, needsTouch, resolveLifetime, toSeconds } from './lifetime.js';
 import { defaultSessionLogger } from './logger.js';
-import { LruCache } from './lru.js';
 import { copyData, isEmpty, parseSessionRecord, readItem, type SessionRecord } from './payload.js';
 import { createMemoryRevocations, type SessionRevocations } from './revocations.js';
 import type {
@@ -103,10 +103,13 @@ const rejections: Record<'malformed' | 'decrypt_failed' | 'expired', [LogtoError
  * the whole ~1.3 KB cookie on every request, with the same exact-match guarantee.
  */
 class DecryptedSessions {
-  readonly #entries: LruCache<string, { readonly value: string; readonly record: SessionRecord }>;
+  readonly #entries: BoundedCache<
+    string,
+    { readonly value: string; readonly record: SessionRecord }
+  >;
 
   constructor(capacity: number) {
-    this.#entries = new LruCache(capacity);
+    this.#entries = new BoundedCache(capacity);
   }
 
   get(value: string): SessionRecord | undefined {

@@ -62,9 +62,10 @@ interface Entry {
 }
 
 /**
- * The in-memory list: a `Map` from tag to the latest entry, in order of insertion. Entries are
- * added with `until` = now + the sessions' absolute lifetime, so insertion order is expiry order
- * and the oldest entries are swept from the front.
+ * The in-memory list: a `Map` from tag to the latest entry, in order of insertion. Entries expire
+ * about one absolute lifetime after they are added, so the oldest ones are near the front: adding
+ * sweeps expired entries from there, and drops the oldest when over the bound. An expired entry
+ * further in is dropped when it is next looked up.
  *
  * @internal
  */

@@ -1,5 +1,6 @@
 /**
- * Claim types of Logto's tokens, and a decoder that reads a JWT payload without verifying it.
+ * Claim types of Logto's tokens, a decoder that reads a JWT payload without verifying it, and
+ * the freezing of claims that are shared.
  *
  * @module
  */
@@ -126,4 +127,16 @@ export function decodeJwtPayload<T>(token: string): T {
       cause: error,
     });
   }
+}
+
+/**
+ * Freezes `value` and everything reachable from it, and returns it: claims shared by several
+ * requests or callers (decoded once, cached) must not be changed by any of them.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }

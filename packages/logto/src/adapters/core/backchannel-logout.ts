@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { BoundedCache } from '../../bounded-cache.js';
 import { LogtoError } from '../../errors.js';
 import type { HttpOptions } from '../../oidc/http.js';
 import { toSeconds } from '../../session/lifetime.js';
@@ -13,39 +14,6 @@ import { type LogoutTarget, verifyLogoutToken } from '../../tokens/logout-token.
 import { FormReadError } from './form.js';
 import { type AdapterRequest, type AdapterResponse, jsonResponse } from './http.js';
 import type { ResolvedAdapterOptions } from './options.js';
-
-/**
- * A bounded memory of recently seen keys with an expiry (the `jti`s of accepted logout tokens).
- * Oldest entries go first when full.
- */
-export class ExpiringSet {
-  readonly #entries = new Map<string, number>();
-  readonly #limit: number;
-
-  constructor(limit: number) {
-    this.#limit = limit;
-  }
-
-  /** Whether `key` is held and not expired. */
-  has(key: string, now = Date.now()): boolean {
-    const until = this.#entries.get(key);
-    if (until === undefined) return false;
-    if (until > now) return true;
-    this.#entries.delete(key);
-    return false;
-  }
-
-  /** Holds `key` until `until` (ms since the epoch). */
-  add(key: string, until: number): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, until);
-    while (this.#entries.size > this.#limit) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
-  }
-}
 
 /**
  * The tags a session gets at sign-in, from its ID token: `sub:<sub>`, and `sid:<sid>` when Logto
@@ -90,7 +58,7 @@ export const sessionsEndedBy = (target: LogoutTarget, now: number): EndedSession
 /** Process-wide memory of the back-channel logout route. */
 export interface BackchannelMemory {
   /** `jti`s of accepted logout tokens (replay protection). */
-  readonly seenLogoutTokens: ExpiringSet;
+  readonly seenLogoutTokens: BoundedCache<string, true>;
 }
 
 const storeUnavailable = () =>
@@ -183,7 +151,7 @@ export const backchannelLogout = async (
       options.logger.warn('Could not record a logout token as used in the session store.', error);
     }
   }
-  memory.seenLogoutTokens.add(target.jti, now + replayWindow * 1000);
+  memory.seenLogoutTokens.set(target.jti, true, now + replayWindow * 1000, now);
   if (!fresh) return replayed();
   return { status: 200, headers: [['cache-control', 'no-store']] };
 };

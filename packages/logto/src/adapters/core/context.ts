@@ -5,28 +5,20 @@
  *
  * @module
  */
+import { BoundedCache } from '../../bounded-cache.js';
 import { LogtoClient } from '../../client/logto-client.js';
 import { isSignedIn } from '../../client/signed-in.js';
 import { LogtoError } from '../../errors.js';
-import { LruCache } from '../../session/lru.js';
 import type { RequestSession } from '../../session/types.js';
 import type { CoordinatedStorage } from '../../storage.js';
 import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
-import { decodeJwtPayload } from '../../tokens/claims.js';
+import { decodeJwtPayload, deepFreeze } from '../../tokens/claims.js';
 import type { AdapterRequest } from './http.js';
 import type { ResolvedAdapterOptions } from './options.js';
 import { TrackedSession } from './tracked-session.js';
 
 /** Decoded ID token claims by token, shared by requests of the same session (1000 recently used). */
-const claimsCache = new LruCache<string, IdTokenClaims | null>(1000);
-
-const deepFreeze = <T>(value: T): T => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
-};
+const claimsCache = new BoundedCache<string, IdTokenClaims | null>(1000);
 
 /**
  * The claims of a stored ID token, decoded once per process and token (`null` when unreadable).

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ExpiringSet } from './backchannel-logout.js';
+import { BoundedCache } from '../../bounded-cache.js';
 import { coreSlot, LogtoRequestContext } from './context.js';
 import { type AuthenticatedOptions, type GuardOutcome, guard } from './guard.js';
 import type { AdapterRequest, AdapterResponse } from './http.js';
@@ -53,7 +53,7 @@ export class LogtoCore {
   /** The validated options. */
   readonly options: ResolvedAdapterOptions;
   readonly #routes: ReadonlyMap<string, RouteName>;
-  readonly #memory: RouteMemory = { seenLogoutTokens: new ExpiringSet(10_000) };
+  readonly #memory: RouteMemory = { seenLogoutTokens: new BoundedCache(10_000) };
 
   /** @throws {@link LogtoError} `config.invalid`. */
   constructor(options: LogtoAdapterOptions) {

@@ -1,0 +1,26 @@
+// A Hono-only app: compiled in a fresh project with hono installed and no Express or Fastify.
+import { Hono } from 'hono';
+import { createAccessTokenVerifier } from 'logto-ts/api';
+import { type AccessTokenVariables, requireAccessTokenHono } from 'logto-ts/api/hono';
+import { authenticated, type LogtoEnv, logto } from 'logto-ts/hono';
+
+export const app = new Hono<LogtoEnv>();
+app.use(
+  logto({
+    endpoint: 'https://tenant.logto.app',
+    appId: 'app-id',
+    appSecret: 'app-secret',
+    baseUrl: 'http://localhost:3000',
+    secret: 'a session secret of at least 32 characters',
+  }),
+);
+app.get('/protected', authenticated({ redirect: true }), (c) => c.json(c.get('user')));
+
+export const api = new Hono<{ Variables: AccessTokenVariables }>();
+api.use(
+  '/api/*',
+  requireAccessTokenHono(
+    createAccessTokenVerifier({ endpoint: 'https://tenant.logto.app', audience: 'https://api' }),
+  ),
+);
+api.get('/api/me', (c) => c.json({ sub: c.get('auth').sub }));
