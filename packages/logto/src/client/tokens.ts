@@ -14,6 +14,7 @@ import {
   createAccessTokenEntry,
   isAccessTokenFresh,
   parseAccessTokenMap,
+  recordUse,
 } from './access-token-map.js';
 import {
   type ClientContext,
@@ -111,8 +112,13 @@ export async function getAccessTokenEntry(
     );
   }
   const key = accessTokenKey(resource, organizationId);
-  const cached = await readFreshEntry(context, key);
-  if (cached) return cached;
+  const map = parseAccessTokenMap(await context.storage.get('accessTokenMap'));
+  const cached = map[key];
+  if (cached && isAccessTokenFresh(cached)) {
+    // Recorded (now and then) so that a session that must shrink keeps the tokens in use.
+    if (recordUse(map, key)) await context.storage.set('accessTokenMap', JSON.stringify(map));
+    return cached;
+  }
 
   let usedRefreshToken: string | undefined;
   const attempt = async (): Promise<AccessTokenEntry> => {
@@ -214,6 +220,8 @@ async function storeGrantOutcome(
   if (outcome.refreshToken) await context.storage.set('refreshToken', outcome.refreshToken);
   if (outcome.idToken) await context.storage.set('idToken', outcome.idToken);
   const map = parseAccessTokenMap(await context.storage.get('accessTokenMap'));
+  // Last in the map: the most recently used.
+  delete map[key];
   map[key] = outcome.entry;
   await context.storage.set('accessTokenMap', JSON.stringify(map));
 }
