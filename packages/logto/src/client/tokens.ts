@@ -37,26 +37,18 @@ export async function fetchUserInfo(context: ClientContext): Promise<UserInfoRes
   const claims = await readIdTokenClaims(context);
   if (!claims) throw notAuthenticated('fetchUserInfo');
   const metadata = await metadataOf(context);
+  const request = async () =>
+    requestUserInfo(metadata, context.http, (await getAccessTokenEntry(context)).token, claims.sub);
   let userInfo: Record<string, unknown>;
   try {
-    userInfo = await requestUserInfo(
-      metadata,
-      context.http,
-      (await getAccessTokenEntry(context)).token,
-      claims.sub,
-    );
+    userInfo = await request();
   } catch (error) {
     if (!isRefusedToken(error)) throw error;
     // The cached token was refused: once more with a new one. When Logto refuses the refresh
     // token too (invalid_grant), the session is signed out by getAccessToken.
     await dropAccessToken(context, accessTokenKey());
     try {
-      userInfo = await requestUserInfo(
-        metadata,
-        context.http,
-        (await getAccessTokenEntry(context)).token,
-        claims.sub,
-      );
+      userInfo = await request();
     } catch (retryError) {
       if (!isRefusedToken(retryError)) throw retryError;
       await clearTokens(context);
@@ -70,7 +62,6 @@ export async function fetchUserInfo(context: ClientContext): Promise<UserInfoRes
   return userInfo as UserInfoResponse;
 }
 
-/** The access token for `resource` and `organizationId`; see `LogtoClient.getAccessToken`. */
 /** Removes one entry of the access-token cache. */
 async function dropAccessToken(context: ClientContext, key: string): Promise<void> {
   const map = parseAccessTokenMap(await context.storage.get('accessTokenMap'));
@@ -87,6 +78,7 @@ async function readFreshEntry(
   return entry && isAccessTokenFresh(entry) ? entry : undefined;
 }
 
+/** The access token for `resource` and `organizationId`; see `LogtoClient.getAccessToken`. */
 export async function getAccessTokenEntry(
   context: ClientContext,
   requestedResource?: string,
