@@ -1,9 +1,10 @@
 /**
  * The example API: two routes guarded by `logto-ts/api`.
  *
- * - `GET /api/messages`: an access token for `https://api.example.com` with `read:messages`.
+ * - `GET /api/messages`: an access token for `https://api.example.com` (or the configured
+ *   audience) with `read:messages` (or the configured scope).
  * - `GET /api/organizations/:id/members`: an organization token for organization `:id` with
- *   `read:members`.
+ *   `read:members`; it answers what the verified token says about the caller.
  *
  * @module
  */
@@ -20,19 +21,17 @@ export interface ApiAppOptions {
   endpoint: string;
   /** The `fetch` used to reach Logto (discovery, JWKS). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** This API's resource indicator in Logto. Default {@link API_RESOURCE}. */
+  audience?: string;
+  /** The permission `GET /api/messages` requires. Default `read:messages`. */
+  scope?: string;
 }
 
-/** The demo messages every reader sees. */
-const messages = [
+/** The messages every reader sees. */
+const messagesFor = (scope: string) => [
   { id: 1, text: 'Hello from the API: your access token was verified.' },
-  { id: 2, text: 'This list needs the read:messages scope.' },
+  { id: 2, text: `This list needs the ${scope} scope.` },
 ];
-
-/** The demo members of the demo organizations. */
-const members: Readonly<Record<string, ReadonlyArray<{ id: string; roles: string[] }>>> = {
-  acme: [{ id: 'user-alice', roles: ['admin'] }],
-  globex: [{ id: 'user-alice', roles: ['member'] }],
-};
 
 /**
  * The example API's last error handler. A `provider.*` error (e.g. Logto unreachable while
@@ -68,9 +67,11 @@ export const apiErrorHandler: ErrorRequestHandler = (error, _request, response, 
 export function createApiApp(options: ApiAppOptions): Express {
   const http = options.fetch === undefined ? {} : { fetch: options.fetch };
   // One verifier per audience, shared by its routes: one cache of verified tokens each.
+  const scope = options.scope ?? 'read:messages';
+  const messages = messagesFor(scope);
   const messagesVerifier = createAccessTokenVerifier({
     endpoint: options.endpoint,
-    audience: API_RESOURCE,
+    audience: options.audience ?? API_RESOURCE,
     ...http,
   });
   const organizationVerifier = createAccessTokenVerifier({
@@ -84,7 +85,7 @@ export function createApiApp(options: ApiAppOptions): Express {
 
   app.get(
     '/api/messages',
-    requireAccessToken(messagesVerifier, { requiredScopes: ['read:messages'] }),
+    requireAccessToken(messagesVerifier, { requiredScopes: [scope] }),
     (request, response) => {
       const { auth } = request as RequestWithAuth;
       response.json({ user: auth.sub, scope: auth.scope ?? '', messages });
@@ -98,9 +99,14 @@ export function createApiApp(options: ApiAppOptions): Express {
       organizationFrom: (request) => String(request.params.id),
     }),
     (request, response) => {
+      // Only what the verified organization token says: it works the same on any tenant.
       const { auth } = request as RequestWithAuth;
-      const id = String(request.params.id);
-      response.json({ organizationId: id, user: auth.sub, members: members[id] ?? [] });
+      response.json({
+        organizationId: String(request.params.id),
+        user: auth.sub,
+        scope: auth.scope ?? '',
+        audience: auth.aud,
+      });
     },
   );
 

@@ -10,15 +10,17 @@ import {
   type IdTokenClaims,
   isLogtoError,
   type LogtoConfig,
+  type LogtoError,
   type UserInfoResponse,
   UserInfoScope,
 } from 'logto-ts';
-import { authenticated, logto } from 'logto-ts/express';
+import { authenticated, type LogtoErrorRequest, logto } from 'logto-ts/express';
 import { callApi } from './api-call.js';
 import { html, type SafeHtml } from './html.js';
 import {
   type ApiCallResult,
   idTokenPage,
+  missingResourcePage,
   organizationPage,
   organizationsPage,
   resourcePage,
@@ -29,9 +31,15 @@ import {
 import { errorView } from './pages/error.js';
 import { type DemoUser, signedInHome, signedOutHome } from './pages/home.js';
 import { renderPage } from './pages/layout.js';
+import { defaultApiResource, defaultApiScope } from './settings.js';
 
-/** The API resource this sample asks tokens for (registered in logto-dev's demo data). */
-export const apiResource = 'https://api.example.com';
+/** The API resource this sample asks tokens for by default (registered in logto-dev's demo data). */
+export const apiResource = defaultApiResource;
+
+/** Where the sample signs in again without its API resource, when the tenant does not have it. */
+const signInWithoutApiPath = '/sign-in/without-api';
+/** Set by that route, so a second refusal shows the error page instead of looping. */
+const withoutApiCookie = 'logto_sample_without_api';
 
 /** Options of {@link createSampleApp}. */
 export interface SampleAppOptions {
@@ -54,11 +62,15 @@ export interface SampleAppOptions {
   exampleApi?: boolean;
   /** Where the pages send API requests. Default `baseUrl` (the API served by this app). */
   apiBaseUrl?: string;
+  /** The API resource to request at sign-in and show on `/protected/resource`. Default {@link apiResource}. */
+  apiResource?: string;
+  /** The permission to request on it. Default `read:messages`. */
+  apiScope?: string;
 }
 
 /** The Logto configuration of the sample: the quick-start's scopes and one API resource. */
 export function sampleLogtoConfig(
-  options: Pick<SampleAppOptions, 'endpoint' | 'appId' | 'appSecret'>,
+  options: Pick<SampleAppOptions, 'endpoint' | 'appId' | 'appSecret' | 'apiResource' | 'apiScope'>,
 ): LogtoConfig {
   return {
     endpoint: options.endpoint,
@@ -72,10 +84,10 @@ export function sampleLogtoConfig(
       UserInfoScope.Organizations,
       UserInfoScope.OrganizationRoles,
       // Permissions: of the API resource, and of organizations (in organization tokens).
-      'read:messages',
+      options.apiScope ?? defaultApiScope,
       'read:members',
     ],
-    resources: [apiResource],
+    resources: [options.apiResource ?? apiResource],
   };
 }
 
@@ -118,11 +130,13 @@ export function createSampleApp(options: SampleAppOptions): Express {
   app.disable('x-powered-by');
   const embedApi = options.exampleApi ?? true;
   const apiBaseUrl = options.apiBaseUrl ?? (embedApi ? options.baseUrl : undefined);
+  const resource = options.apiResource ?? apiResource;
+  const scope = options.apiScope ?? defaultApiScope;
 
   // The example API, as a separate app would serve it: it knows nothing of the session and
   // trusts only the bearer token, verified against Logto's keys.
   if (embedApi) {
-    const api = createApiApp({ endpoint: options.endpoint });
+    const api = createApiApp({ endpoint: options.endpoint, audience: resource, scope });
     // Its own paths start with /api/ (and it answers 404 to anything else): route only those.
     app.use((request, response, next) => {
       if (request.path.startsWith('/api/')) api(request, response, next);
@@ -130,28 +144,64 @@ export function createSampleApp(options: SampleAppOptions): Express {
     });
   }
 
+  const config = sampleLogtoConfig(options);
+  // A failed sign-in, callback or sign-out gets the sample's own error page.
+  const renderError = (error: LogtoError, request: LogtoErrorRequest): Response | undefined => {
+    // A tenant without the API resource refuses the whole sign-in (invalid_target): sign in
+    // again without it, so the sample still works and /protected/resource can say what to create.
+    if (
+      request.route === 'callback' &&
+      error.error === 'invalid_target' &&
+      !(request.cookieHeader ?? '').includes(`${withoutApiCookie}=1`)
+    ) {
+      return new Response(null, {
+        status: 302,
+        headers: { location: `${signInWithoutApiPath}?returnTo=/protected/resource` },
+      });
+    }
+    // Programs that ask for JSON keep the adapter's JSON answer.
+    if (request.accept?.includes('json') && !request.accept.includes('text/html')) return;
+    const view = errorView(error);
+    const page = renderPage(
+      { title: view.title, path: new URL(request.url).pathname, signedIn: false },
+      view.content,
+    );
+    return new Response(page, {
+      status: view.status,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
+  };
+
   // Sign-in (/sign-in), callback (/callback) and sign-out (/sign-out) routes, and req.logto.
   app.use(
     logto({
-      config: sampleLogtoConfig(options),
+      config,
       baseUrl: options.baseUrl,
       secret: options.sessionSecret,
-      // A failed sign-in, callback or sign-out gets the sample's own error page.
-      onError: (error, request) => {
-        // Programs that ask for JSON keep the adapter's JSON answer.
-        if (request.accept?.includes('json') && !request.accept.includes('text/html')) return;
-        const view = errorView(error);
-        const page = renderPage(
-          { title: view.title, path: new URL(request.url).pathname, signedIn: false },
-          view.content,
-        );
-        return new Response(page, {
-          status: view.status,
-          headers: { 'content-type': 'text/html; charset=utf-8' },
-        });
-      },
+      onError: renderError,
     }),
   );
+
+  // The same sign-in without the API resource; its callback is the one above.
+  const signInWithoutApi = logto({
+    config: { ...config, resources: [] },
+    baseUrl: options.baseUrl,
+    secret: options.sessionSecret,
+    routes: {
+      signIn: signInWithoutApiPath,
+      callback: false,
+      signOut: false,
+      backchannelLogout: false,
+    },
+    onError: renderError,
+  });
+  app.get(signInWithoutApiPath, (request, response, next) => {
+    response.append(
+      'set-cookie',
+      `${withoutApiCookie}=1; Path=/; Max-Age=600; HttpOnly; SameSite=Lax${options.baseUrl.startsWith('https:') ? '; Secure' : ''}`,
+    );
+    signInWithoutApi(request, response, next);
+  });
 
   app.get('/', async (request, response) => {
     const claims = await request.logto.getIdTokenClaims();
@@ -226,13 +276,13 @@ export function createSampleApp(options: SampleAppOptions): Express {
       try {
         scoped = {
           ok: true,
-          resource: apiResource,
-          claims: await client.getAccessTokenClaims(apiResource, organizationId),
+          resource,
+          claims: await client.getAccessTokenClaims(resource, organizationId),
         };
       } catch (error) {
         // Shown on the page: the organization token above is the point of this page.
         if (!isLogtoError(error)) throw error;
-        scoped = { ok: false, resource: apiResource, code: error.code, message: error.message };
+        scoped = { ok: false, resource, code: error.code, message: error.message };
       }
       response.send(
         send(
@@ -247,10 +297,20 @@ export function createSampleApp(options: SampleAppOptions): Express {
 
   app.get('/protected/resource', authenticated({ redirect: true }), async (request, response) => {
     const client = request.logto.client;
-    const token = await client.getAccessToken(apiResource);
-    const claims = await client.getAccessTokenClaims(apiResource);
+    let token: string;
+    try {
+      token = await client.getAccessToken(resource);
+    } catch (error) {
+      // Not granted at sign-in: the tenant lacks the resource (see onError above).
+      if (!isLogtoError(error, 'token.invalid_target')) throw error;
+      response.send(send(request, 'API resource', true, missingResourcePage(resource, scope)));
+      return;
+    }
+    const claims = await client.getAccessTokenClaims(resource);
     const apiCall = await callExampleApi(apiBaseUrl, '/api/messages', token);
-    response.send(send(request, 'API resource', true, resourcePage(apiResource, claims, apiCall)));
+    response.send(
+      send(request, 'API resource', true, resourcePage(resource, scope, claims, apiCall)),
+    );
   });
 
   app.use((request, response) => {

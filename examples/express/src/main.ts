@@ -48,13 +48,18 @@ async function run(): Promise<() => Promise<void>> {
           .join('   or   ')}`,
       );
     } else {
-      lines.push(`  Logto:    ${application.endpoint} (app ${application.appId})`);
+      lines.push(
+        `  Logto:    ${application.endpoint} (app ${application.appId})`,
+        `  API:      ${settings.apiResource} (${settings.apiScope}); npm run setup:tenant prepares the tenant`,
+      );
     }
 
     const app = createSampleApp({
       ...application,
       baseUrl: settings.baseUrl,
       sessionSecret: settings.sessionSecrets,
+      apiResource: settings.apiResource,
+      apiScope: settings.apiScope,
       ...(logtoDev === undefined ? {} : { demoUsers: demoUsers(logtoDev.config) }),
     });
     const server: RunningServer = await listen(app, settings.port, settings.host);

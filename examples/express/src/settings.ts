@@ -33,7 +33,16 @@ export interface SampleSettings {
   host: string;
   /** `LOGTO_DEV_PORT`: the embedded logto-dev's port. Default 3001. */
   logtoDevPort: number;
+  /** `API_RESOURCE`: the API resource the sample asks a token for. Default `https://api.example.com`. */
+  apiResource: string;
+  /** `API_SCOPE`: the permission it asks for on that API. Default `read:messages`. */
+  apiScope: string;
 }
+
+/** The sample's API resource unless `API_RESOURCE` names another. */
+export const defaultApiResource = 'https://api.example.com';
+/** The sample's API permission unless `API_SCOPE` names another. */
+export const defaultApiScope = 'read:messages';
 
 /**
  * Adds the variables of each existing `.env` file to `env`, never overriding a variable that is
@@ -108,8 +117,21 @@ export function readSettings(
     throw new Error('SESSION_SECRET: every secret must be at least 32 characters long.');
   }
 
+  const apiResource = (env.API_RESOURCE ?? '') || defaultApiResource;
+  if (!URL.canParse(apiResource) || apiResource.includes('#')) {
+    throw new Error(
+      `API_RESOURCE must be an absolute URI (an API resource's identifier in Logto), not "${apiResource}".`,
+    );
+  }
+  const apiScope = (env.API_SCOPE ?? '') || defaultApiScope;
+  if (/\s/.test(apiScope)) {
+    throw new Error(`API_SCOPE must be one permission name, without spaces, not "${apiScope}".`);
+  }
+
   return {
     tenant,
+    apiResource,
+    apiScope,
     sessionSecrets: secrets.length > 0 ? secrets : [randomBytes(32).toString('base64url')],
     sessionSecretGenerated: secrets.length === 0,
     baseUrl: new URL(baseUrl).origin,

@@ -222,3 +222,47 @@ describe.sequential('the sample app in Chromium', () => {
     await snap('back-to-userinfo');
   });
 });
+
+// A tenant without the sample's API resource, as a developer's new tenant is.
+describe.sequential('the sample in Chromium, on a tenant without its API resource', () => {
+  let lacking: SampleUnderTest;
+  let visitor: BrowserContext;
+  let tab: Page;
+
+  beforeAll(async () => {
+    lacking = await startSample((config) => {
+      config.resources = [];
+      config.roles = [];
+      for (const user of config.users) delete user.roles;
+      for (const role of config.organizationRoles) role.resourceScopes = [];
+    });
+    visitor = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    tab = await visitor.newPage();
+    tab.setDefaultTimeout(10_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await visitor?.close();
+    await lacking?.stop();
+  });
+
+  it('still signs in (without the resource) and the resource page says what to create and how', async () => {
+    await tab.goto(`${lacking.baseUrl}/sign-in`);
+    // Logto refused the first sign-in (invalid_target); the sample started one without the API.
+    await tab.waitForURL(`${lacking.logtoDev.endpoint}/sign-in/**`);
+    await tab.locator('#username').fill('alice');
+    await tab.locator('#password').fill('alice-password');
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.waitForURL(`${lacking.baseUrl}/protected/resource`);
+    const card = tab.getByTestId('missing-resource');
+    const text = await textOf(card);
+    expect(text).toContain('no API resource https://api.example.com');
+    expect(text).toContain('invalid_target');
+    expect(await textOf(tab.locator('main'))).toContain('npm run setup:tenant');
+    await tab.screenshot({ path: `${screenshots}missing-resource.png`, fullPage: true });
+
+    // Signed in for everything else.
+    await tab.goto(`${lacking.baseUrl}/protected`);
+    expect(await textOf(tab.getByTestId('claims'))).toContain('user-alice');
+  });
+});

@@ -13,6 +13,7 @@ import {
   demoUsers,
   listen,
   type RunningServer,
+  type SampleAppOptions,
 } from '../src/index.js';
 
 /** A running sample and its provider. */
@@ -34,6 +35,7 @@ export const sessionSecret = 'sample-test-session-secret-0123456789abcdef';
  */
 export async function startSample(
   editConfig: (config: LogtoDevConfig) => void = () => {},
+  sampleOptions: Partial<SampleAppOptions> = {},
 ): Promise<SampleUnderTest> {
   // The port comes first: logto-dev needs the redirect URIs, the app needs logto-dev's endpoint.
   let handler: (request: IncomingMessage, response: ServerResponse) => void = (_, response) => {
@@ -52,6 +54,7 @@ export async function startSample(
       baseUrl,
       sessionSecret,
       demoUsers: demoUsers(config),
+      ...sampleOptions,
     });
   } catch (error) {
     await server.close();

@@ -61,6 +61,8 @@ beforeAll(async () => {
       email: 'mallory@example.com',
       customData: { plan: hostilePlan },
     });
+    // No role: Logto then leaves read:messages out of the token without an error.
+    config.users.push({ id: 'user-carol', username: 'carol', password: 'carol-password' });
   });
 });
 
@@ -129,6 +131,15 @@ describe('the sample, signed in', () => {
       expect(response.status, path).toBe(200);
       expect(response.headers.get('cache-control'), path).toBe('no-store');
     }
+  });
+
+  it('says on the resource page that a user without a role granting the permission needs one', async () => {
+    const visitor = new Visitor(sample.baseUrl);
+    await visitor.signIn('carol', 'carol-password');
+    const page = await (await visitor.get('/protected/resource')).text();
+    expect(page).toContain('data-testid="missing-role"');
+    // The example API's 403 says the same.
+    expect(page).toContain('in Logto the user needs a role that grants it');
   });
 
   it('shows an organization the user is not a member of as an error page with its code', async () => {

@@ -66,6 +66,22 @@ describe('readSettings', () => {
     );
   });
 
+  it("takes the API resource and permission from API_RESOURCE and API_SCOPE, with today's defaults", () => {
+    expect(readSettings({})).toMatchObject({
+      apiResource: 'https://api.example.com',
+      apiScope: 'read:messages',
+    });
+    expect(
+      readSettings({ API_RESOURCE: 'https://api.acme.test', API_SCOPE: 'read:notes' }),
+    ).toMatchObject({ apiResource: 'https://api.acme.test', apiScope: 'read:notes' });
+    expect(() => readSettings({ API_RESOURCE: 'api.acme.test' })).toThrow(
+      'API_RESOURCE must be an absolute URI',
+    );
+    expect(() => readSettings({ API_SCOPE: 'read:a read:b' })).toThrow(
+      'API_SCOPE must be one permission name',
+    );
+  });
+
   it('refuses a PORT that is not a port number', () => {
     expect(() => readSettings({ PORT: 'eighty' })).toThrow('PORT must be a port number');
   });

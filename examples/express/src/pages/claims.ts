@@ -52,7 +52,8 @@ export function summarizeOrganizations(
 /** `/protected/organizations`: the user's organizations, each linking to its token. */
 export function organizationsPage(organizations: readonly OrganizationSummary[]): SafeHtml {
   if (organizations.length === 0) {
-    return html`<div class="card"><p>You are not a member of any organization.</p></div>`;
+    return html`<div class="card" data-testid="no-organizations"><p>You are not a member of any organization.</p>
+<p>To try organization tokens, create an organization in Logto and add your user with an organization role that has <code>read:members</code>, or run <code>npm run setup:tenant -- --user &lt;username&gt;</code>. Then sign out and sign in again.</p></div>`;
   }
   return html`<p class="lead">From the ID token's <code>organizations</code> and <code>organization_roles</code> claims (names from userinfo's <code>organization_data</code>).</p>
 <ul class="links" data-testid="organizations">${organizations.map(
@@ -97,13 +98,36 @@ export type ApiCallResult =
 /** `/protected/resource`: the API resource token's claims and the result of calling the API. */
 export function resourcePage(
   resource: string,
+  scope: string,
   claims: AccessTokenClaims,
   apiCall: ApiCallResult,
 ): SafeHtml {
+  const granted = String(claims.scope ?? '').split(' ');
   return html`<p class="lead">An access token for the API resource <code>${resource}</code>, obtained with the refresh token and cached in the session until shortly before it expires.</p>
+${
+  granted.includes(scope)
+    ? ''
+    : html`<div class="card error" data-testid="missing-role"><h2>No <code>${scope}</code> in this token</h2>
+<p>The sample requested <code>${scope}</code>, but in Logto a token carries only the permissions that the user's roles grant. Give your user a role with the permission <code>${scope}</code> of <code>${resource}</code> (Console → Roles), or run <code>npm run setup:tenant -- --user &lt;username&gt;</code>. Then sign out and sign in again.</p></div>`
+}
 <div data-testid="resource-token">${jsonBlock(claims)}</div>
 <h2>Calling the example API</h2>
 ${renderApiCall(apiCall)}`;
+}
+
+/** `/protected/resource` when the sign-in could not request the resource: what to create, and how. */
+export function missingResourcePage(resource: string, scope: string): SafeHtml {
+  return html`<div class="card error" data-testid="missing-resource">
+<h2>This Logto tenant has no API resource <code>${resource}</code></h2>
+<p>Logto refused the sign-in that asked for it (<code>invalid_target</code>), so the sample signed you in without it. There is no access token for the API to show.</p>
+</div>
+<div class="card"><h2>What to create</h2>
+<p>Run <code>npm run setup:tenant -- --user &lt;your username&gt;</code> (it needs a machine-to-machine app with access to the Logto Management API; see the README), or in the Logto Console:</p>
+<ol>
+<li><em>API resources</em> → <em>Create API resource</em> with the identifier <code>${resource}</code>, and the permission <code>${scope}</code>.</li>
+<li><em>Roles</em> → a user role with that permission, assigned to your user.</li>
+</ol>
+<p>Then <a href="/sign-out">sign out</a> and sign in again: resources and roles are granted at sign-in. (<code>API_RESOURCE</code> and <code>API_SCOPE</code> choose another resource and permission.)</p></div>`;
 }
 
 function renderApiCall(apiCall: ApiCallResult): SafeHtml {

@@ -40,6 +40,12 @@ function advice(error: LogtoError): { status: number; todo: SafeHtml } {
         todo: html`<p>The callback arrived at another address than the redirect URI the sign-in started with. Set <code>BASE_URL</code> to the address in your browser and register <code>&lt;BASE_URL&gt;/callback</code> in Logto.</p>`,
       };
     case 'callback.error_response':
+      if (error.error === 'invalid_target') {
+        return {
+          status: 400,
+          todo: html`<p>Logto does not know an API resource this sign-in asked for (named above). Create it: <code>npm run setup:tenant -- --user &lt;username&gt;</code>, or <em>API resources</em> → <em>Create API resource</em> in the Logto Console. Or set <code>API_RESOURCE</code> to a resource the tenant has.</p><p>${signInAgain}</p>`,
+        };
+      }
       return {
         status: 400,
         todo: html`<p>Logto ended the sign-in with an error${error.error ? html` (<code>${error.error}</code>${error.errorDescription ? html`: ${error.errorDescription}` : ''})` : ''}. If you cancelled, that is all; otherwise check the application's settings in Logto.</p><p>${signInAgain}</p>`,
@@ -58,7 +64,7 @@ function advice(error: LogtoError): { status: number; todo: SafeHtml } {
     case 'token.invalid_target':
       return {
         status: 400,
-        todo: html`<p>The API resource was not requested at sign-in, or is not registered in Logto. Add it to <code>resources</code> in the client configuration (and to the API resources in Logto), then sign in again.</p>`,
+        todo: html`<p>The API resource was not requested at sign-in, or is not registered in Logto. Add it to <code>resources</code> in the client configuration and to the API resources in Logto (<code>npm run setup:tenant</code> does that for the sample), then sign in again.</p>`,
       };
     case 'token.missing_organizations_scope':
       return {

@@ -5,17 +5,13 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { defaultApiResource, defaultApiScope } from '../settings.js';
 import {
   ManagementClient,
   managementApiResourceFor,
   TenantSetupError,
 } from './management-client.js';
 import { type SetupStep, setUpTenant } from './setup.js';
-
-/** The sample's API resource and permission: `API_RESOURCE` and `API_SCOPE`, or their defaults. */
-export const defaultApiResource = 'https://api.example.com';
-/** See {@link defaultApiResource}. */
-export const defaultApiScope = 'read:messages';
 
 const usage = `Usage: npm run setup:tenant -- [--user <username>] [--redirect-uris] [--management-api <indicator>]
 

@@ -12,6 +12,11 @@ export interface AccessTokenEntry {
   scope?: string;
   /** When the entry stops being used (epoch seconds): a little before the token expires. */
   expiresAt: number;
+  /**
+   * When the token was last used (epoch seconds, recorded at most once a minute): what a session
+   * that must shrink (a cookie session past its size budget) evicts by, least recently used first.
+   */
+  usedAt?: number;
 }
 
 /** The cache: entries by {@link accessTokenKey}. */
@@ -33,6 +38,12 @@ export const accessTokenKey = (resource?: string, organizationId?: string): stri
  */
 export const expiryMargin = (expiresIn: number): number => Math.min(60, Math.floor(expiresIn / 10));
 
+/**
+ * How stale (seconds) a `usedAt` may be before a read of the token records a new one. A finer
+ * record would rewrite the session (a new cookie) on most requests that read a token.
+ */
+export const usedAtStep = 60;
+
 /** Builds an entry for a token that expires in `expiresIn` seconds from `now` (epoch ms). */
 export const createAccessTokenEntry = (
   token: string,
@@ -48,6 +59,7 @@ export const createAccessTokenEntry = (
     token,
     ...(scope === undefined ? {} : { scope }),
     expiresAt: seconds + lifetime - expiryMargin(lifetime),
+    usedAt: seconds,
   };
 };
 
@@ -61,7 +73,8 @@ const isEntry = (value: unknown): value is AccessTokenEntry => {
   return (
     typeof entry.token === 'string' &&
     typeof entry.expiresAt === 'number' &&
-    (entry.scope === undefined || typeof entry.scope === 'string')
+    (entry.scope === undefined || typeof entry.scope === 'string') &&
+    (entry.usedAt === undefined || typeof entry.usedAt === 'number')
   );
 };
 
@@ -80,4 +93,40 @@ export const parseAccessTokenMap = (text: string | null): AccessTokenMap => {
     if (isEntry(entry)) map[key] = entry;
   }
   return map;
+};
+
+/**
+ * Records a read of the entry under `key` in `map` (moving it last) when that changes what
+ * {@link evictLeastRecentlyUsed} would do: the entry is not already the most recently used and
+ * its `usedAt` is at least {@link usedAtStep} old. Returns whether `map` changed (and needs storing).
+ */
+export const recordUse = (map: AccessTokenMap, key: string, now = Date.now()): boolean => {
+  const entry = map[key];
+  if (entry === undefined) return false;
+  const keys = Object.keys(map);
+  const seconds = Math.floor(now / 1000);
+  if (keys[keys.length - 1] === key || seconds - (entry.usedAt ?? 0) < usedAtStep) return false;
+  delete map[key];
+  map[key] = { ...entry, usedAt: seconds };
+  return true;
+};
+
+/**
+ * Removes one entry from `map`: an expired one if any, else the least recently used (the oldest
+ * `usedAt`; among equals, the earliest in the map, which is kept in order of use). Returns
+ * `false` when `map` is empty.
+ */
+export const evictLeastRecentlyUsed = (map: AccessTokenMap, now = Date.now()): boolean => {
+  let victim: string | undefined;
+  let victimRank = Number.POSITIVE_INFINITY;
+  for (const [key, entry] of Object.entries(map)) {
+    const rank = isAccessTokenFresh(entry, now) ? (entry.usedAt ?? 0) : Number.NEGATIVE_INFINITY;
+    if (rank < victimRank) {
+      victim = key;
+      victimRank = rank;
+    }
+  }
+  if (victim === undefined) return false;
+  delete map[victim];
+  return true;
 };

@@ -1,15 +1,18 @@
 /**
  * Cookie sessions (the default store): the whole session lives in the browser, encrypted as a
- * compact JWE (`dir` + `A256GCM`), chunked under the 4096-byte cookie limit.
+ * compact JWE (`dir` + `A256GCM`), chunked under the 4096-byte cookie limit, and kept within a
+ * budget of the `Cookie` header by dropping cached access tokens, least recently used first.
  *
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { BoundedCache } from '../bounded-cache.js';
+import { evictLeastRecentlyUsed, parseAccessTokenMap } from '../client/access-token-map.js';
 import { LogtoError, type LogtoErrorCode } from '../errors.js';
 import {
   type CookieSettings,
   clearSessionCookies,
+  DEFAULT_MAX_SESSION_BYTES,
   isSecureCookie,
   readSessionCookie,
   resolveCookieSettings,
@@ -40,8 +43,15 @@ export interface CookieSessionStoreOptions extends SessionStoreOptions {
    * repeated cookie is not decrypted again. `0` disables the cache. Default 1000.
    */
   cacheSize?: number;
-  /** The most cookies one session may be split into before commit fails with `session.too_large`. Default 10. */
-  maxChunks?: number;
+  /**
+   * The most bytes the session may add to a request's `Cookie` header (its `name=value` pairs and
+   * their separators), from 4096 to 16,384. Default 8192: common proxies refuse request headers
+   * past 8 KiB, and Node answers 431 past 16 KiB, to every request, sign-out included. A session
+   * that would grow past it drops cached access tokens, least recently used first (they are
+   * fetched again when needed); only when the ID token, refresh token and pending sign-in alone
+   * do not fit does the commit fail with `session.too_large`.
+   */
+  maxBytes?: number;
   /**
    * Where ended sessions are remembered, so that a copy of an ended session's cookie is refused:
    * sign-out ends its own session, back-channel logout the sessions of a Logto session or user.
@@ -62,7 +72,7 @@ interface CookieStoreParts {
   readonly cache: DecryptedSessions;
   readonly logger: SessionLogger;
   readonly now: () => number;
-  readonly maxChunks: number;
+  readonly maxBytes: number;
   readonly revocations: SessionRevocations;
 }
 
@@ -123,17 +133,17 @@ class CookieSessionStore implements SessionStore {
   constructor(options: CookieSessionStoreOptions) {
     const settings = resolveCookieSettings(options);
     const cacheSize = options.cacheSize ?? 1000;
-    const maxChunks = options.maxChunks ?? 10;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_SESSION_BYTES;
     if (!Number.isInteger(cacheSize) || cacheSize < 0) {
       throw new LogtoError(
         'config.invalid',
         'Cookie session cacheSize must be a whole number, 0 or more.',
       );
     }
-    if (!Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > 50) {
+    if (!Number.isInteger(maxBytes) || maxBytes < 4096 || maxBytes > 16_384) {
       throw new LogtoError(
         'config.invalid',
-        'Cookie session maxChunks must be a whole number from 1 to 50.',
+        'Cookie session maxBytes must be a whole number from 4096 to 16384.',
       );
     }
     const keys = deriveKeys(options.secret, settings.name);
@@ -155,7 +165,7 @@ class CookieSessionStore implements SessionStore {
       cache: new DecryptedSessions(cacheSize),
       logger,
       now,
-      maxChunks,
+      maxBytes,
       revocations,
     };
   }
@@ -335,29 +345,57 @@ class CookieRequestSession implements RequestSession {
     }
     const fresh = record === undefined || this.#restart;
     const iat = fresh ? now : record.iat;
-    const next: SessionRecord = {
+    let next: SessionRecord = {
       iat,
       uat: now,
       exp: expiryAt(parts.lifetime, iat, now),
       data,
       tags: this.#tagsToWrite(fresh),
     };
-    const value = encryptJwe(JSON.stringify(next), parts.encryptKey);
-    const { cookies, names } = writeSessionCookie(
-      parts.settings,
-      value,
-      next.exp - now,
-      this.#secure,
-      this.#present,
-      parts.maxChunks,
-    );
+    let written = this.#encrypt(next, now);
+    if (written === undefined) {
+      // Past the budget: drop cached access tokens, least recently used first, until it fits.
+      const map = parseAccessTokenMap(readItem(data, 'accessTokenMap'));
+      while (written === undefined) {
+        if (!evictLeastRecentlyUsed(map, parts.now())) {
+          throw new LogtoError(
+            'session.too_large',
+            `The session's ID token, refresh token and pending sign-in alone need more than ${parts.maxBytes} bytes of cookies (maxBytes). Use a server-side session store (logto-ts/redis).`,
+          );
+        }
+        const smaller = copyData(data);
+        if (Object.keys(map).length === 0) delete smaller.accessTokenMap;
+        else smaller.accessTokenMap = JSON.stringify(map);
+        next = { ...next, data: smaller };
+        written = this.#encrypt(next, now);
+      }
+    }
     // The next request brings this exact value back: it will not need decrypting.
-    parts.cache.set(value, next);
+    parts.cache.set(written.value, next);
     const signedOut = this.#signedOut;
-    this.#settle(next, names);
+    this.#settle(next, written.names);
     // Signed out, then written again in one request: the old session still ends.
     if (signedOut !== undefined) await this.#recordSignOut(signedOut, now);
-    return cookies;
+    return written.cookies;
+  }
+
+  /** The cookies of `record`, or `undefined` when they would pass the `maxBytes` budget. */
+  #encrypt(
+    record: SessionRecord,
+    now: number,
+  ): { value: string; cookies: string[]; names: string[] } | undefined {
+    const parts = this.#parts;
+    const value = encryptJwe(JSON.stringify(record), parts.encryptKey);
+    // The value alone is a lower bound of its share of the header: no cookie to build.
+    if (value.length > parts.maxBytes) return undefined;
+    const { cookies, names, headerBytes } = writeSessionCookie(
+      parts.settings,
+      value,
+      record.exp - now,
+      this.#secure,
+      this.#present,
+    );
+    return headerBytes > parts.maxBytes ? undefined : { value, cookies, names };
   }
 
   /** The tags of the record written now: a new session gets its own `session:` tag. */
@@ -412,8 +450,9 @@ class CookieRequestSession implements RequestSession {
 /**
  * Creates the default session store: each session is an encrypted cookie (compact JWE, `dir` +
  * `A256GCM`, key derived with HKDF-SHA256 from `secret` and the cookie name), split into
- * `<name>.0`, `<name>.1`, … when it would exceed 4096 bytes. Lifetimes default to 24 h idle and
- * 7 days absolute. Ended sessions (sign-out, back-channel logout) are remembered in a revocation
+ * `<name>.0`, `<name>.1`, … when it would exceed 4096 bytes. All of them together stay within
+ * `maxBytes` (8 KiB) of the `Cookie` header: past it, cached access tokens are dropped, least
+ * recently used first. Lifetimes default to 24 h idle and 7 days absolute. Ended sessions (sign-out, back-channel logout) are remembered in a revocation
  * list, so a copy of an ended session's cookie is refused: by this process by default, by every
  * instance with `createRedisRevocations` from `logto-ts/redis`.
  *

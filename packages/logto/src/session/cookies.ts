@@ -10,6 +10,18 @@ import type { SessionCookieOptions, SessionLoadContext } from './types.js';
 /** The largest `Set-Cookie` value (name, value and attributes) browsers reliably keep. */
 export const MAX_COOKIE_BYTES = 4096;
 
+/**
+ * The default bound (bytes) of a session's share of the `Cookie` header: common proxies refuse
+ * request headers past 8 KiB (nginx's `large_client_header_buffers`), Node past 16 KiB (431).
+ */
+export const DEFAULT_MAX_SESSION_BYTES = 8192;
+
+/**
+ * The widest chunk name suffix: chunks are sized for it, so that none passes the limit. A session
+ * within {@link DEFAULT_MAX_SESSION_BYTES} (or even 16 KiB) needs at most five chunks.
+ */
+const WIDEST_CHUNK_NAME_SUFFIX = '.99';
+
 /** Resolved cookie attributes. */
 export interface CookieSettings {
   name: string;
@@ -129,8 +141,9 @@ export const clearCookie = (settings: CookieSettings, name: string, secure: bool
 /**
  * The `Set-Cookie` values that store `value` under the session cookie: one cookie when it fits in
  * {@link MAX_COOKIE_BYTES}, otherwise chunks `name.0…name.n-1` each within the limit; every other
- * cookie of this session present in the request is cleared. Returns the values and the names written. Values must be ASCII (JWE compact
- * serialisation and ids are).
+ * cookie of this session present in the request is cleared. Returns the values, the names
+ * written, and `headerBytes`: what the written cookies add to a request's `Cookie` header
+ * (`name=value` pairs joined by `; `). Values must be ASCII (JWE compact serialisation and ids are).
  */
 export const writeSessionCookie = (
   settings: CookieSettings,
@@ -138,8 +151,7 @@ export const writeSessionCookie = (
   maxAge: number,
   secure: boolean,
   present: readonly string[],
-  maxChunks: number,
-): { cookies: string[]; names: string[] } => {
+): { cookies: string[]; names: string[]; headerBytes: number } => {
   const { name } = settings;
   const single = serializeCookie(settings, name, value, maxAge, secure);
   const written: string[] = [];
@@ -151,17 +163,17 @@ export const writeSessionCookie = (
     // Size every chunk for the widest index so that no chunk can exceed the limit.
     const overhead = serializeCookie(
       settings,
-      `${name}.${maxChunks - 1}`,
+      `${name}${WIDEST_CHUNK_NAME_SUFFIX}`,
       '',
       maxAge,
       secure,
     ).length;
     const room = MAX_COOKIE_BYTES - overhead;
     const count = Math.ceil(value.length / room);
-    if (room <= 0 || count > maxChunks) {
+    if (room <= 0) {
       throw new LogtoError(
         'session.too_large',
-        `The session needs more than ${maxChunks} cookies of 4096 bytes. Cache fewer access tokens, or use a server-side session store (logto-ts/redis).`,
+        'The session cookie attributes (name, domain, path) leave no room for a value in 4096 bytes.',
       );
     }
     for (let index = 0; index < count; index++) {
@@ -178,9 +190,11 @@ export const writeSessionCookie = (
       written.push(chunkName);
     }
   }
+  let headerBytes = 2 * (cookies.length - 1);
+  for (const cookie of cookies) headerBytes += cookie.indexOf(';');
   for (const stale of present)
     if (!written.includes(stale)) cookies.push(clearCookie(settings, stale, secure));
-  return { cookies, names: written };
+  return { cookies, names: written, headerBytes };
 };
 
 /** `Set-Cookie` values that clear every cookie of this session present in the request. */

@@ -270,7 +270,6 @@ class ServerRequestSession implements RequestSession {
           lifetime.absolute,
           this.#secure,
           this.#present,
-          1,
         );
         cookies = written.cookies;
         this.#present = written.names;

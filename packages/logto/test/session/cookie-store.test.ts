@@ -410,7 +410,7 @@ describe('cookie session store', () => {
     };
 
     it('splits a big session into cookies of at most 4096 bytes and joins them back', async () => {
-      const store = createCookieSessionStore({ secret: SECRET });
+      const store = createCookieSessionStore({ secret: SECRET, maxBytes: 16_384 });
       const { session, map } = await bigSession(store);
       const cookies = await session.commit();
       expect(cookies.length).toBeGreaterThan(1);
@@ -432,7 +432,7 @@ describe('cookie session store', () => {
     });
 
     it('clears stale chunks when the session shrinks, and the unchunked cookie when it grows', async () => {
-      const store = createCookieSessionStore({ secret: SECRET });
+      const store = createCookieSessionStore({ secret: SECRET, maxBytes: 16_384 });
       const jar = await signedInJar(store);
       const growing = await store.load(jar.header(), https);
       await growing.setItem('accessTokenMap', fakeToken(7000, 'grow-'));
@@ -491,11 +491,66 @@ describe('cookie session store', () => {
       expect(['session.malformed', 'session.decrypt_failed']).toContain(codes[0]);
     });
 
-    it('fails the commit with session.too_large past maxChunks', async () => {
+    it('stays within maxBytes of the Cookie header by dropping cached access tokens, least recently used first', async () => {
+      const now = Date.UTC(2026, 0, 1);
+      const store = createCookieSessionStore({ secret: SECRET, now: () => now });
+      const session = await store.load(undefined, https);
+      const map: Record<string, { token: string; expiresAt: number; usedAt: number }> = {};
+      // Twenty tokens of ~900 bytes, each used a minute after the previous one; `api3` last.
+      for (let index = 0; index < 20; index++) {
+        map[`https://api${index}.example.com`] = {
+          token: fakeToken(900, `token-${index}-`),
+          expiresAt: now / 1000 + 3600,
+          usedAt: now / 1000 - 3600 + (index === 3 ? 3000 : index * 60),
+        };
+      }
+      await session.setItem('idToken', fakeToken(900, 'id-token-'));
+      await session.setItem('refreshToken', 'r'.repeat(43));
+      await session.setItem('accessTokenMap', JSON.stringify(map));
+      const jar = new CookieJar();
+      jar.apply(await session.commit());
+      expect(Buffer.byteLength(jar.header() ?? '')).toBeLessThanOrEqual(8192);
+      const loaded = await store.load(jar.header(), https);
+      expect(await loaded.getItem('idToken')).toBe(fakeToken(900, 'id-token-'));
+      expect(await loaded.getItem('refreshToken')).toBe('r'.repeat(43));
+      const kept = Object.keys(JSON.parse((await loaded.getItem('accessTokenMap')) ?? '{}'));
+      expect(kept.length).toBeGreaterThan(2);
+      expect(kept.length).toBeLessThan(20);
+      // The most recently used survive: api3, then the highest indexes.
+      const expected = [
+        ...Array.from({ length: 20 }, (_, index) => `https://api${index}.example.com`)
+          .filter((key) => key !== 'https://api3.example.com')
+          .slice(-(kept.length - 1)),
+        'https://api3.example.com',
+      ];
+      expect(kept.sort()).toEqual(expected.sort());
+    });
+
+    it('honours a larger maxBytes (Node allows 16 KiB) and refuses one past it', async () => {
       const { session } = await bigSession(
-        createCookieSessionStore({ secret: SECRET, maxChunks: 2 }),
+        createCookieSessionStore({ secret: SECRET, maxBytes: 16_384 }),
+        14,
       );
-      await expect(session.commit()).rejects.toMatchObject({ code: 'session.too_large' });
+      const jar = new CookieJar();
+      jar.apply(await session.commit());
+      const size = Buffer.byteLength(jar.header() ?? '');
+      expect(size).toBeGreaterThan(8192);
+      expect(size).toBeLessThanOrEqual(16_384);
+      expect(() => createCookieSessionStore({ secret: SECRET, maxBytes: 16_385 })).toThrow(
+        expect.objectContaining({ code: 'config.invalid' }),
+      );
+    });
+
+    it('fails the commit with session.too_large only when the ID and refresh tokens alone do not fit', async () => {
+      const store = createCookieSessionStore({ secret: SECRET, maxBytes: 4096 });
+      const { session } = await bigSession(store, 6);
+      const jar = new CookieJar();
+      jar.apply(await session.commit());
+      expect(Buffer.byteLength(jar.header() ?? '')).toBeLessThanOrEqual(4096);
+      const huge = await store.load(undefined, https);
+      await huge.setItem('idToken', fakeToken(5000, 'id-token-'));
+      await huge.setItem('accessTokenMap', JSON.stringify({ a: { token: 'a', expiresAt: 2e9 } }));
+      await expect(huge.commit()).rejects.toMatchObject({ code: 'session.too_large' });
     });
   });
 
@@ -527,7 +582,7 @@ describe('cookie session store', () => {
     });
 
     it('destroy clears every cookie of the session', async () => {
-      const store = createCookieSessionStore({ secret: SECRET });
+      const store = createCookieSessionStore({ secret: SECRET, maxBytes: 16_384 });
       const session = await store.load(undefined, https);
       await session.setItem('accessTokenMap', fakeToken(7000, 'grow-'));
       const jar = new CookieJar();

@@ -36,7 +36,7 @@ describe('hostile cookies never throw: they load as an empty session', () => {
 
   it('for any set of session cookies and chunks, including pieces of a real session', async () => {
     const { logger, codes } = recordingLogger();
-    const store = createCookieSessionStore({ secret: SECRET, logger });
+    const store = createCookieSessionStore({ secret: SECRET, logger, maxBytes: 16_384 });
     const real = await store.load(undefined, { secure: true });
     await real.setItem('accessTokenMap', 'x'.repeat(9000));
     const jar = new CookieJar();
