@@ -176,9 +176,11 @@ beforeAll(async () => {
   installNode = command;
 }, 600_000);
 
+// Removing the consumer projects (node_modules of several installs) can pass the default hook
+// timeout on a busy machine.
 afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe('the tarballs', () => {
   it('hold dist, LICENSE, README and CHANGELOG, and no build cache, tests or fixtures', () => {
