@@ -7,7 +7,7 @@
 import { createCookieSessionStore } from 'logto-ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from '../../../test/support/chromium.js';
 import { type SampleUnderTest, sessionSecret, startSample } from './harness.js';
 
 let sample: SampleUnderTest;

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from '../../../test/support/chromium.js';
 import { type SampleUnderTest, startSample } from './harness.js';
 
 const screenshots = fileURLToPath(new URL('../../../test-output/browser/', import.meta.url));

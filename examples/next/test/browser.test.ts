@@ -7,30 +7,14 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../test/support/chromium.js';
 import { freePort } from '../../../test/support/free-port.js';
 import { buildNextSample } from '../scripts/build.mjs';
 import { type RunningNextSample, startNextSample } from '../scripts/serve.mjs';
 
 const screenshots = fileURLToPath(new URL('../../../test-output/browser-next/', import.meta.url));
-
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 let sample: RunningNextSample;
 let endpoint: string;
@@ -79,7 +63,7 @@ beforeAll(async () => {
     stdio: 'ignore',
   });
   endpoint = sample.logtoDev?.endpoint ?? '';
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
