@@ -4,7 +4,7 @@
  * @module
  */
 import express from 'express';
-import { authenticated, getUser, logto } from 'logto-ts/express';
+import { authenticated, logto } from 'logto-ts/express';
 import { logtoOptions } from './logto-options.js';
 import type { AppSetup, BuiltApp, ProtectedBody } from './spec.js';
 
@@ -13,10 +13,13 @@ export async function start(setup: AppSetup): Promise<BuiltApp> {
   const { options, close } = await logtoOptions(setup);
   const app = express();
   app.use(logto(options));
-  app.get('/protected', authenticated(), (req, res) => {
-    const user = getUser(req);
-    const body: ProtectedBody = { sub: user?.sub ?? '', name: user?.name ?? null };
-    res.json(body);
-  });
+  app.get(
+    '/protected',
+    authenticated({}, (req, res) => {
+      const { user } = req.logto;
+      const body: ProtectedBody = { sub: user.sub, name: user.name ?? null };
+      res.json(body);
+    }),
+  );
   return { handler: app, close };
 }

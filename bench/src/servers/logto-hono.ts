@@ -15,7 +15,7 @@ export async function start(setup: AppSetup): Promise<BuiltApp> {
   const app = new Hono<LogtoEnv>();
   app.use(logto(options));
   app.get('/protected', authenticated(), (c) => {
-    const user = c.get('user');
+    const { user } = c.get('logto');
     const body: ProtectedBody = { sub: user.sub, name: user.name ?? null };
     return c.json(body);
   });

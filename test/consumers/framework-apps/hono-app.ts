@@ -14,7 +14,7 @@ app.use(
     secret: 'a session secret of at least 32 characters',
   }),
 );
-app.get('/protected', authenticated({ redirect: true }), (c) => c.json(c.get('user')));
+app.get('/protected', authenticated({ redirect: true }), (c) => c.json(c.get('logto').user));
 
 export const api = new Hono<{ Variables: AccessTokenVariables }>();
 api.use(

@@ -217,6 +217,37 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
   });
 
+  it('the guard gets the access token it is asked for: a resource, or an organization read from the request', async () => {
+    const browser = new Browser(server.origin);
+    expect((await browser.get('/guard/resource')).status).toBe(401);
+    await signIn(browser);
+    const resource = await browser.get('/guard/resource');
+    expect(resource.status).toBe(200);
+    expect(await json(resource)).toEqual({ aud: api, sub: 'user-alice' });
+    const organization = await browser.get('/guard/organization?id=globex');
+    expect(organization.status).toBe(200);
+    expect(await json(organization)).toEqual({
+      aud: 'urn:logto:organization:globex',
+      sub: 'user-alice',
+    });
+    // Cached in the session like any token: the next request asks Logto nothing.
+    dev.resetRequests();
+    expect((await browser.get('/guard/organization?id=globex')).status).toBe(200);
+    expect(dev.requests.filter((request) => request.path === '/oidc/token')).toEqual([]);
+  });
+
+  it('the guard answers 403 access_denied when Logto refuses the organization token (not a member)', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser, '/sign-in', 'bob');
+    const response = await browser.get('/guard/organization?id=acme');
+    expect(response.status).toBe(403);
+    const body = await json(response);
+    expect(body.error).toBe('access_denied');
+    expect(String(body.message)).toMatch(/acme|member|organization/i);
+    // Still signed in: a refused token is not a refused session.
+    expect((await browser.get('/api/me')).status).toBe(200);
+  });
+
   // Redis sessions keep the id cookie as it is: only cookie sessions re-send it.
   if (store === 'cookie') {
     it('marks a response that carries the session cookie Cache-Control: private, no-store, unless the app set its own', async () => {

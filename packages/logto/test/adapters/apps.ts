@@ -4,16 +4,19 @@
  * (redirect guard), `/api/me` (401 guard), `/protected/userinfo`, `/resource`, `/resource/fresh`
  * (a new token on every call, so a Set-Cookie; `/resource/fresh/cached` also sets its own
  * Cache-Control), `/organization?id=`, `/tokens` (six cached tokens), and the adapter's helpers:
- * `/join?organization=` (signIn) and `/leave?to=` (signOut).
+ * `/join?organization=` (signIn) and `/leave?to=` (signOut). `/guard/resource` and
+ * `/guard/organization?id=` get their access token from the guard (`getAccessToken`), the
+ * organization read from the request by each framework's own means.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import express5 from 'express';
 import express4 from 'express4';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import Fastify4 from 'fastify4';
-import { type Handler, Hono } from 'hono';
+import { type Context, type Handler, Hono } from 'hono';
+import { decodeJwt } from 'jose';
 import * as expressAdapter from 'logto-ts/express';
 import * as fastifyAdapter from 'logto-ts/fastify';
 import * as honoAdapter from 'logto-ts/hono';
@@ -29,10 +32,18 @@ export const api = 'https://api.example.com';
 
 interface AppRoute {
   guard?: AuthenticatedOptions;
+  /** The guard's `organizationId` comes from the query parameter `id`, read from the framework's request. */
+  organizationFromQuery?: true;
   /** A `Cache-Control` the route sets itself. */
   cacheControl?: string;
   handle: (context: LogtoRequestContext, query: URLSearchParams) => Promise<unknown>;
 }
+
+/** The audience and subject of the access token the guard put on the context. */
+const tokenAudience = (context: LogtoRequestContext) => {
+  const { aud, sub } = decodeJwt(context.accessToken ?? '');
+  return { aud, sub };
+};
 
 /** The app's routes, written once. */
 export const appRoutes: Readonly<Record<string, AppRoute>> = {
@@ -71,6 +82,15 @@ export const appRoutes: Readonly<Record<string, AppRoute>> = {
       await context.client.clearAccessToken();
       return context.client.getAccessTokenClaims(api);
     },
+  },
+  '/guard/resource': {
+    guard: { getAccessToken: true, resource: api },
+    handle: async (context) => tokenAudience(context),
+  },
+  '/guard/organization': {
+    guard: { getAccessToken: true },
+    organizationFromQuery: true,
+    handle: async (context) => tokenAudience(context),
   },
   '/organization': {
     guard: {},
@@ -114,7 +134,16 @@ const expressApp =
     const app = express();
     app.use(expressAdapter.logto(options));
     for (const [path, route] of Object.entries(appRoutes)) {
-      const guard = route.guard ? [expressAdapter.authenticated(route.guard)] : [];
+      const guard = route.guard
+        ? [
+            expressAdapter.authenticated({
+              ...route.guard,
+              ...(route.organizationFromQuery && {
+                organizationId: (req: express5.Request) => String(req.query.id ?? ''),
+              }),
+            }),
+          ]
+        : [];
       app.get(path, ...guard, (req, res, next) => {
         const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
         if (route.cacheControl) res.set('cache-control', route.cacheControl);
@@ -152,7 +181,13 @@ const honoApp: AppBuilder = async (options) => {
         (await route.handle(c.get('logto'), new URL(c.req.url).searchParams)) as object,
       );
     };
-    if (route.guard) app.get(path, honoAdapter.authenticated(route.guard), handler);
+    const guard =
+      route.guard &&
+      honoAdapter.authenticated({
+        ...route.guard,
+        ...(route.organizationFromQuery && { organizationId: (c: Context) => c.req.query('id') }),
+      });
+    if (guard) app.get(path, guard, handler);
     else app.get(path, handler);
   }
   app.get('/join', (c) => honoAdapter.signIn(c, joinOptions(new URL(c.req.url).searchParams)));
@@ -173,7 +208,17 @@ const fastifyApp = async (options: LogtoAdapterOptions, fastify = Fastify) => {
   for (const [path, route] of Object.entries(appRoutes)) {
     app.get(
       path,
-      route.guard ? { preHandler: fastifyAdapter.authenticated(route.guard) } : {},
+      route.guard
+        ? {
+            preHandler: fastifyAdapter.authenticated({
+              ...route.guard,
+              ...(route.organizationFromQuery && {
+                organizationId: (request: FastifyRequest) =>
+                  new URLSearchParams(request.url.split('?')[1] ?? '').get('id') ?? undefined,
+              }),
+            }),
+          }
+        : {},
       async (request, reply) => {
         if (route.cacheControl) reply.header('cache-control', route.cacheControl);
         return route.handle(request.logto, new URLSearchParams(request.url.split('?')[1] ?? ''));
@@ -206,9 +251,13 @@ const webApp: AppBuilder = async (options) => {
         await route.handle(context, url.searchParams),
         route.cacheControl ? { headers: { 'cache-control': route.cacheControl } } : {},
       );
-    return route.guard
-      ? logto.authenticated(request, route.guard, run)
-      : logto.withLogto(request, run);
+    const guard = route.guard && {
+      ...route.guard,
+      ...(route.organizationFromQuery && {
+        organizationId: (incoming: Request) => new URL(incoming.url).searchParams.get('id') ?? '',
+      }),
+    };
+    return guard ? logto.authenticated(request, guard, run) : logto.withLogto(request, run);
   };
   return getRequestListener(async (request: Request) => {
     try {

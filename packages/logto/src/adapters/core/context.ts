@@ -89,6 +89,11 @@ export class LogtoRequestContext {
    * requests of one session and frozen: copy them to change them.
    */
   user: IdTokenClaims | UserInfoResponse | undefined;
+  /**
+   * The access token `authenticated({ getAccessToken: true })` got for its resource and/or
+   * organization; `undefined` otherwise.
+   */
+  accessToken: string | undefined;
   readonly #options: ResolvedAdapterOptions;
   readonly #request: AdapterRequest;
   #session: Promise<RequestSession> | undefined;
@@ -117,6 +122,11 @@ export class LogtoRequestContext {
   /** The request's path and query (what the guard sends back to as `returnTo`). */
   get pathAndQuery(): string {
     return this.#request.pathAndQuery;
+  }
+
+  /** The request's `Accept` header (an HTML or a JSON error page). */
+  get accept(): string | undefined {
+    return this.#request.accept;
   }
 
   /**

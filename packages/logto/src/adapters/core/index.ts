@@ -6,7 +6,7 @@
  */
 import { BoundedCache } from '../../bounded-cache.js';
 import { coreSlot, LogtoRequestContext } from './context.js';
-import { type AuthenticatedOptions, type GuardOutcome, guard } from './guard.js';
+import { type GuardOutcome, guard, type ResolvedGuardOptions } from './guard.js';
 import type { AdapterRequest, AdapterResponse } from './http.js';
 import {
   type LogtoAdapterOptions,
@@ -25,22 +25,23 @@ import {
 } from './routes.js';
 
 export { LogtoRequestContext } from './context.js';
-export type { FailedRoute, LogtoErrorRenderer, LogtoErrorRequest } from './error-renderer.js';
-export type { AuthenticatedOptions, GuardOutcome } from './guard.js';
+export type {
+  AuthenticatedContext,
+  AuthenticatedOptions,
+  AuthenticatedUser,
+  GuardOutcome,
+  ResolvedGuardOptions,
+} from './guard.js';
+export { checkAuthenticatedOptions, resolveGuardOptions } from './guard.js';
 export type { AdapterRequest, AdapterResponse } from './http.js';
 export type {
-  AdapterCookieOptions,
-  AdapterLogger,
-  AdapterSignInOptions,
   LogtoAdapterOptions,
-  LogtoRoutes,
   RequestSignInOptions,
   RequestSignOutOptions,
   ResolvedAdapterOptions,
 } from './options.js';
 export type { RouteMethod, RouteName } from './routes.js';
 export { routeMethods } from './routes.js';
-export type { SignInQueryParam } from './sign-in-query.js';
 
 /** One configured Logto integration, shared by every request an adapter serves. */
 export class LogtoCore {
@@ -106,8 +107,8 @@ export class LogtoCore {
     return startSignOut(context, request, this.options, options);
   }
 
-  /** The guard of `authenticated()`. */
-  guard(context: LogtoRequestContext, options: AuthenticatedOptions = {}): Promise<GuardOutcome> {
+  /** The guard of `authenticated()`, with the organization already read from the request. */
+  guard(context: LogtoRequestContext, options: ResolvedGuardOptions = {}): Promise<GuardOutcome> {
     return guard(context, options, this.options.routes.signIn);
   }
 }

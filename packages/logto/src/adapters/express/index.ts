@@ -22,35 +22,25 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LogtoError } from '../../errors.js';
-import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
 import { isFormContentType, notAForm } from '../core/form.js';
 import {
   type AdapterRequest,
+  type AuthenticatedContext,
   type AuthenticatedOptions,
+  checkAuthenticatedOptions,
   createLogtoCore,
   type LogtoAdapterOptions,
   LogtoCore,
   type LogtoRequestContext,
   type RequestSignInOptions,
   type RequestSignOutOptions,
+  resolveGuardOptions,
 } from '../core/index.js';
+import { denied, meansSignedOut } from '../core/guard.js';
 import { formFromParsedBody, readNodeForm } from '../node/body.js';
 import { holdUntilCommitted, writeAdapterResponse } from '../node/response.js';
 
-export type {
-  AdapterCookieOptions,
-  AdapterLogger,
-  AdapterSignInOptions,
-  AuthenticatedOptions,
-  FailedRoute,
-  LogtoAdapterOptions,
-  LogtoErrorRenderer,
-  LogtoErrorRequest,
-  LogtoRoutes,
-  RequestSignInOptions,
-  RequestSignOutOptions,
-  SignInQueryParam,
-} from '../core/index.js';
+export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
 
 declare module 'express-serve-static-core' {
@@ -197,12 +187,65 @@ export async function signOut(
 }
 
 /**
- * The seed's guard: lets signed-in requests through with `req.logto.user` set (the ID token
- * claims, or the userinfo with `fetchUserInfo`), and answers the others with a `302` to sign-in
- * (`redirect: true`, with `returnTo`) or `401` JSON `{ "error": "not_authenticated" }`; `503`
- * when the session store is down. Needs {@link logto} before it.
+ * An Express request that passed `authenticated(options)`: `req.logto.user` (and
+ * `req.logto.accessToken` with `getAccessToken: true`) typed by the options.
  */
-export function authenticated(options: AuthenticatedOptions = {}): RequestHandler {
+export type AuthenticatedRequest<
+  Options extends AuthenticatedOptions<never> = AuthenticatedOptions<never>,
+> = Request & {
+  /** Logto's per-request context, with the signed-in user. */
+  logto: AuthenticatedContext<Options>;
+};
+
+/** A route handler behind `authenticated(options, handler)`. */
+export type AuthenticatedHandler<Options extends AuthenticatedOptions<never>> = (
+  req: AuthenticatedRequest<Options>,
+  res: Response,
+  next: NextFunction,
+) => unknown;
+
+/**
+ * The guard of protected routes. Signed in: `req.logto.user` is set (the ID token claims, or the
+ * userinfo with `fetchUserInfo: true`), and `req.logto.accessToken` with `getAccessToken: true`
+ * (for `resource` and/or `organizationId`). Not signed in: a `302` to sign-in with `returnTo`
+ * (`redirect: true`) or `401` JSON `{ "error": "not_authenticated" }`. A user Logto refuses the
+ * access token to (not a member of the organization): `403`. The session store down: `503`.
+ * Needs {@link logto} before it.
+ *
+ * As middleware, `req.logto.user` is the union of both user types. Give the route's handler as
+ * the second argument to have them typed by the options; its errors (and rejected promises, on
+ * Express 4 too) go to `next`, and a session Logto refuses while it runs gets the signed-out
+ * answer.
+ *
+ * @example
+ * ```ts
+ * app.get('/protected', authenticated({ redirect: true }), (req, res) => res.json(req.logto.user));
+ *
+ * app.get(
+ *   '/organizations/:id/members',
+ *   authenticated(
+ *     { getAccessToken: true, organizationId: (req) => req.params.id },
+ *     async (req, res) => res.json(await listMembers(req.logto.accessToken)),
+ *   ),
+ * );
+ * ```
+ *
+ * @throws {@link logto!LogtoError} `config.invalid` at setup, for inconsistent options.
+ */
+export function authenticated<
+  const Options extends AuthenticatedOptions<Request> = Record<never, never>,
+>(
+  options?: Options,
+): RequestHandler;
+export function authenticated<const Options extends AuthenticatedOptions<Request>>(
+  options: Options,
+  handler: AuthenticatedHandler<Options>,
+): RequestHandler;
+export function authenticated(
+  options: AuthenticatedOptions<Request> = {},
+  handler?: AuthenticatedHandler<AuthenticatedOptions<never>>,
+): RequestHandler {
+  checkAuthenticatedOptions(options);
   return (req: Request, res: Response, next: NextFunction): void => {
     const core = req.logto && LogtoCore.of(req.logto);
     if (core === undefined) {
@@ -214,21 +257,43 @@ export function authenticated(options: AuthenticatedOptions = {}): RequestHandle
       );
       return;
     }
-    core.guard(req.logto, options).then((outcome) => {
-      if (outcome.allow) {
+    const guardOptions = resolveGuardOptions(options, req);
+    core.guard(req.logto, guardOptions).then((outcome) => {
+      if (!outcome.allow) {
+        // A throw while writing (headers already sent) goes to `next`, not to an unhandled rejection.
+        try {
+          writeAdapterResponse(res, outcome.response);
+        } catch (error) {
+          next(error);
+        }
+        return;
+      }
+      if (handler === undefined) {
         next();
         return;
       }
-      // A throw while writing (headers already sent) goes to `next`, not to an unhandled rejection.
+      const answerFailure = (error: unknown) => {
+        // Logto refused the session while the handler ran (the client signed it out): answer as
+        // for anyone signed out, with the cleared session's cookies.
+        if (!meansSignedOut(error) || res.headersSent) {
+          next(error);
+          return;
+        }
+        try {
+          writeAdapterResponse(
+            res,
+            denied(guardOptions, core.options.routes.signIn, req.logto.pathAndQuery),
+          );
+        } catch (writeError) {
+          next(writeError);
+        }
+      };
       try {
-        writeAdapterResponse(res, outcome.response);
+        const result = handler(req as AuthenticatedRequest, res, next);
+        if (result instanceof Promise) result.catch(answerFailure);
       } catch (error) {
-        next(error);
+        answerFailure(error);
       }
     }, next);
   };
 }
-
-/** The signed-in user of a request that passed {@link authenticated}, or `undefined`. */
-export const getUser = (req: Request): IdTokenClaims | UserInfoResponse | undefined =>
-  req.logto?.user;

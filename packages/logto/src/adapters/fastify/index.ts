@@ -28,7 +28,9 @@ import { sessionCacheControl } from '../core/http.js';
 import {
   type AdapterRequest,
   type AdapterResponse,
+  type AuthenticatedContext,
   type AuthenticatedOptions,
+  checkAuthenticatedOptions,
   createLogtoCore,
   type LogtoAdapterOptions,
   LogtoCore,
@@ -36,24 +38,13 @@ import {
   type RequestSignInOptions,
   type RequestSignOutOptions,
   type RouteName,
+  resolveGuardOptions,
   routeMethods,
 } from '../core/index.js';
+import { denied, meansSignedOut } from '../core/guard.js';
 import { formFromParsedBody } from '../node/body.js';
 
-export type {
-  AdapterCookieOptions,
-  AdapterLogger,
-  AdapterSignInOptions,
-  AuthenticatedOptions,
-  FailedRoute,
-  LogtoAdapterOptions,
-  LogtoErrorRenderer,
-  LogtoErrorRequest,
-  LogtoRoutes,
-  RequestSignInOptions,
-  RequestSignOutOptions,
-  SignInQueryParam,
-} from '../core/index.js';
+export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
 
 declare module 'fastify' {
@@ -194,21 +185,81 @@ export async function signOut(
 }
 
 /**
- * The seed's guard, as a `preHandler`: signed in, `request.logto.user` is set and the route runs;
- * not signed in, `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
- * `{ "error": "not_authenticated" }`; the session store down, `503`. Needs {@link logto}.
+ * A Fastify request that passed `authenticated(options)`: `request.logto.user` (and
+ * `request.logto.accessToken` with `getAccessToken: true`) typed by the options.
  */
-export function authenticated(options: AuthenticatedOptions = {}): preHandlerAsyncHookHandler {
-  return async function logtoAuthenticated(request, reply) {
-    const context = request.logto as LogtoRequestContext | null | undefined;
-    const core = context ? LogtoCore.of(context) : undefined;
-    if (!context || core === undefined) {
-      throw new LogtoError(
-        'config.invalid',
-        'authenticated() needs the logto() plugin of logto-ts/fastify registered before the route.',
-      );
-    }
-    const outcome = await core.guard(context, options);
+export type AuthenticatedFastifyRequest<
+  Options extends AuthenticatedOptions<never> = AuthenticatedOptions<never>,
+> = FastifyRequest & {
+  /** Logto's per-request context, with the signed-in user. */
+  logto: AuthenticatedContext<Options>;
+};
+
+/** A route handler behind `authenticated(options, handler)`. */
+export type AuthenticatedRouteHandler<Options extends AuthenticatedOptions<never>> = (
+  request: AuthenticatedFastifyRequest<Options>,
+  reply: FastifyReply,
+) => unknown;
+
+const contextFor = (request: FastifyRequest): [LogtoRequestContext, LogtoCore] =>
+  contextOf(request, 'authenticated');
+
+/**
+ * The guard of protected routes. Signed in: `request.logto.user` is set (the ID token claims, or
+ * the userinfo with `fetchUserInfo: true`), and `request.logto.accessToken` with
+ * `getAccessToken: true` (for `resource` and/or `organizationId`). Not signed in: a `302` to
+ * sign-in with `returnTo` (`redirect: true`) or `401` JSON `{ "error": "not_authenticated" }`. A
+ * user Logto refuses the access token to (not a member of the organization): `403`. The session
+ * store down: `503`. Needs {@link logto}.
+ *
+ * As a `preHandler`, `request.logto.user` is the union of both user types. Give the route's
+ * handler as the second argument to have them typed by the options; a session Logto refuses
+ * while it runs then gets the signed-out answer.
+ *
+ * @example
+ * ```ts
+ * app.get('/protected', { preHandler: authenticated({ redirect: true }) }, async (request) =>
+ *   request.logto.user,
+ * );
+ * app.get(
+ *   '/me',
+ *   authenticated({ fetchUserInfo: true }, async (request) => ({ email: request.logto.user.email })),
+ * );
+ * ```
+ *
+ * @throws {@link logto!LogtoError} `config.invalid` at setup, for inconsistent options.
+ */
+export function authenticated<
+  const Options extends AuthenticatedOptions<FastifyRequest> = Record<never, never>,
+>(options?: Options): preHandlerAsyncHookHandler;
+export function authenticated<const Options extends AuthenticatedOptions<FastifyRequest>>(
+  options: Options,
+  handler: AuthenticatedRouteHandler<Options>,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+export function authenticated(
+  options: AuthenticatedOptions<FastifyRequest> = {},
+  handler?: AuthenticatedRouteHandler<AuthenticatedOptions<never>>,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+  checkAuthenticatedOptions(options);
+  if (handler === undefined) {
+    return async function logtoAuthenticated(request, reply) {
+      const [context, core] = contextFor(request);
+      const outcome = await core.guard(context, resolveGuardOptions(options, request));
+      return outcome.allow ? undefined : send(reply, outcome.response);
+    };
+  }
+  return async function logtoAuthenticatedRoute(request, reply) {
+    const [context, core] = contextFor(request);
+    const guardOptions = resolveGuardOptions(options, request);
+    const outcome = await core.guard(context, guardOptions);
     if (!outcome.allow) return send(reply, outcome.response);
+    try {
+      return await handler(request as AuthenticatedFastifyRequest, reply);
+    } catch (error) {
+      // Logto refused the session while the handler ran (the client signed it out): answer as
+      // for anyone signed out, with the cleared session's cookies (added in `onSend`).
+      if (!meansSignedOut(error) || reply.sent) throw error;
+      return send(reply, denied(guardOptions, core.options.routes.signIn, context.pathAndQuery));
+    }
   };
 }

@@ -7,48 +7,35 @@
  *
  * const app = new Hono<LogtoEnv>();
  * app.use(logto({ endpoint, appId, appSecret, baseUrl: 'http://localhost:3000', secret }));
- * app.get('/protected', authenticated({ redirect: true }), (c) => c.json(c.get('user')));
+ * app.get('/protected', authenticated({ redirect: true }), (c) => c.json(c.get('logto').user));
  * ```
  *
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { LogtoError } from '../../errors.js';
-import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
 import { sessionCacheControl } from '../core/http.js';
 import {
+  type AuthenticatedContext,
   type AuthenticatedOptions,
+  checkAuthenticatedOptions,
   createLogtoCore,
   type LogtoAdapterOptions,
   LogtoCore,
   type LogtoRequestContext,
   type RequestSignInOptions,
   type RequestSignOutOptions,
+  resolveGuardOptions,
 } from '../core/index.js';
 import { adapterRequestOf, toWebResponse } from '../web/response.js';
 
-export type {
-  AdapterCookieOptions,
-  AdapterLogger,
-  AdapterSignInOptions,
-  AuthenticatedOptions,
-  FailedRoute,
-  LogtoAdapterOptions,
-  LogtoErrorRenderer,
-  LogtoErrorRequest,
-  LogtoRoutes,
-  RequestSignInOptions,
-  RequestSignOutOptions,
-  SignInQueryParam,
-} from '../core/index.js';
+export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
 
 /** The variables this adapter sets on Hono's context. */
 export interface LogtoVariables {
-  /** The request's Logto context (`c.get('logto')`). */
+  /** The request's Logto context (`c.get('logto')`); `c.get('logto').user` after {@link authenticated}. */
   logto: LogtoRequestContext;
-  /** The signed-in user, set by {@link authenticated} (ID token claims, or userinfo). */
-  user: IdTokenClaims | UserInfoResponse;
 }
 
 /** Hono environment with {@link LogtoVariables}: `new Hono<LogtoEnv>()`. */
@@ -128,11 +115,38 @@ export function signOut(c: Context, options: RequestSignOutOptions = {}): Promis
 }
 
 /**
- * The seed's guard: signed in, sets `c.get('user')` (and `c.get('logto').user`) and continues;
- * not signed in, `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
- * `{ "error": "not_authenticated" }`; the session store down, `503`. Needs {@link logto} before it.
+ * The Hono environment of a route behind `authenticated(options)`: `c.get('logto').user` (and
+ * `.accessToken` with `getAccessToken: true`) typed by the options.
  */
-export function authenticated(options: AuthenticatedOptions = {}): MiddlewareHandler<LogtoEnv> {
+export interface AuthenticatedEnv<Options extends AuthenticatedOptions<never>> {
+  /** The variables of {@link LogtoVariables}, with the signed-in context. */
+  Variables: { logto: AuthenticatedContext<Options> };
+}
+
+/**
+ * The guard of protected routes. Signed in: `c.get('logto').user` is set (the ID token claims,
+ * or the userinfo with `fetchUserInfo: true`, typed by the options in the route's handler), and
+ * `c.get('logto').accessToken` with `getAccessToken: true` (for `resource` and/or
+ * `organizationId`). Not signed in: a `302` to sign-in with `returnTo` (`redirect: true`) or `401`
+ * JSON `{ "error": "not_authenticated" }`. A user Logto refuses the access token to (not a member
+ * of the organization): `403`. The session store down: `503`. Needs {@link logto} before it.
+ *
+ * @example
+ * ```ts
+ * app.get(
+ *   '/organizations/:id',
+ *   authenticated({ getAccessToken: true, organizationId: (c) => c.req.param('id') }),
+ *   (c) => c.json({ user: c.get('logto').user.sub, token: c.get('logto').accessToken }),
+ * );
+ * ```
+ *
+ * @throws {@link logto!LogtoError} `config.invalid` at setup, for inconsistent options.
+ */
+export function authenticated<
+  const Options extends AuthenticatedOptions<Context> = Record<never, never>,
+>(options?: Options): MiddlewareHandler<AuthenticatedEnv<Options>> {
+  const guardOptions: AuthenticatedOptions<Context> = options ?? {};
+  checkAuthenticatedOptions(guardOptions);
   return async (c, next) => {
     const context = c.get('logto') as LogtoRequestContext | undefined;
     const core = context && LogtoCore.of(context);
@@ -142,9 +156,9 @@ export function authenticated(options: AuthenticatedOptions = {}): MiddlewareHan
         'authenticated() needs the logto() middleware of logto-ts/hono mounted before it.',
       );
     }
-    const outcome = await core.guard(context, options);
+    const outcome = await core.guard(context, resolveGuardOptions(guardOptions, c));
     if (!outcome.allow) return toWebResponse(outcome.response);
-    c.set('user', outcome.user);
     await next();
+    return undefined;
   };
 }

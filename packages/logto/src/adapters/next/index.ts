@@ -26,9 +26,9 @@ import { redirect } from 'next/dist/client/components/navigation.react-server.js
 import { cookies, headers } from 'next/headers.js';
 import { NextResponse } from 'next/server.js';
 import { LogtoError, type LogtoErrorCode, LogtoErrorCodes } from '../../errors.js';
-import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
 import {
   type AdapterResponse,
+  type AuthenticatedUser,
   createLogtoCore,
   type LogtoAdapterOptions,
   type LogtoCore,
@@ -43,20 +43,9 @@ import { refreshDueTokens } from './refresh-due.js';
 import { serverRequest } from './server-request.js';
 import { applySetCookies, parseSetCookie } from './set-cookie.js';
 
-export type {
-  AdapterLogger,
-  AdapterSignInOptions,
-  AuthenticatedOptions,
-  FailedRoute,
-  LogtoAdapterOptions,
-  LogtoErrorRenderer,
-  LogtoErrorRequest,
-  LogtoRoutes,
-  RequestSignInOptions,
-  RequestSignOutOptions,
-} from '../core/index.js';
+export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
-export type { AuthenticatedContext, LogtoWebHandler } from '../web/index.js';
+export type { AuthenticatedWebHandler, LogtoWebHandler } from '../web/index.js';
 
 /**
  * The request header in which {@link NextLogto.proxy} passes the page's path and query to the
@@ -103,11 +92,14 @@ export interface NextLogto {
   getContext(): Promise<LogtoRequestContext>;
   /**
    * The guard of a page: the signed-in user (ID token claims, or userinfo with
-   * `fetchUserInfo`); not signed in, a redirect to the sign-in route with `returnTo`.
+   * `fetchUserInfo: true`, typed by the options); not signed in, a redirect to the sign-in route
+   * with `returnTo`.
    *
    * @throws {@link logto!LogtoError} `session.store_unavailable` when the session store is down.
    */
-  requireUser(options?: RequireUserOptions): Promise<IdTokenClaims | UserInfoResponse>;
+  requireUser<const Options extends RequireUserOptions = Record<never, never>>(
+    options?: Options,
+  ): Promise<AuthenticatedUser<Options>>;
   /**
    * Starts a sign-in from a Server Action, with per-request options (`returnTo`, `firstScreen`,
    * `organizationId`, …, on top of `signInOptions`): writes the pending sign-in cookie and
@@ -127,9 +119,11 @@ export interface NextLogto {
    */
   signOut(options?: RequestSignOutOptions): Promise<never>;
   /**
-   * Guards a route handler: signed in, `handler` runs with `context.user`; not signed in, `302`
-   * to sign-in with `returnTo` (`redirect: true`) or `401` JSON `{ "error": "not_authenticated" }`.
-   * A token refreshed in `handler` is written to the response's cookies.
+   * Guards a route handler: signed in, `handler` runs with `context.user` (and
+   * `context.accessToken` with `getAccessToken: true`), typed by the options; not signed in, `302`
+   * to sign-in with `returnTo` (`redirect: true`) or `401` JSON `{ "error": "not_authenticated" }`;
+   * Logto refusing the access token (not a member of the organization), `403`. A token refreshed
+   * in `handler` is written to the response's cookies.
    */
   authenticated: WebLogto['authenticated'];
   /** Runs a route handler with the request's context and writes the session's cookies to its response. */
@@ -216,13 +210,16 @@ export function createLogto(options: LogtoAdapterOptions | (() => LogtoAdapterOp
   return {
     handlers: { GET: route, POST: route },
     getContext,
-    async requireUser(guardOptions = {}) {
+    async requireUser<const Options extends RequireUserOptions>(
+      requested?: Options,
+    ): Promise<AuthenticatedUser<Options>> {
+      const guardOptions: RequireUserOptions = requested ?? {};
       const context = await getContext();
       const outcome = await adapter().core.guard(context, {
         redirect: true,
         fetchUserInfo: guardOptions.fetchUserInfo === true,
       });
-      if (outcome.allow) return outcome.user;
+      if (outcome.allow) return outcome.user as AuthenticatedUser<Options>;
       const location = outcome.response.headers.find(([name]) => name === 'location')?.[1];
       const signInPath = adapter().core.options.routes.signIn;
       if (

@@ -19,33 +19,22 @@
  *
  * @module
  */
-import type { IdTokenClaims, UserInfoResponse } from '../../tokens/claims.js';
 import { denied, meansSignedOut } from '../core/guard.js';
 import {
+  type AuthenticatedContext,
   type AuthenticatedOptions,
+  checkAuthenticatedOptions,
   createLogtoCore,
   type LogtoAdapterOptions,
   type LogtoCore,
   type LogtoRequestContext,
   type RequestSignInOptions,
   type RequestSignOutOptions,
+  resolveGuardOptions,
 } from '../core/index.js';
 import { adapterRequestOf, toWebResponse, withSetCookies } from './response.js';
 
-export type {
-  AdapterCookieOptions,
-  AdapterLogger,
-  AdapterSignInOptions,
-  AuthenticatedOptions,
-  FailedRoute,
-  LogtoAdapterOptions,
-  LogtoErrorRenderer,
-  LogtoErrorRequest,
-  LogtoRoutes,
-  RequestSignInOptions,
-  RequestSignOutOptions,
-  SignInQueryParam,
-} from '../core/index.js';
+export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
 
 /** A handler of an app route, given the request's Logto context. */
@@ -54,11 +43,11 @@ export type LogtoWebHandler = (
   request: Request,
 ) => Response | Promise<Response>;
 
-/** A signed-in context: {@link LogtoRequestContext} whose `user` is set. */
-export type AuthenticatedContext = LogtoRequestContext & {
-  /** The signed-in user: the ID token claims, or the userinfo response with `fetchUserInfo: true`. */
-  user: IdTokenClaims | UserInfoResponse;
-};
+/** A handler behind `authenticated(request, options, handler)`. */
+export type AuthenticatedWebHandler<Options extends AuthenticatedOptions<never>> = (
+  context: AuthenticatedContext<Options>,
+  request: Request,
+) => Response | Promise<Response>;
 
 /** The Web adapter of one configured Logto app. */
 export interface WebLogto {
@@ -87,15 +76,27 @@ export interface WebLogto {
    */
   signOut(request: Request, options?: RequestSignOutOptions): Promise<Response>;
   /**
-   * The seed's guard around `handler`: signed in, `handler` runs with `context.user` set; not
-   * signed in, a `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
-   * `{ "error": "not_authenticated" }`; the session store down, `503`. When Logto refuses the
-   * session while `handler` runs (`token.invalid_grant`), the answer is the signed-out one too.
+   * The guard around `handler`. Signed in: `handler` runs with `context.user` (the ID token
+   * claims, or the userinfo with `fetchUserInfo: true`) and, with `getAccessToken: true`,
+   * `context.accessToken` (for `resource` and/or `organizationId`), typed by `options`. Not signed
+   * in: a `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
+   * `{ "error": "not_authenticated" }`. A user Logto refuses the access token to (not a member of
+   * the organization): `403`. The session store down: `503`. When Logto refuses the session while
+   * `handler` runs (`token.invalid_grant`), the answer is the signed-out one too.
+   *
+   * @example
+   * ```ts
+   * logto.authenticated(request, { fetchUserInfo: true }, (context) =>
+   *   Response.json({ email: context.user.email }),
+   * );
+   * ```
+   *
+   * @throws {@link logto!LogtoError} `config.invalid`, for inconsistent options.
    */
-  authenticated(
+  authenticated<const Options extends AuthenticatedOptions<Request>>(
     request: Request,
-    options: AuthenticatedOptions,
-    handler: (context: AuthenticatedContext, request: Request) => Response | Promise<Response>,
+    options: Options,
+    handler: AuthenticatedWebHandler<Options>,
   ): Promise<Response>;
 }
 
@@ -138,12 +139,17 @@ export function webLogtoOn(core: LogtoCore): WebLogto {
       const context = core.context(adapterRequest);
       return toWebResponse(await core.signOut(context, adapterRequest, signOutOptions));
     },
-    authenticated(request, guardOptions, handler) {
+    authenticated(request, options, handler) {
+      checkAuthenticatedOptions(options);
+      const guardOptions = resolveGuardOptions<Request>(options, request);
       return withLogto(request, async (context) => {
         const outcome = await core.guard(context, guardOptions);
         if (!outcome.allow) return toWebResponse(outcome.response);
         try {
-          return await handler(context as AuthenticatedContext, request);
+          return await (handler as AuthenticatedWebHandler<AuthenticatedOptions<never>>)(
+            context as AuthenticatedContext,
+            request,
+          );
         } catch (error) {
           // Logto refused the session while the handler ran (the client signed it out): answer as
           // for anyone signed out, and the cleared session goes out with that answer. A thrown
