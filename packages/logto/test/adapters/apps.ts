@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import express5 from 'express';
 import express4 from 'express4';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import Fastify4 from 'fastify4';
 import { type Context, type Handler, Hono } from 'hono';
 import { decodeJwt } from 'jose';
@@ -134,21 +134,29 @@ const expressApp =
     const app = express();
     app.use(expressAdapter.logto(options));
     for (const [path, route] of Object.entries(appRoutes)) {
-      const guard = route.guard
-        ? [
-            expressAdapter.authenticated({
-              ...route.guard,
-              ...(route.organizationFromQuery && {
-                organizationId: (req: express5.Request) => String(req.query.id ?? ''),
-              }),
-            }),
-          ]
-        : [];
-      app.get(path, ...guard, (req, res, next) => {
+      const handler = (
+        req: express5.Request,
+        res: express5.Response,
+        next: express5.NextFunction,
+      ) => {
         const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
         if (route.cacheControl) res.set('cache-control', route.cacheControl);
         route.handle(req.logto, query).then((value) => res.json(value), next);
-      });
+      };
+      const guard = route.guard && {
+        ...route.guard,
+        ...(route.organizationFromQuery && {
+          organizationId: (req: express5.Request) => String(req.query.id ?? ''),
+        }),
+      };
+      // The /guard/ routes use the handler form, the others the middleware form.
+      if (guard && path.startsWith('/guard/')) {
+        app.get(path, expressAdapter.authenticated(guard, handler));
+      } else if (guard) {
+        app.get(path, expressAdapter.authenticated(guard), handler);
+      } else {
+        app.get(path, handler);
+      }
     }
     const queryOf = (req: express5.Request) =>
       new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
@@ -206,24 +214,23 @@ const fastifyApp = async (options: LogtoAdapterOptions, fastify = Fastify) => {
   });
   await app.register(fastifyAdapter.logto(options));
   for (const [path, route] of Object.entries(appRoutes)) {
-    app.get(
-      path,
-      route.guard
-        ? {
-            preHandler: fastifyAdapter.authenticated({
-              ...route.guard,
-              ...(route.organizationFromQuery && {
-                organizationId: (request: FastifyRequest) =>
-                  new URLSearchParams(request.url.split('?')[1] ?? '').get('id') ?? undefined,
-              }),
-            }),
-          }
-        : {},
-      async (request, reply) => {
-        if (route.cacheControl) reply.header('cache-control', route.cacheControl);
-        return route.handle(request.logto, new URLSearchParams(request.url.split('?')[1] ?? ''));
-      },
-    );
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (route.cacheControl) reply.header('cache-control', route.cacheControl);
+      return route.handle(request.logto, new URLSearchParams(request.url.split('?')[1] ?? ''));
+    };
+    const guard = route.guard && {
+      ...route.guard,
+      ...(route.organizationFromQuery && {
+        organizationId: (request: FastifyRequest) =>
+          new URLSearchParams(request.url.split('?')[1] ?? '').get('id') ?? undefined,
+      }),
+    };
+    // The /guard/ routes use the handler form, the others the preHandler form.
+    if (guard && path.startsWith('/guard/')) {
+      app.get(path, fastifyAdapter.authenticated(guard, handler));
+    } else {
+      app.get(path, guard ? { preHandler: fastifyAdapter.authenticated(guard) } : {}, handler);
+    }
   }
   const queryOf = (url: string) => new URLSearchParams(url.split('?')[1] ?? '');
   app.get('/join', (request, reply) =>

@@ -12,6 +12,7 @@ import { createRedisSessionStore } from 'logto-ts/redis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LogtoAdapterOptions } from '../../src/adapters/core/index.js';
+import { LogtoError } from '../../src/errors.js';
 import { startHostileProvider } from '../support/hostile-provider.js';
 import { type AppServer, api, startAppServer } from './apps.js';
 import { Browser } from './browser.js';
@@ -45,6 +46,20 @@ describe.each(versions)('$name', ({ express }) => {
     await server?.close();
     await dev?.stop();
   });
+
+  /** Revokes a refresh token at Logto, as an admin removing the grant would. */
+  const revokeAtLogto = async (refreshToken: string) => {
+    const credentials = Buffer.from(`${options.appId}:${options.appSecret}`).toString('base64');
+    const revoked = await fetch(`${dev.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${credentials}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token: refreshToken }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+  };
 
   const serve = (build: (app: express5.Express) => void) => {
     const app = express();
@@ -167,6 +182,57 @@ describe.each(versions)('$name', ({ express }) => {
     expect(await response.text()).toBe('done');
     expect(errors).toHaveLength(1);
     expect((errors[0] as { code?: string }).code).toBe('ERR_HTTP_HEADERS_SENT');
+  });
+
+  it('authenticated(options, handler) runs the handler with the user of its options, and sends its errors (rejections too) to the error handler', async () => {
+    serve((app) => {
+      app.use(logto(options));
+      app.get(
+        '/me',
+        authenticated({ fetchUserInfo: true }, (req, res) => {
+          res.json({ sub: req.logto.user.sub, customData: req.logto.user.custom_data });
+        }),
+      );
+      app.get(
+        '/fails',
+        authenticated({}, async () => {
+          throw new LogtoError('token.invalid_target', 'no such resource');
+        }),
+      );
+    });
+    const browser = new Browser(server.origin);
+    expect((await browser.get('/me')).status).toBe(401);
+    await signIn(browser);
+    expect(await json(await browser.get('/me'))).toEqual({
+      sub: 'user-alice',
+      customData: { plan: 'pro' },
+    });
+    const failed = await browser.get('/fails');
+    expect(failed.status).toBe(500);
+    expect(await json(failed)).toEqual({ error: 'token.invalid_target' });
+  });
+
+  it('answers as signed out, with the cleared cookie, when Logto refuses the session while the handler runs', async () => {
+    serve((app) => {
+      app.use(logto(options));
+      app.get(
+        '/revoked-meanwhile',
+        authenticated({}, async (req, res) => {
+          const refreshToken = await (await req.logto.getSession()).getItem('refreshToken');
+          await revokeAtLogto(refreshToken ?? '');
+          await req.logto.client.clearAccessToken();
+          await req.logto.client.getAccessToken(api);
+          res.json({ reached: true });
+        }),
+      );
+    });
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    const response = await browser.get('/revoked-meanwhile');
+    expect(response.status).toBe(401);
+    expect(await json(response)).toEqual({ error: 'not_authenticated' });
+    // The session's cookies were cleared with that answer.
+    expect(browser.cookieHeader()).toBeUndefined();
   });
 
   it('passes config.invalid to the error handler when authenticated() runs without logto()', async () => {

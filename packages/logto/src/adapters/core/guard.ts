@@ -77,6 +77,27 @@ export type AuthenticatedContext<
   readonly accessToken: AuthenticatedAccessToken<Options>;
 };
 
+/**
+ * {@link AuthenticatedOptions} with the two options that type the user and the token as type
+ * parameters, which is how every adapter's `authenticated()` takes them.
+ */
+export type TypedAuthenticatedOptions<
+  Request,
+  FetchUserInfo extends boolean,
+  GetAccessToken extends boolean,
+> = AuthenticatedOptions<Request> & {
+  fetchUserInfo?: FetchUserInfo;
+  getAccessToken?: GetAccessToken;
+};
+
+/** The options shape {@link AuthenticatedContext} reads the two flags from. */
+export interface AuthenticatedFlags<FetchUserInfo extends boolean, GetAccessToken extends boolean> {
+  /** See {@link AuthenticatedOptions.fetchUserInfo}. */
+  fetchUserInfo: FetchUserInfo;
+  /** See {@link AuthenticatedOptions.getAccessToken}. */
+  getAccessToken: GetAccessToken;
+}
+
 /** The guard's options once the adapter has read the organization from its request. */
 export interface ResolvedGuardOptions {
   readonly redirect?: boolean | undefined;

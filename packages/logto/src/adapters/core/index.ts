@@ -27,10 +27,12 @@ import {
 export { LogtoRequestContext } from './context.js';
 export type {
   AuthenticatedContext,
+  AuthenticatedFlags,
   AuthenticatedOptions,
   AuthenticatedUser,
   GuardOutcome,
   ResolvedGuardOptions,
+  TypedAuthenticatedOptions,
 } from './guard.js';
 export { checkAuthenticatedOptions, resolveGuardOptions } from './guard.js';
 export type { AdapterRequest, AdapterResponse } from './http.js';

@@ -7,8 +7,10 @@ export type { FailedRoute, LogtoErrorRenderer, LogtoErrorRequest } from './error
 export type {
   AuthenticatedAccessToken,
   AuthenticatedContext,
+  AuthenticatedFlags,
   AuthenticatedOptions,
   AuthenticatedUser,
+  TypedAuthenticatedOptions,
 } from './guard.js';
 export type {
   AdapterCookieOptions,

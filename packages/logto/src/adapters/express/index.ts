@@ -23,9 +23,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LogtoError } from '../../errors.js';
 import { isFormContentType, notAForm } from '../core/form.js';
+import { denied, meansSignedOut } from '../core/guard.js';
 import {
   type AdapterRequest,
   type AuthenticatedContext,
+  type AuthenticatedFlags,
   type AuthenticatedOptions,
   checkAuthenticatedOptions,
   createLogtoCore,
@@ -35,13 +37,13 @@ import {
   type RequestSignInOptions,
   type RequestSignOutOptions,
   resolveGuardOptions,
+  type TypedAuthenticatedOptions,
 } from '../core/index.js';
-import { denied, meansSignedOut } from '../core/guard.js';
 import { formFromParsedBody, readNodeForm } from '../node/body.js';
 import { holdUntilCommitted, writeAdapterResponse } from '../node/response.js';
 
-export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
+export type * from '../core/public.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -234,9 +236,7 @@ export type AuthenticatedHandler<Options extends AuthenticatedOptions<never>> = 
  */
 export function authenticated<
   const Options extends AuthenticatedOptions<Request> = Record<never, never>,
->(
-  options?: Options,
-): RequestHandler;
+>(options?: Options): RequestHandler;
 export function authenticated<const Options extends AuthenticatedOptions<Request>>(
   options: Options,
   handler: AuthenticatedHandler<Options>,

@@ -24,11 +24,13 @@ import type {
 } from 'fastify';
 import { LogtoError } from '../../errors.js';
 import { isFormContentType, MAX_FORM_BYTES, notAForm } from '../core/form.js';
+import { denied, meansSignedOut } from '../core/guard.js';
 import { sessionCacheControl } from '../core/http.js';
 import {
   type AdapterRequest,
   type AdapterResponse,
   type AuthenticatedContext,
+  type AuthenticatedFlags,
   type AuthenticatedOptions,
   checkAuthenticatedOptions,
   createLogtoCore,
@@ -40,12 +42,12 @@ import {
   type RouteName,
   resolveGuardOptions,
   routeMethods,
+  type TypedAuthenticatedOptions,
 } from '../core/index.js';
-import { denied, meansSignedOut } from '../core/guard.js';
 import { formFromParsedBody } from '../node/body.js';
 
-export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
+export type * from '../core/public.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -229,12 +231,15 @@ const contextFor = (request: FastifyRequest): [LogtoRequestContext, LogtoCore] =
  *
  * @throws {@link logto!LogtoError} `config.invalid` at setup, for inconsistent options.
  */
+export function authenticated(
+  options?: AuthenticatedOptions<FastifyRequest>,
+): preHandlerAsyncHookHandler;
 export function authenticated<
-  const Options extends AuthenticatedOptions<FastifyRequest> = Record<never, never>,
->(options?: Options): preHandlerAsyncHookHandler;
-export function authenticated<const Options extends AuthenticatedOptions<FastifyRequest>>(
-  options: Options,
-  handler: AuthenticatedRouteHandler<Options>,
+  FetchUserInfo extends boolean = false,
+  GetAccessToken extends boolean = false,
+>(
+  options: TypedAuthenticatedOptions<FastifyRequest, FetchUserInfo, GetAccessToken>,
+  handler: AuthenticatedRouteHandler<AuthenticatedFlags<FetchUserInfo, GetAccessToken>>,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 export function authenticated(
   options: AuthenticatedOptions<FastifyRequest> = {},

@@ -17,6 +17,7 @@ import { LogtoError } from '../../errors.js';
 import { sessionCacheControl } from '../core/http.js';
 import {
   type AuthenticatedContext,
+  type AuthenticatedFlags,
   type AuthenticatedOptions,
   checkAuthenticatedOptions,
   createLogtoCore,
@@ -26,11 +27,12 @@ import {
   type RequestSignInOptions,
   type RequestSignOutOptions,
   resolveGuardOptions,
+  type TypedAuthenticatedOptions,
 } from '../core/index.js';
 import { adapterRequestOf, toWebResponse } from '../web/response.js';
 
-export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
+export type * from '../core/public.js';
 
 /** The variables this adapter sets on Hono's context. */
 export interface LogtoVariables {
@@ -143,8 +145,11 @@ export interface AuthenticatedEnv<Options extends AuthenticatedOptions<never>> {
  * @throws {@link logto!LogtoError} `config.invalid` at setup, for inconsistent options.
  */
 export function authenticated<
-  const Options extends AuthenticatedOptions<Context> = Record<never, never>,
->(options?: Options): MiddlewareHandler<AuthenticatedEnv<Options>> {
+  FetchUserInfo extends boolean = false,
+  GetAccessToken extends boolean = false,
+>(
+  options?: TypedAuthenticatedOptions<Context, FetchUserInfo, GetAccessToken>,
+): MiddlewareHandler<AuthenticatedEnv<AuthenticatedFlags<FetchUserInfo, GetAccessToken>>> {
   const guardOptions: AuthenticatedOptions<Context> = options ?? {};
   checkAuthenticatedOptions(guardOptions);
   return async (c, next) => {

@@ -43,8 +43,8 @@ import { refreshDueTokens } from './refresh-due.js';
 import { serverRequest } from './server-request.js';
 import { applySetCookies, parseSetCookie } from './set-cookie.js';
 
-export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
+export type * from '../core/public.js';
 export type { AuthenticatedWebHandler, LogtoWebHandler } from '../web/index.js';
 
 /**
@@ -97,9 +97,9 @@ export interface NextLogto {
    *
    * @throws {@link logto!LogtoError} `session.store_unavailable` when the session store is down.
    */
-  requireUser<const Options extends RequireUserOptions = Record<never, never>>(
-    options?: Options,
-  ): Promise<AuthenticatedUser<Options>>;
+  requireUser<FetchUserInfo extends boolean = false>(
+    options?: RequireUserOptions & { fetchUserInfo?: FetchUserInfo },
+  ): Promise<AuthenticatedUser<{ fetchUserInfo: FetchUserInfo }>>;
   /**
    * Starts a sign-in from a Server Action, with per-request options (`returnTo`, `firstScreen`,
    * `organizationId`, …, on top of `signInOptions`): writes the pending sign-in cookie and
@@ -210,16 +210,16 @@ export function createLogto(options: LogtoAdapterOptions | (() => LogtoAdapterOp
   return {
     handlers: { GET: route, POST: route },
     getContext,
-    async requireUser<const Options extends RequireUserOptions>(
-      requested?: Options,
-    ): Promise<AuthenticatedUser<Options>> {
+    async requireUser<FetchUserInfo extends boolean = false>(
+      requested?: RequireUserOptions & { fetchUserInfo?: FetchUserInfo },
+    ): Promise<AuthenticatedUser<{ fetchUserInfo: FetchUserInfo }>> {
       const guardOptions: RequireUserOptions = requested ?? {};
       const context = await getContext();
       const outcome = await adapter().core.guard(context, {
         redirect: true,
         fetchUserInfo: guardOptions.fetchUserInfo === true,
       });
-      if (outcome.allow) return outcome.user as AuthenticatedUser<Options>;
+      if (outcome.allow) return outcome.user as AuthenticatedUser<{ fetchUserInfo: FetchUserInfo }>;
       const location = outcome.response.headers.find(([name]) => name === 'location')?.[1];
       const signInPath = adapter().core.options.routes.signIn;
       if (

@@ -22,6 +22,7 @@
 import { denied, meansSignedOut } from '../core/guard.js';
 import {
   type AuthenticatedContext,
+  type AuthenticatedFlags,
   type AuthenticatedOptions,
   checkAuthenticatedOptions,
   createLogtoCore,
@@ -31,11 +32,12 @@ import {
   type RequestSignInOptions,
   type RequestSignOutOptions,
   resolveGuardOptions,
+  type TypedAuthenticatedOptions,
 } from '../core/index.js';
 import { adapterRequestOf, toWebResponse, withSetCookies } from './response.js';
 
-export type * from '../core/public.js';
 export { LogtoRequestContext } from '../core/index.js';
+export type * from '../core/public.js';
 
 /** A handler of an app route, given the request's Logto context. */
 export type LogtoWebHandler = (
@@ -93,10 +95,10 @@ export interface WebLogto {
    *
    * @throws {@link logto!LogtoError} `config.invalid`, for inconsistent options.
    */
-  authenticated<const Options extends AuthenticatedOptions<Request>>(
+  authenticated<FetchUserInfo extends boolean = false, GetAccessToken extends boolean = false>(
     request: Request,
-    options: Options,
-    handler: AuthenticatedWebHandler<Options>,
+    options: TypedAuthenticatedOptions<Request, FetchUserInfo, GetAccessToken>,
+    handler: AuthenticatedWebHandler<AuthenticatedFlags<FetchUserInfo, GetAccessToken>>,
   ): Promise<Response>;
 }
 
