@@ -7,11 +7,9 @@
 import { createApiApp } from 'example-api';
 import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
 import {
-  type IdTokenClaims,
   isLogtoError,
   type LogtoConfig,
   type LogtoError,
-  type UserInfoResponse,
   UserInfoScope,
 } from 'logto-ts';
 import { authenticated, type LogtoErrorRequest, logto } from 'logto-ts/express';
@@ -103,13 +101,6 @@ const callExampleApi = (
         reason: 'No example API is configured for this run, so only the token is shown.',
       })
     : callApi(new URL(path, baseUrl).href, token);
-
-/** The user `authenticated()` put on the request (it has, whenever a handler after it runs). */
-const userOf = (request: Request): IdTokenClaims | UserInfoResponse => {
-  const user = request.logto.user;
-  if (user === undefined) throw new Error('authenticated() must run before this handler.');
-  return user;
-};
 
 /** A full page around `content`. */
 const send = (request: Request, title: string, signedIn: boolean, content: SafeHtml) =>
@@ -225,28 +216,34 @@ export function createSampleApp(options: SampleAppOptions): Express {
     next();
   });
 
-  app.get('/protected', authenticated({ redirect: true }), (request, response) => {
-    response.send(send(request, 'ID token claims', true, idTokenPage(userOf(request))));
-  });
+  // With the handler as its second argument, authenticated() types request.logto.user by its
+  // options: ID token claims, or the userinfo response with fetchUserInfo.
+  app.get(
+    '/protected',
+    authenticated({ redirect: true }, (request, response) => {
+      response.send(send(request, 'ID token claims', true, idTokenPage(request.logto.user)));
+    }),
+  );
 
   app.get(
     '/protected/userinfo',
-    authenticated({ redirect: true, fetchUserInfo: true }),
-    (request, response) => {
-      response.send(send(request, 'Userinfo', true, userInfoPage(userOf(request))));
-    },
+    authenticated({ redirect: true, fetchUserInfo: true }, (request, response) => {
+      response.send(send(request, 'Userinfo', true, userInfoPage(request.logto.user)));
+    }),
   );
 
-  app.get('/protected/no-redirect', authenticated({ redirect: false }), (request, response) => {
-    const user = userOf(request);
-    response.json({ message: 'You are signed in.', sub: user.sub, name: user.name ?? null });
-  });
+  app.get(
+    '/protected/no-redirect',
+    authenticated({ redirect: false }, (request, response) => {
+      const { user } = request.logto;
+      response.json({ message: 'You are signed in.', sub: user.sub, name: user.name ?? null });
+    }),
+  );
 
   app.get(
     '/protected/organizations',
-    authenticated({ redirect: true }),
-    async (request, response) => {
-      const claims = userOf(request);
+    authenticated({ redirect: true }, async (request, response) => {
+      const claims = request.logto.user;
       // Organization names are not in the ID token: userinfo's organization_data has them.
       const userInfo = await request.logto.client.fetchUserInfo();
       response.send(
@@ -257,7 +254,7 @@ export function createSampleApp(options: SampleAppOptions): Express {
           organizationsPage(summarizeOrganizations(claims, userInfo)),
         ),
       );
-    },
+    }),
   );
 
   app.get(
