@@ -6,12 +6,7 @@
 
 import { createApiApp } from 'example-api';
 import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
-import {
-  isLogtoError,
-  type LogtoConfig,
-  type LogtoError,
-  UserInfoScope,
-} from 'logto-ts';
+import { isLogtoError, type LogtoConfig, type LogtoError, UserInfoScope } from 'logto-ts';
 import { authenticated, type LogtoErrorRequest, logto } from 'logto-ts/express';
 import { callApi } from './api-call.js';
 import { html, type SafeHtml } from './html.js';
