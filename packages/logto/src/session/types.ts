@@ -40,6 +40,16 @@ export interface SessionStore {
    */
   load(cookieHeader: string | undefined, context: SessionLoadContext): Promise<RequestSession>;
   /**
+   * Optional: {@link SessionStore.load} without waiting, for a store that can load a session
+   * with no I/O (the cookie store). `undefined` when it cannot this time; then `load` is called.
+   * The session it returns answers {@link RequestSession.getItemSync}. Adapters use it to let a
+   * signed-in request through without a promise.
+   */
+  loadSync?(
+    cookieHeader: string | undefined,
+    context: SessionLoadContext,
+  ): RequestSession | undefined;
+  /**
    * Ends every session tagged with `tag` (see {@link RequestSession.addTags}) that began before
    * `options.before` (seconds since the epoch; default: every one), for back-channel logout
    * (`sub:<sub>`, `sid:<sid>`, `nosid:<sub>`). Server-side stores delete the records and return
@@ -85,6 +95,8 @@ export interface RequestSession extends CoordinatedStorage {
   readonly needsCommit?: boolean;
   /** The value stored under `key`, or `null`. */
   getItem(key: string): Promise<string | null>;
+  /** Optional: {@link RequestSession.getItem} without waiting, on sessions whose reads are in memory. */
+  getItemSync?(key: string): string | null;
   /** Stores `value` under `key`. */
   setItem(key: string, value: string): Promise<void>;
   /** Removes `key`; removing a missing key is not an error. */

@@ -6,7 +6,7 @@
  */
 import { BoundedCache } from '../../bounded-cache.js';
 import { coreSlot, LogtoRequestContext } from './context.js';
-import { type GuardOutcome, guard, type ResolvedGuardOptions } from './guard.js';
+import { type GuardOutcome, guard, guardNow, type ResolvedGuardOptions } from './guard.js';
 import type { AdapterRequest, AdapterResponse } from './http.js';
 import {
   type LogtoAdapterOptions,
@@ -107,6 +107,14 @@ export class LogtoCore {
     options?: RequestSignOutOptions,
   ): Promise<AdapterResponse> {
     return startSignOut(context, request, this.options, options);
+  }
+
+  /**
+   * The guard's outcome without waiting when it can be had from memory (see `guardNow`), else
+   * `undefined`.
+   */
+  guardNow(context: LogtoRequestContext, options: ResolvedGuardOptions): GuardOutcome | undefined {
+    return guardNow(context, options, this.options.routes.signIn);
   }
 
   /** The guard of `authenticated()`, with the organization already read from the request. */

@@ -31,11 +31,13 @@ import {
   type AuthenticatedOptions,
   checkAuthenticatedOptions,
   createLogtoCore,
+  type GuardOutcome,
   type LogtoAdapterOptions,
   LogtoCore,
   type LogtoRequestContext,
   type RequestSignInOptions,
   type RequestSignOutOptions,
+  type ResolvedGuardOptions,
   resolveGuardOptions,
   type TypedAuthenticatedOptions,
 } from '../core/index.js';
@@ -258,42 +260,71 @@ export function authenticated(
       return;
     }
     const guardOptions = resolveGuardOptions(options, req);
-    core.guard(req.logto, guardOptions).then((outcome) => {
-      if (!outcome.allow) {
-        // A throw while writing (headers already sent) goes to `next`, not to an unhandled rejection.
-        try {
-          writeAdapterResponse(res, outcome.response);
-        } catch (error) {
-          next(error);
-        }
-        return;
-      }
-      if (handler === undefined) {
-        next();
-        return;
-      }
-      const answerFailure = (error: unknown) => {
-        // Logto refused the session while the handler ran (the client signed it out): answer as
-        // for anyone signed out, with the cleared session's cookies.
-        if (!meansSignedOut(error) || res.headersSent) {
-          next(error);
-          return;
-        }
-        try {
-          writeAdapterResponse(
-            res,
-            denied(guardOptions, core.options.routes.signIn, req.logto.pathAndQuery),
-          );
-        } catch (writeError) {
-          next(writeError);
-        }
-      };
-      try {
-        const result = handler(req as AuthenticatedRequest, res, next);
-        if (result instanceof Promise) result.catch(answerFailure);
-      } catch (error) {
-        answerFailure(error);
-      }
-    }, next);
+    let now: GuardOutcome | undefined;
+    try {
+      now = core.guardNow(req.logto, guardOptions);
+    } catch {
+      // The asynchronous guard meets the same problem and answers it (a 503, or `next`).
+    }
+    if (now !== undefined) {
+      follow(now, { req, res, next, handler, guardOptions, core });
+      return;
+    }
+    core
+      .guard(req.logto, guardOptions)
+      .then((outcome) => follow(outcome, { req, res, next, handler, guardOptions, core }), next);
   };
 }
+
+/** One guarded request, for {@link follow}. */
+interface GuardedCall {
+  readonly req: Request;
+  readonly res: Response;
+  readonly next: NextFunction;
+  readonly handler: AuthenticatedHandler<AuthenticatedOptions<never>> | undefined;
+  readonly guardOptions: ResolvedGuardOptions;
+  readonly core: LogtoCore;
+}
+
+/** Acts on the guard's outcome: the answer to a denied request, or the route (`next` or `handler`). */
+const follow = (outcome: GuardOutcome, call: GuardedCall): void => {
+  const { req, res, next, handler } = call;
+  if (!outcome.allow) {
+    // A throw while writing (headers already sent) goes to `next`, not to an unhandled rejection.
+    try {
+      writeAdapterResponse(res, outcome.response);
+    } catch (error) {
+      next(error);
+    }
+    return;
+  }
+  if (handler === undefined) {
+    next();
+    return;
+  }
+  try {
+    const result = handler(req as AuthenticatedRequest, res, next);
+    if (result instanceof Promise) result.catch((error: unknown) => handlerFailed(error, call));
+  } catch (error) {
+    handlerFailed(error, call);
+  }
+};
+
+/**
+ * A handler's error: when Logto refused the session while it ran (the client signed it out), the
+ * answer for anyone signed out, with the cleared session's cookies; anything else to `next`.
+ */
+const handlerFailed = (error: unknown, { req, res, next, guardOptions, core }: GuardedCall) => {
+  if (!meansSignedOut(error) || res.headersSent) {
+    next(error);
+    return;
+  }
+  try {
+    writeAdapterResponse(
+      res,
+      denied(guardOptions, core.options.routes.signIn, req.logto.pathAndQuery),
+    );
+  } catch (writeError) {
+    next(writeError);
+  }
+};
