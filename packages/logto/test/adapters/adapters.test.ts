@@ -18,6 +18,7 @@ import {
   json,
   otherSecret,
   proxiedOrigin,
+  revokeAtLogto,
   secret,
   signIn,
   startDevFor,
@@ -68,21 +69,12 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
   beforeEach(() => use());
 
   /** Revokes the browser's refresh token at Logto, as an admin removing the grant would. */
-  const revokeAtLogto = async (browser: Browser) => {
+  const revokeBrowserAtLogto = async (browser: Browser) => {
     const store = options.session ?? createCookieSessionStore({ secret, logger: { warn() {} } });
     const session = await store.load(browser.cookieHeader(), { secure: false });
     const refreshToken = await session.getItem('refreshToken');
     expect(refreshToken).toBeTruthy();
-    const credentials = Buffer.from(`${options.appId}:${options.appSecret}`).toString('base64');
-    const revoked = await fetch(`${dev.issuer}/token/revocation`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${credentials}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ token: refreshToken ?? '' }).toString(),
-    });
-    expect(revoked.status).toBe(200);
+    await revokeAtLogto(dev, options, refreshToken ?? '');
   };
 
   it('an anonymous request creates no session and sets no cookie', async () => {
@@ -483,7 +475,7 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
   it('treats a session whose refresh token Logto revoked as signed out: the guards redirect or 401, never 5xx', async () => {
     const browser = new Browser(server.origin);
     await signIn(browser);
-    await revokeAtLogto(browser);
+    await revokeBrowserAtLogto(browser);
     const userInfo = await browser.get('/protected/userinfo');
     expect(userInfo.status).toBe(302);
     expect(userInfo.headers.get('location')).toBe(
@@ -496,7 +488,7 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
   it('a route that needs a token of a revoked session fails once with token.invalid_grant, then the session is signed out', async () => {
     const browser = new Browser(server.origin);
     await signIn(browser);
-    await revokeAtLogto(browser);
+    await revokeBrowserAtLogto(browser);
     const resource = await browser.get('/resource');
     // The app's error handler gets the error; the Web adapter's guard wraps the handler, so it
     // answers as for anyone signed out.

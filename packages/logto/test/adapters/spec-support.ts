@@ -74,3 +74,21 @@ export const signIn = async (
 /** The JSON body of a response. */
 export const json = async (response: Response): Promise<Record<string, unknown>> =>
   (await response.json()) as Record<string, unknown>;
+
+/** Revokes `refreshToken` at Logto, as an admin removing the grant would. */
+export const revokeAtLogto = async (
+  dev: LogtoDev,
+  options: LogtoAdapterOptions,
+  refreshToken: string,
+): Promise<void> => {
+  const credentials = Buffer.from(`${options.appId}:${options.appSecret}`).toString('base64');
+  const revoked = await fetch(`${dev.issuer}/token/revocation`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${credentials}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ token: refreshToken }).toString(),
+  });
+  expect(revoked.status).toBe(200);
+};
