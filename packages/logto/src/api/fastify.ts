@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import type { AccessTokenClaims } from '../tokens/claims.js';
 import { authorizeBearer, type BearerOptions } from './bearer.js';
 import { toVerifier, type VerifierSource } from './verifier-source.js';
@@ -33,10 +33,14 @@ declare module 'fastify' {
   }
 }
 
-/** Route options of {@link requireAccessToken}. */
-export interface FastifyBearerOptions extends BearerOptions {
-  /** The organization ID this route is about (e.g. `(r) => (r.params as { id: string }).id`). */
-  organizationFrom?: (request: FastifyRequest) => string | undefined;
+/** Route options of {@link requireAccessToken}; `Route` types the request as the route does. */
+export interface FastifyBearerOptions<Route extends RouteGenericInterface = RouteGenericInterface>
+  extends BearerOptions {
+  /**
+   * The organization ID this route is about (e.g. `(request) => request.params.id`, with
+   * `Route` = `{ Params: { id: string } }`).
+   */
+  organizationFrom?: (request: FastifyRequest<Route>) => string | undefined;
 }
 
 /**
@@ -54,12 +58,17 @@ export interface FastifyBearerOptions extends BearerOptions {
  *   { preHandler: requireAccessToken(verifier, { requiredScopes: ['read:messages'] }) },
  *   async (request) => ({ user: request.auth.sub }),
  * );
+ * app.get<{ Params: { id: string } }>(
+ *   '/api/organizations/:id/members',
+ *   { preHandler: requireAccessToken(verifier, { organizationFrom: (request) => request.params.id }) },
+ *   async (request) => ({ organization: request.params.id, user: request.auth.sub }),
+ * );
  * ```
  */
-export function requireAccessToken(
+export function requireAccessToken<Route extends RouteGenericInterface = RouteGenericInterface>(
   verifierOrOptions: VerifierSource,
-  routeOptions: FastifyBearerOptions = {},
-): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
+  routeOptions: FastifyBearerOptions<Route> = {},
+): (request: FastifyRequest<Route>, reply: FastifyReply) => Promise<FastifyReply | undefined> {
   const verifier = toVerifier(verifierOrOptions);
   const { organizationFrom, ...bearerOptions } = routeOptions;
   return async (request, reply) => {

@@ -10,9 +10,9 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { LogtoEnv } from '../../src/adapters/hono/index.js';
-import { requireAccessToken as requireAccessTokenExpress } from '../../src/api/express.js';
-import { requireAccessToken as requireAccessTokenFastify } from '../../src/api/fastify.js';
-import { type AccessTokenEnv, requireAccessToken } from '../../src/api/hono.js';
+import { requireAccessToken as expressGuard } from '../../src/api/express.js';
+import { requireAccessToken as fastifyGuard } from '../../src/api/fastify.js';
+import { type AccessTokenEnv, requireAccessToken as honoGuard } from '../../src/api/hono.js';
 import {
   type AccessTokenClaims,
   type AccessTokenVerifier,
@@ -55,7 +55,7 @@ async function getFromExpress(app: express.Express, path: string): Promise<unkno
 describe('logto-ts/api/express', () => {
   it('types req.auth as the claims in the handler after the guard', async () => {
     const app = express();
-    app.get('/me', requireAccessTokenExpress(verifier), (req, res) => {
+    app.get('/me', expressGuard(verifier), (req, res) => {
       expectTypeOf(req.auth).toEqualTypeOf<Claims>();
       expectTypeOf(req.auth.sub).toEqualTypeOf<string>();
       res.json({ sub: req.auth.sub });
@@ -71,7 +71,7 @@ describe('logto-ts/api/express', () => {
       res.json({ sub: req.auth?.sub, scope: req.auth?.scope });
     };
     const app = express();
-    app.get('/me', requireAccessTokenExpress(verifier), handler);
+    app.get('/me', expressGuard(verifier), handler);
     expect(await getFromExpress(app, '/me')).toEqual({ sub: 'user-1', scope: 'read:messages' });
   });
 });
@@ -86,7 +86,7 @@ describe('logto-ts/api/hono', () => {
 
   it("types c.get('auth') in the same route by inference, with no env on the app", async () => {
     const app = new Hono();
-    app.get('/me', requireAccessToken(verifier), (c) => {
+    app.get('/me', honoGuard(verifier), (c) => {
       expectTypeOf(c.get('auth')).toEqualTypeOf<Claims>();
       expectTypeOf(c.get('auth').sub).toEqualTypeOf<string>();
       return c.json({ sub: c.get('auth').sub });
@@ -101,10 +101,10 @@ describe('logto-ts/api/hono', () => {
 
   it('types it in routes behind app.use with AccessTokenEnv, also next to LogtoEnv', async () => {
     const app = new Hono<AccessTokenEnv>();
-    app.use('/api/*', requireAccessToken(verifier));
+    app.use('/api/*', honoGuard(verifier));
     app.get('/api/me', (c) => c.json({ sub: c.get('auth').sub }));
     const both = new Hono<LogtoEnv & AccessTokenEnv>();
-    both.use('/api/*', requireAccessToken(verifier));
+    both.use('/api/*', honoGuard(verifier));
     both.get('/api/me', (c) => {
       expectTypeOf(c.get('auth').sub).toEqualTypeOf<string>();
       return c.json({ sub: c.get('auth').sub });
@@ -117,24 +117,41 @@ describe('logto-ts/api/hono', () => {
 
   it('types it on the routes chained after app.use', async () => {
     const app = new Hono()
-      .use('/api/*', requireAccessToken(verifier))
+      .use('/api/*', honoGuard(verifier))
       .get('/api/me', (c) => c.json({ sub: c.get('auth').sub }));
     expect(await get(app, '/api/me', { authorization })).toEqual({ sub: 'user-1' });
   });
 });
 
 describe('logto-ts/api/fastify', () => {
-  it('types request.auth as the claims, as a preHandler or an onRequest hook', async () => {
+  it('types request.auth as the claims (preHandler or onRequest), and the route params of organizationFrom', async () => {
     const app = Fastify();
-    app.get('/me', { preHandler: requireAccessTokenFastify(verifier) }, async (request) => {
+    app.get('/me', { preHandler: fastifyGuard(verifier) }, async (request) => {
       expectTypeOf(request.auth).toEqualTypeOf<Claims>();
       expectTypeOf(request.auth.sub).toEqualTypeOf<string>();
       return { sub: request.auth.sub };
     });
-    app.get('/early', { onRequest: requireAccessTokenFastify(verifier) }, async (request) => ({
+    app.get('/early', { onRequest: fastifyGuard(verifier) }, async (request) => ({
       sub: request.auth.sub,
     }));
+    app.get<{ Params: { id: string } }>(
+      '/organizations/:id',
+      { preHandler: fastifyGuard(verifier, { organizationFrom: (r) => r.params.id }) },
+      async (request) => {
+        expectTypeOf(request.params.id).toEqualTypeOf<string>();
+        return { sub: request.auth.sub, organization: request.auth.organization_id };
+      },
+    );
     try {
+      const token = await signAccessToken(
+        accessTokenClaims(provider, api, { organization_id: 'org-1' }),
+        provider.signingKey,
+      );
+      const headers = { authorization: `Bearer ${token}` };
+      const own = await app.inject({ url: '/organizations/org-1', headers });
+      expect(own.json()).toEqual({ sub: 'user-1', organization: 'org-1' });
+      const other = await app.inject({ url: '/organizations/org-2', headers });
+      expect(other.statusCode).toBe(401);
       for (const url of ['/me', '/early']) {
         const response = await app.inject({ url, headers: { authorization } });
         expect(response.json()).toEqual({ sub: 'user-1' });
@@ -144,3 +161,11 @@ describe('logto-ts/api/fastify', () => {
     }
   });
 });
+
+it.each(['express', 'hono', 'fastify'])(
+  'logto-ts/api/%s exports one guard, under the same name as the others',
+  async (framework) => {
+    const module: Record<string, unknown> = await import(`../../src/api/${framework}.js`);
+    expect(Object.keys(module)).toEqual(['requireAccessToken']);
+  },
+);
