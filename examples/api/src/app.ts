@@ -10,7 +10,7 @@
  */
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createAccessTokenVerifier } from 'logto-ts/api';
-import { type RequestWithAuth, requireAccessToken } from 'logto-ts/api/express';
+import { requireAccessToken } from 'logto-ts/api/express';
 
 /** The API resource indicator of this API (as registered in Logto). */
 export const API_RESOURCE = 'https://api.example.com';
@@ -87,7 +87,7 @@ export function createApiApp(options: ApiAppOptions): Express {
     '/api/messages',
     requireAccessToken(messagesVerifier, { requiredScopes: [scope] }),
     (request, response) => {
-      const { auth } = request as RequestWithAuth;
+      const { auth } = request;
       response.json({ user: auth.sub, scope: auth.scope ?? '', messages });
     },
   );
@@ -100,7 +100,7 @@ export function createApiApp(options: ApiAppOptions): Express {
     }),
     (request, response) => {
       // Only what the verified organization token says: it works the same on any tenant.
-      const { auth } = request as RequestWithAuth;
+      const { auth } = request;
       response.json({
         organizationId: String(request.params.id),
         user: auth.sub,

@@ -4,7 +4,7 @@
 import express from 'express';
 import { isLogtoError, type LogtoClient, UserInfoScope } from 'logto-ts';
 import { createAccessTokenVerifier } from 'logto-ts/api';
-import { type RequestWithAuth, requireAccessToken } from 'logto-ts/api/express';
+import { requireAccessToken } from 'logto-ts/api/express';
 import { authenticated, logto } from 'logto-ts/express';
 import type { RedisSessionStoreOptions } from 'logto-ts/redis';
 import type { WebLogto } from 'logto-ts/web';
@@ -32,7 +32,7 @@ const verifier = createAccessTokenVerifier({
 });
 
 app.get('/api/me', requireAccessToken(verifier), (req, res) => {
-  res.json({ sub: (req as RequestWithAuth).auth.sub });
+  res.json({ sub: req.auth.sub });
 });
 
 export const isConfigError = (error: unknown): boolean => isLogtoError(error, 'config.invalid');

@@ -1,7 +1,7 @@
 // A Fastify-only app: compiled in a fresh project with Fastify 4 installed and no Express or Hono.
 import Fastify from 'fastify';
 import { createAccessTokenVerifier } from 'logto-ts/api';
-import { type FastifyRequestWithAuth, requireAccessTokenFastify } from 'logto-ts/api/fastify';
+import { requireAccessToken } from 'logto-ts/api/fastify';
 import { authenticated, logto } from 'logto-ts/fastify';
 
 export const app = Fastify();
@@ -21,6 +21,6 @@ const verifier = createAccessTokenVerifier({
   endpoint: 'https://tenant.logto.app',
   audience: 'https://api',
 });
-app.get('/api/me', { preHandler: requireAccessTokenFastify(verifier) }, async (request) => ({
-  sub: (request as FastifyRequestWithAuth).auth.sub,
+app.get('/api/me', { preHandler: requireAccessToken(verifier) }, async (request) => ({
+  sub: request.auth.sub,
 }));

@@ -1,7 +1,7 @@
 // A Hono-only app: compiled in a fresh project with hono installed and no Express or Fastify.
 import { Hono } from 'hono';
 import { createAccessTokenVerifier } from 'logto-ts/api';
-import { type AccessTokenVariables, requireAccessTokenHono } from 'logto-ts/api/hono';
+import { type AccessTokenEnv, requireAccessToken } from 'logto-ts/api/hono';
 import { authenticated, type LogtoEnv, logto } from 'logto-ts/hono';
 
 export const app = new Hono<LogtoEnv>();
@@ -16,11 +16,12 @@ app.use(
 );
 app.get('/protected', authenticated({ redirect: true }), (c) => c.json(c.get('logto').user));
 
-export const api = new Hono<{ Variables: AccessTokenVariables }>();
-api.use(
-  '/api/*',
-  requireAccessTokenHono(
-    createAccessTokenVerifier({ endpoint: 'https://tenant.logto.app', audience: 'https://api' }),
-  ),
-);
-api.get('/api/me', (c) => c.json({ sub: c.get('auth').sub }));
+const verifier = createAccessTokenVerifier({
+  endpoint: 'https://tenant.logto.app',
+  audience: 'https://api',
+});
+app.get('/api/me', requireAccessToken(verifier), (c) => c.json({ sub: c.get('auth').sub }));
+
+export const api = new Hono<AccessTokenEnv>();
+api.use('/api/*', requireAccessToken(verifier));
+api.get('/api/messages', (c) => c.json({ user: c.get('auth').sub }));

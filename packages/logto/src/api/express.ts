@@ -1,6 +1,17 @@
 /**
- * `logto-ts/api/express`: the Express middleware (Express 4 and 5). Express is imported for its
- * types only.
+ * `logto-ts/api/express`: the Express guard (Express 4 and 5). Express is imported for its types
+ * only.
+ *
+ * ```ts
+ * import { createAccessTokenVerifier } from 'logto-ts/api';
+ * import { requireAccessToken } from 'logto-ts/api/express';
+ *
+ * const verifier = createAccessTokenVerifier({ endpoint, audience: 'https://api.example.com' });
+ * app.get('/api/me', requireAccessToken(verifier), (req, res) => res.json({ sub: req.auth.sub }));
+ * ```
+ *
+ * Importing this module types `req.auth` on every Express request, as `logto-ts/express` types
+ * `req.logto`.
  *
  * @module
  */
@@ -9,11 +20,21 @@ import type { AccessTokenClaims } from '../tokens/claims.js';
 import { authorizeBearer, type BearerOptions } from './bearer.js';
 import { toVerifier, type VerifierSource } from './verifier-source.js';
 
-/** An Express request that passed {@link requireAccessToken}: `req.auth` holds the claims. */
-export type RequestWithAuth = Request & {
-  /** The verified claims of the request's access token. */
-  auth: Readonly<AccessTokenClaims>;
-};
+declare module 'express-serve-static-core' {
+  interface Request {
+    /**
+     * The verified claims of the request's access token, set by `requireAccessToken()` of
+     * `logto-ts/api/express`. Read it in the routes the guard protects: on any other route it is
+     * `undefined`.
+     *
+     * Other libraries that declare their own `req.auth` for every Express request
+     * (express-oauth2-jwt-bearer, `@clerk/express`) conflict with it, at run time as in the
+     * types: an app uses one of them, or this guard. express-jwt declares no global `req.auth`
+     * and composes with it.
+     */
+    auth: Readonly<AccessTokenClaims>;
+  }
+}
 
 /** Route options of {@link requireAccessToken}. */
 export interface ExpressBearerOptions extends BearerOptions {
@@ -30,20 +51,23 @@ export interface ExpressBearerOptions extends BearerOptions {
  * error_description }`). Errors that are not about the token (the provider's keys cannot be
  * fetched) go to `next(error)`.
  *
+ * Takes a verifier (share one between routes: it caches verified tokens) or the options of a new
+ * one.
+ *
  * @example
  * ```ts
  * const verifier = createAccessTokenVerifier({ endpoint, audience: 'https://api.example.com' });
  * app.get('/messages', requireAccessToken(verifier, { requiredScopes: ['read:messages'] }), (req, res) => {
- *   res.json({ user: (req as RequestWithAuth).auth.sub });
+ *   res.json({ user: req.auth.sub });
  * });
  * ```
  */
 export function requireAccessToken(
-  source: VerifierSource,
-  options: ExpressBearerOptions = {},
+  verifierOrOptions: VerifierSource,
+  routeOptions: ExpressBearerOptions = {},
 ): RequestHandler {
-  const verifier = toVerifier(source);
-  const { organizationFrom, ...bearerOptions } = options;
+  const verifier = toVerifier(verifierOrOptions);
+  const { organizationFrom, ...bearerOptions } = routeOptions;
   return (request: Request, response: Response, next: NextFunction) => {
     const organization = organizationFrom?.(request);
     authorizeBearer(
@@ -52,7 +76,7 @@ export function requireAccessToken(
       organization === undefined ? bearerOptions : { ...bearerOptions, organization },
     ).then((result) => {
       if (result.ok) {
-        (request as RequestWithAuth).auth = result.claims;
+        request.auth = result.claims;
         next();
         return;
       }

@@ -1,23 +1,46 @@
 /**
- * `logto-ts/api/fastify`: the Fastify hook (Fastify 4 and 5). Fastify is imported for its types only.
+ * `logto-ts/api/fastify`: the Fastify guard (Fastify 4 and 5). Fastify is imported for its types
+ * only.
+ *
+ * ```ts
+ * import { createAccessTokenVerifier } from 'logto-ts/api';
+ * import { requireAccessToken } from 'logto-ts/api/fastify';
+ *
+ * const verifier = createAccessTokenVerifier({ endpoint, audience: 'https://api.example.com' });
+ * app.get('/api/me', { preHandler: requireAccessToken(verifier) }, async (request) => ({
+ *   sub: request.auth.sub,
+ * }));
+ * ```
+ *
+ * Importing this module types `request.auth` on every Fastify request, as `logto-ts/fastify`
+ * types `request.logto`.
  *
  * @module
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import type { AccessTokenClaims } from '../tokens/claims.js';
 import { authorizeBearer, type BearerOptions } from './bearer.js';
 import { toVerifier, type VerifierSource } from './verifier-source.js';
 
-/** A Fastify request that passed {@link requireAccessTokenFastify}: `request.auth` holds the claims. */
-export type FastifyRequestWithAuth = FastifyRequest & {
-  /** The verified claims of the request's access token. */
-  auth: Readonly<AccessTokenClaims>;
-};
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The verified claims of the request's access token, set by `requireAccessToken()` of
+     * `logto-ts/api/fastify`. Read it in the routes the guard protects: on any other route it is
+     * `undefined`.
+     */
+    auth: Readonly<AccessTokenClaims>;
+  }
+}
 
-/** Route options of {@link requireAccessTokenFastify}. */
-export interface FastifyBearerOptions extends BearerOptions {
-  /** The organization ID this route is about (e.g. `(r) => (r.params as { id: string }).id`). */
-  organizationFrom?: (request: FastifyRequest) => string | undefined;
+/** Route options of {@link requireAccessToken}; `Route` types the request as the route does. */
+export interface FastifyBearerOptions<Route extends RouteGenericInterface = RouteGenericInterface>
+  extends BearerOptions {
+  /**
+   * The organization ID this route is about (e.g. `(request) => request.params.id`, with
+   * `Route` = `{ Params: { id: string } }`).
+   */
+  organizationFrom?: (request: FastifyRequest<Route>) => string | undefined;
 }
 
 /**
@@ -25,19 +48,29 @@ export interface FastifyBearerOptions extends BearerOptions {
  * `request.auth` to the claims, and otherwise answers 401/403 per RFC 6750. Errors that are not
  * about the token are thrown (Fastify's error handler answers them).
  *
+ * Takes a verifier (share one between routes: it caches verified tokens) or the options of a new
+ * one.
+ *
  * @example
  * ```ts
- * app.get('/api/me', { preHandler: requireAccessTokenFastify(verifier) }, async (request) => ({
- *   sub: (request as FastifyRequestWithAuth).auth.sub,
- * }));
+ * app.get(
+ *   '/api/messages',
+ *   { preHandler: requireAccessToken(verifier, { requiredScopes: ['read:messages'] }) },
+ *   async (request) => ({ user: request.auth.sub }),
+ * );
+ * app.get<{ Params: { id: string } }>(
+ *   '/api/organizations/:id/members',
+ *   { preHandler: requireAccessToken(verifier, { organizationFrom: (request) => request.params.id }) },
+ *   async (request) => ({ organization: request.params.id, user: request.auth.sub }),
+ * );
  * ```
  */
-export function requireAccessTokenFastify(
-  source: VerifierSource,
-  options: FastifyBearerOptions = {},
-): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
-  const verifier = toVerifier(source);
-  const { organizationFrom, ...bearerOptions } = options;
+export function requireAccessToken<Route extends RouteGenericInterface = RouteGenericInterface>(
+  verifierOrOptions: VerifierSource,
+  routeOptions: FastifyBearerOptions<Route> = {},
+): (request: FastifyRequest<Route>, reply: FastifyReply) => Promise<FastifyReply | undefined> {
+  const verifier = toVerifier(verifierOrOptions);
+  const { organizationFrom, ...bearerOptions } = routeOptions;
   return async (request, reply) => {
     const organization = organizationFrom?.(request);
     const result = await authorizeBearer(
@@ -46,7 +79,7 @@ export function requireAccessTokenFastify(
       organization === undefined ? bearerOptions : { ...bearerOptions, organization },
     );
     if (!result.ok) return reply.code(result.status).headers(result.headers).send(result.body);
-    (request as FastifyRequestWithAuth).auth = result.claims;
+    request.auth = result.claims;
     return undefined;
   };
 }

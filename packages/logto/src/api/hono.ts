@@ -1,5 +1,15 @@
 /**
- * `logto-ts/api/hono`: the Hono middleware. Hono is imported for its types only.
+ * `logto-ts/api/hono`: the Hono guard. Hono is imported for its types only.
+ *
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { createAccessTokenVerifier } from 'logto-ts/api';
+ * import { requireAccessToken } from 'logto-ts/api/hono';
+ *
+ * const verifier = createAccessTokenVerifier({ endpoint, audience: 'https://api.example.com' });
+ * const app = new Hono();
+ * app.get('/api/me', requireAccessToken(verifier), (c) => c.json({ sub: c.get('auth').sub }));
+ * ```
  *
  * @module
  */
@@ -8,13 +18,24 @@ import type { AccessTokenClaims } from '../tokens/claims.js';
 import { authorizeBearer, type BearerOptions } from './bearer.js';
 import { toVerifier, type VerifierSource } from './verifier-source.js';
 
-/** The context variables set by {@link requireAccessTokenHono}: `c.get('auth')`. */
+/** The variables {@link requireAccessToken} sets on Hono's context. */
 export interface AccessTokenVariables {
-  /** The verified claims of the request's access token. */
+  /** The verified claims of the request's access token (`c.get('auth')`). */
   auth: Readonly<AccessTokenClaims>;
 }
 
-/** Route options of {@link requireAccessTokenHono}. */
+/**
+ * Hono environment with {@link AccessTokenVariables}. A handler given after the guard in the same
+ * route gets it by inference; for a guard mounted with `app.use`, declare it on the app:
+ * `new Hono<AccessTokenEnv>()` (with `logto-ts/hono`: `new Hono<LogtoEnv & AccessTokenEnv>()`),
+ * or chain the routes on what `app.use(...)` returns.
+ */
+export interface AccessTokenEnv {
+  /** See {@link AccessTokenVariables}. */
+  Variables: AccessTokenVariables;
+}
+
+/** Route options of {@link requireAccessToken}. */
 export interface HonoBearerOptions extends BearerOptions {
   /** The organization ID this route is about (e.g. `(c) => c.req.param('id')`). */
   organizationFrom?: (context: Context) => string | undefined;
@@ -25,22 +46,26 @@ export interface HonoBearerOptions extends BearerOptions {
  * and otherwise answers 401/403 per RFC 6750. Errors that are not about the token are thrown
  * (Hono's error handler answers them).
  *
+ * Takes a verifier (share one between routes: it caches verified tokens) or the options of a new
+ * one.
+ *
  * @example
  * ```ts
- * const app = new Hono<{ Variables: AccessTokenVariables }>();
- * app.use('/api/*', requireAccessTokenHono({ endpoint, audience: 'https://api.example.com' }));
- * app.get('/api/me', (c) => c.json({ sub: c.get('auth').sub }));
+ * // In one route: the handler's `c.get('auth')` is typed by inference.
+ * app.get('/api/me', requireAccessToken(verifier), (c) => c.json({ sub: c.get('auth').sub }));
+ *
+ * // For every route under a path: the app declares the variables.
+ * const api = new Hono<AccessTokenEnv>();
+ * api.use('/api/*', requireAccessToken(verifier, { requiredScopes: ['read:messages'] }));
+ * api.get('/api/messages', (c) => c.json({ user: c.get('auth').sub }));
  * ```
  */
-export function requireAccessTokenHono(
-  source: VerifierSource,
-  options: HonoBearerOptions = {},
-): MiddlewareHandler<{
-  /** The context variables the middleware sets. */
-  Variables: AccessTokenVariables;
-}> {
-  const verifier = toVerifier(source);
-  const { organizationFrom, ...bearerOptions } = options;
+export function requireAccessToken(
+  verifierOrOptions: VerifierSource,
+  routeOptions: HonoBearerOptions = {},
+): MiddlewareHandler<AccessTokenEnv> {
+  const verifier = toVerifier(verifierOrOptions);
+  const { organizationFrom, ...bearerOptions } = routeOptions;
   return async (context, next) => {
     const organization = organizationFrom?.(context);
     const result = await authorizeBearer(
