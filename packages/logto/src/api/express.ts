@@ -39,7 +39,7 @@ declare module 'express-serve-static-core' {
 /** Route options of {@link requireAccessToken}. */
 export interface ExpressBearerOptions extends BearerOptions {
   /**
-   * The organization ID this route is about (e.g. `(req) => req.params.id`): the token must be
+   * The organization ID this route is about (e.g. `(req) => String(req.params.id)`): the token must be
    * for exactly that organization. Replaces `organization` when it returns a string.
    */
   organizationFrom?: (request: Request) => string | undefined;
