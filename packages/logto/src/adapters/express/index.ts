@@ -236,12 +236,13 @@ export type AuthenticatedHandler<Options extends AuthenticatedOptions<never>> = 
  *
  * @throws {@link logto!LogtoError} `config.invalid` at setup, for inconsistent options.
  */
+export function authenticated(options?: AuthenticatedOptions<Request>): RequestHandler;
 export function authenticated<
-  const Options extends AuthenticatedOptions<Request> = Record<never, never>,
->(options?: Options): RequestHandler;
-export function authenticated<const Options extends AuthenticatedOptions<Request>>(
-  options: Options,
-  handler: AuthenticatedHandler<Options>,
+  FetchUserInfo extends boolean = false,
+  GetAccessToken extends boolean = false,
+>(
+  options: TypedAuthenticatedOptions<Request, FetchUserInfo, GetAccessToken>,
+  handler: AuthenticatedHandler<AuthenticatedFlags<FetchUserInfo, GetAccessToken>>,
 ): RequestHandler;
 export function authenticated(
   options: AuthenticatedOptions<Request> = {},
