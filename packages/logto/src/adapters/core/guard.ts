@@ -46,10 +46,14 @@ export interface AuthenticatedOptions<Request = unknown> {
  * userinfo response with `fetchUserInfo: true` (either, when the option is a `boolean`).
  */
 export type AuthenticatedUser<Options extends AuthenticatedOptions<never>> = Options extends {
+  /** Asked for. */
   fetchUserInfo: true;
 }
   ? UserInfoResponse
-  : Options extends { fetchUserInfo?: false }
+  : Options extends {
+        /** Not asked for. */
+        fetchUserInfo?: false;
+      }
     ? IdTokenClaims
     : IdTokenClaims | UserInfoResponse;
 
@@ -58,9 +62,15 @@ export type AuthenticatedUser<Options extends AuthenticatedOptions<never>> = Opt
  * `getAccessToken: true`, else `undefined`.
  */
 export type AuthenticatedAccessToken<Options extends AuthenticatedOptions<never>> =
-  Options extends { getAccessToken: true }
+  Options extends {
+    /** Asked for. */
+    getAccessToken: true;
+  }
     ? string
-    : Options extends { getAccessToken?: false }
+    : Options extends {
+          /** Not asked for. */
+          getAccessToken?: false;
+        }
       ? undefined
       : string | undefined;
 
@@ -86,7 +96,9 @@ export type TypedAuthenticatedOptions<
   FetchUserInfo extends boolean,
   GetAccessToken extends boolean,
 > = AuthenticatedOptions<Request> & {
+  /** See {@link AuthenticatedOptions.fetchUserInfo}. */
   fetchUserInfo?: FetchUserInfo;
+  /** See {@link AuthenticatedOptions.getAccessToken}. */
   getAccessToken?: GetAccessToken;
 };
 

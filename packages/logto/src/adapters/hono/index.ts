@@ -122,7 +122,10 @@ export function signOut(c: Context, options: RequestSignOutOptions = {}): Promis
  */
 export interface AuthenticatedEnv<Options extends AuthenticatedOptions<never>> {
   /** The variables of {@link LogtoVariables}, with the signed-in context. */
-  Variables: { logto: AuthenticatedContext<Options> };
+  Variables: {
+    /** The request's Logto context, with the signed-in user. */
+    logto: AuthenticatedContext<Options>;
+  };
 }
 
 /**

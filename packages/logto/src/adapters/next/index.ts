@@ -28,6 +28,7 @@ import { NextResponse } from 'next/server.js';
 import { LogtoError, type LogtoErrorCode, LogtoErrorCodes } from '../../errors.js';
 import {
   type AdapterResponse,
+  type AuthenticatedFlags,
   type AuthenticatedUser,
   createLogtoCore,
   type LogtoAdapterOptions,
@@ -98,8 +99,11 @@ export interface NextLogto {
    * @throws {@link logto!LogtoError} `session.store_unavailable` when the session store is down.
    */
   requireUser<FetchUserInfo extends boolean = false>(
-    options?: RequireUserOptions & { fetchUserInfo?: FetchUserInfo },
-  ): Promise<AuthenticatedUser<{ fetchUserInfo: FetchUserInfo }>>;
+    options?: RequireUserOptions & {
+      /** See {@link RequireUserOptions.fetchUserInfo}. */
+      fetchUserInfo?: FetchUserInfo;
+    },
+  ): Promise<AuthenticatedUser<AuthenticatedFlags<FetchUserInfo, false>>>;
   /**
    * Starts a sign-in from a Server Action, with per-request options (`returnTo`, `firstScreen`,
    * `organizationId`, …, on top of `signInOptions`): writes the pending sign-in cookie and
@@ -212,14 +216,15 @@ export function createLogto(options: LogtoAdapterOptions | (() => LogtoAdapterOp
     getContext,
     async requireUser<FetchUserInfo extends boolean = false>(
       requested?: RequireUserOptions & { fetchUserInfo?: FetchUserInfo },
-    ): Promise<AuthenticatedUser<{ fetchUserInfo: FetchUserInfo }>> {
+    ): Promise<AuthenticatedUser<AuthenticatedFlags<FetchUserInfo, false>>> {
       const guardOptions: RequireUserOptions = requested ?? {};
       const context = await getContext();
       const outcome = await adapter().core.guard(context, {
         redirect: true,
         fetchUserInfo: guardOptions.fetchUserInfo === true,
       });
-      if (outcome.allow) return outcome.user as AuthenticatedUser<{ fetchUserInfo: FetchUserInfo }>;
+      if (outcome.allow)
+        return outcome.user as AuthenticatedUser<AuthenticatedFlags<FetchUserInfo, false>>;
       const location = outcome.response.headers.find(([name]) => name === 'location')?.[1];
       const signInPath = adapter().core.options.routes.signIn;
       if (
