@@ -6,6 +6,7 @@
  * @module
  */
 import { LogtoError } from '../../errors.js';
+import { parseJsonObject } from '../../json.js';
 import { defaultSessionLogger } from '../logger.js';
 import { RevocationSet, type SessionRevocation, type SessionRevocations } from '../revocations.js';
 import type { SessionLogger } from '../types.js';
@@ -66,13 +67,9 @@ const encode = (revocation: SessionRevocation): string =>
   JSON.stringify({ t: revocation.tag, b: revocation.before, u: revocation.until });
 
 const decode = (text: string): SessionRevocation | undefined => {
-  try {
-    const { t, b, u } = JSON.parse(text) as { t?: unknown; b?: unknown; u?: unknown };
-    if (typeof t !== 'string' || typeof b !== 'number' || typeof u !== 'number') return undefined;
-    return { tag: t, before: b, until: u };
-  } catch {
-    return undefined;
-  }
+  const { t, b, u } = parseJsonObject(text) ?? {};
+  if (typeof t !== 'string' || typeof b !== 'number' || typeof u !== 'number') return undefined;
+  return { tag: t, before: b, until: u };
 };
 
 const invalid = (message: string) => new LogtoError('config.invalid', message);
