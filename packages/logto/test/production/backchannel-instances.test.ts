@@ -4,37 +4,27 @@
  * token's `jti` must not be accepted twice by the fleet. (Single-instance token rules — bad
  * signature, audience, nonce, passed exp, … — are specified in test/adapters/backchannel-logout.)
  */
-import { type LogtoDev, startLogtoDev } from 'logto-dev';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  type LogoutRelay,
-  postLogoutToken,
-  signInKeepingLogto,
-  signOutOfDemoApp,
-  startLogoutRelay,
-} from './fixtures/logout-relay.js';
+import { postLogoutToken, type RelayedLogto, startRelayedLogto } from './fixtures/logout-relay.js';
 import { type AppProcess, type Jar, startTwoInstances } from './support.js';
 
-let dev: LogtoDev;
 /** Logto knows one back-channel URI: a relay to the first instance. */
-let relay: LogoutRelay;
+let logto: RelayedLogto;
 const apps: AppProcess[] = [];
 
 beforeAll(async () => {
-  relay = await startLogoutRelay();
-  dev = await startLogtoDev({ port: 0, config: relay.demoConfig() });
-  apps.push(...(await startTwoInstances(dev.endpoint, { REDIS_URL: inject('redisUrl') })));
-  relay.target = apps[0]?.url ?? '';
+  logto = await startRelayedLogto();
+  apps.push(...(await startTwoInstances(logto.dev.endpoint, { REDIS_URL: inject('redisUrl') })));
+  logto.target = apps[0]?.url ?? '';
 });
 
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
-  await dev?.stop();
-  await relay?.close();
+  await logto?.stop();
 });
 
 /** Signs in through the first instance, keeping the Logto session to sign out there later. */
-const signIn = (username: string) => signInKeepingLogto(apps[0]?.url ?? '', username);
+const signIn = (username: string) => logto.signIn(apps[0]?.url ?? '', username);
 
 const status = async (jar: Jar, url: string) => (await jar.fetch(url)).status;
 
@@ -45,11 +35,11 @@ describe('back-channel logout with two app instances on one Redis', () => {
     const alice = await signIn('alice');
     const bob = await signIn('bob');
     expect(await status(alice.jar, `${second.url}/me`)).toBe(200);
-    relay.received.length = 0;
+    logto.received.length = 0;
 
-    await signOutOfDemoApp(dev, alice);
+    await logto.signOut(alice);
 
-    expect(relay.received).toHaveLength(1);
+    expect(logto.received).toHaveLength(1);
     expect(await status(alice.jar, `${second.url}/me`)).toBe(401);
     expect(await status(alice.jar, `${first.url}/me`)).toBe(401);
     // Another user's session is untouched.
@@ -60,11 +50,11 @@ describe('back-channel logout with two app instances on one Redis', () => {
     const [, second] = apps;
     if (!second) throw new Error('two app processes expected');
     const alice = await signIn('alice');
-    relay.received.length = 0;
-    await signOutOfDemoApp(dev, alice);
-    expect(relay.received).toHaveLength(1);
+    logto.received.length = 0;
+    await logto.signOut(alice);
+    expect(logto.received).toHaveLength(1);
 
-    const replay = await postLogoutToken(second.url, relay.received[0] ?? '');
+    const replay = await postLogoutToken(second.url, logto.received[0] ?? '');
     expect(replay.status).toBe(400);
     expect(replay.headers.get('cache-control')).toBe('no-store');
   });

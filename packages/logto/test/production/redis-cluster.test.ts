@@ -6,7 +6,6 @@
  * answer 503 until it is back, and the session written before it went down survives.
  */
 import { randomUUID } from 'node:crypto';
-import { type LogtoDev, startLogtoDev } from 'logto-dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type RedisCluster,
@@ -14,13 +13,7 @@ import {
   startRedisCluster,
 } from '../../../../test/support/redis-cluster.js';
 import { type HostileProvider, startHostileProvider } from '../support/hostile-provider.js';
-import {
-  type LogoutRelay,
-  postLogoutToken,
-  signInKeepingLogto,
-  signOutOfDemoApp,
-  startLogoutRelay,
-} from './fixtures/logout-relay.js';
+import { postLogoutToken, type RelayedLogto, startRelayedLogto } from './fixtures/logout-relay.js';
 import { type AppProcess, demoApp, Jar, signInThroughApp, startTwoInstances } from './support.js';
 
 const api = 'https://api.example.com';
@@ -29,25 +22,26 @@ const accessTokenTtl = 3;
 const clients = [{ client: 'node-redis' }, { client: 'ioredis' }] as const;
 
 let cluster: RedisCluster | undefined;
-let dev: LogtoDev | undefined;
-/** Logto's back-channel logouts, relayed to the first instance under test. */
-let relay: LogoutRelay | undefined;
+/** logto-dev, its back-channel logouts relayed to the first instance under test. */
+let logto: RelayedLogto | undefined;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ name: 'logto-cluster-test-' });
-  relay = await startLogoutRelay();
-  const config = relay.demoConfig();
-  for (const resource of config.resources) {
-    if (resource.indicator === api) resource.accessTokenTtl = accessTokenTtl;
-  }
-  dev = await startLogtoDev({ port: 0, config, refreshTokenRotation: 'strict' });
+  logto = await startRelayedLogto({
+    refreshTokenRotation: 'strict',
+    configure: (config) => {
+      for (const resource of config.resources) {
+        if (resource.indicator === api) resource.accessTokenTtl = accessTokenTtl;
+      }
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
   // Every part is stopped even when another fails to.
-  await Promise.allSettled([cluster?.dispose(), dev?.stop(), relay?.close()]);
+  await Promise.allSettled([cluster?.dispose(), logto?.stop()]);
 });
 
 const get = async (jar: Jar, url: string) => {
@@ -69,14 +63,14 @@ describe.each(clients)(
     const apps: AppProcess[] = [];
 
     beforeAll(async () => {
-      if (!cluster || !dev) throw new Error('the cluster and logto-dev did not start');
+      if (!cluster || !logto) throw new Error('the cluster and logto-dev did not start');
       apps.push(
-        ...(await startTwoInstances(dev.endpoint, {
+        ...(await startTwoInstances(logto.dev.endpoint, {
           REDIS_CLUSTER_URLS: cluster.urls.join(','),
           REDIS_CLIENT: client,
         })),
       );
-      (relay as LogoutRelay).target = apps[0]?.url ?? '';
+      logto.target = apps[0]?.url ?? '';
     }, 120_000);
 
     afterAll(async () => {
@@ -108,7 +102,7 @@ describe.each(clients)(
       const jar = await signInThroughApp(first.url);
       expect((await get(jar, `${second.url}/token`)).status).toBe(200);
       await sleep(accessTokenTtl * 1000 + 300);
-      dev?.resetRequests();
+      logto?.dev.resetRequests();
 
       const results = await Promise.all(
         Array.from({ length: 40 }, (_, index) =>
@@ -117,7 +111,8 @@ describe.each(clients)(
       );
 
       expect(results.filter((result) => result.status !== 200)).toEqual([]);
-      const grants = dev?.requests.filter((request) => request.grantType === 'refresh_token') ?? [];
+      const grants =
+        logto?.dev.requests.filter((request) => request.grantType === 'refresh_token') ?? [];
       expect(grants.map((grant) => grant.status)).toEqual([200]);
       expect(new Set(results.map((result) => JSON.parse(result.body).token)).size).toBe(1);
       expect((await get(jar, `${second.url}/me`)).status).toBe(200);
@@ -125,12 +120,12 @@ describe.each(clients)(
 
     it('back-channel logout by sid ends the session on every instance, leaves the others, and refuses a replay', async () => {
       const { first, second } = instances();
-      const { received } = relay as LogoutRelay;
-      const alice = await signInKeepingLogto(first.url, 'alice');
-      const bob = await signInKeepingLogto(first.url, 'bob');
+      const { received, signIn, signOut } = logto as RelayedLogto;
+      const alice = await signIn(first.url, 'alice');
+      const bob = await signIn(first.url, 'bob');
       received.length = 0;
 
-      await signOutOfDemoApp(dev as LogtoDev, alice);
+      await signOut(alice);
 
       expect(received).toHaveLength(1);
       expect((await get(alice.jar, `${second.url}/me`)).status).toBe(401);

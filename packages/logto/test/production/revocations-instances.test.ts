@@ -4,40 +4,31 @@
  * refused by the other within a second, with no Redis call per request. With Redis stopped, reads
  * go on and the app warns, and a logout that cannot be recorded is answered 5xx, never 200.
  */
-import { type LogtoDev, startLogtoDev } from 'logto-dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedisServer } from '../../../../test/support/redis-server.js';
-import {
-  type LogoutRelay,
-  signInKeepingLogto,
-  signOutOfDemoApp,
-  startLogoutRelay,
-} from './fixtures/logout-relay.js';
+import { type RelayedLogto, startRelayedLogto } from './fixtures/logout-relay.js';
 import { type AppProcess, demoApp, Jar, startTwoInstances } from './support.js';
 
-let dev: LogtoDev;
 let redis: RedisServer;
 /** Logto knows one back-channel URI: a relay to the first instance. */
-let relay: LogoutRelay;
+let logto: RelayedLogto;
 const apps: AppProcess[] = [];
 
 beforeAll(async () => {
   redis = await startRedisServer('logto-revocations-');
-  relay = await startLogoutRelay();
-  dev = await startLogtoDev({ port: 0, config: relay.demoConfig() });
+  logto = await startRelayedLogto();
   apps.push(
-    ...(await startTwoInstances(dev.endpoint, {
+    ...(await startTwoInstances(logto.dev.endpoint, {
       REVOCATIONS_REDIS_URL: redis.url,
       SESSION_SECRET: 'revocations-test-secret-0123456789abcdef',
     })),
   );
-  relay.target = apps[0]?.url ?? '';
+  logto.target = apps[0]?.url ?? '';
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
-  await dev?.stop();
-  await relay?.close();
+  await logto?.stop();
   await redis?.dispose();
 });
 
@@ -48,7 +39,7 @@ const instances = () => {
 };
 
 /** Signs in through instance A, keeping the Logto session to sign out there later. */
-const signIn = (username: string) => signInKeepingLogto(instances().a.url, username);
+const signIn = (username: string) => logto.signIn(instances().a.url, username);
 
 /**
  * Waits for the next whole second. A logout token's `iat` counts seconds and ends the user's
@@ -81,15 +72,15 @@ const endedWithin = async (jar: Jar, url: string, limit: number) => {
 describe('cookie sessions with a revocation list shared through Redis, on two instances', () => {
   it("Logto's default logout token (only sub), delivered to A, ends the user's sessions on B within a second", async () => {
     const { a, b } = instances();
-    dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: false });
+    logto.dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: false });
     const alice = await signIn('alice');
     const bob = await signIn('bob');
     expect(await status(alice.jar, b.url)).toBe(200);
-    relay.answered.length = 0;
+    logto.answered.length = 0;
 
-    await signOutOfDemoApp(dev, alice);
+    await logto.signOut(alice);
 
-    expect(relay.answered).toEqual([200]);
+    expect(logto.answered).toEqual([200]);
     expect(await endedWithin(alice.jar, b.url, 1000)).toBeLessThan(1000);
     expect(await status(copyOf(alice.jar), a.url)).toBe(401);
     expect(await status(bob.jar, b.url)).toBe(200);
@@ -98,17 +89,17 @@ describe('cookie sessions with a revocation list shared through Redis, on two in
   it('a logout token with a sid, delivered to A, ends that Logto session’s session on B within a second, and only it', async () => {
     await nextSecond();
     const { b } = instances();
-    dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: true });
+    logto.dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: true });
     const laptop = await signIn('alice');
     const phone = await signIn('alice');
-    relay.answered.length = 0;
+    logto.answered.length = 0;
 
-    await signOutOfDemoApp(dev, laptop);
+    await logto.signOut(laptop);
 
-    expect(relay.answered).toEqual([200]);
+    expect(logto.answered).toEqual([200]);
     expect(await endedWithin(laptop.jar, b.url, 1000)).toBeLessThan(1000);
     expect(await status(phone.jar, b.url)).toBe(200);
-    dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: false });
+    logto.dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: false });
   });
 
   it('sign-out on A ends a copied cookie on B within a second (and on A at once)', async () => {
@@ -134,12 +125,12 @@ describe('cookie sessions with a revocation list shared through Redis, on two in
     try {
       expect(await status(copyOf(alice.jar), b.url)).toBe(200);
       expect(await status(copyOf(bob.jar), a.url)).toBe(200);
-      relay.answered.length = 0;
+      logto.answered.length = 0;
 
-      await signOutOfDemoApp(dev, bob);
+      await logto.signOut(bob);
 
-      expect(relay.answered).toHaveLength(1);
-      expect(relay.answered[0]).toBeGreaterThanOrEqual(500);
+      expect(logto.answered).toHaveLength(1);
+      expect(logto.answered[0]).toBeGreaterThanOrEqual(500);
       // A recorded the end in its own memory anyway.
       expect(await status(copyOf(bob.jar), a.url)).toBe(401);
       expect(a.stderr()).toMatch(/WARN session\.store_unavailable/);
@@ -147,16 +138,16 @@ describe('cookie sessions with a revocation list shared through Redis, on two in
     } finally {
       await redis.start();
     }
-    relay.answered.length = 0;
+    logto.answered.length = 0;
     // The instances reconnect by themselves; Logto's next logout reaches B again.
     const deadline = Date.now() + 10_000;
-    while (relay.answered.length === 0 || relay.answered.at(-1) !== 200) {
+    while (logto.answered.length === 0 || logto.answered.at(-1) !== 200) {
       if (Date.now() > deadline)
-        throw new Error(`logouts still fail: ${relay.answered.join(', ')}`);
+        throw new Error(`logouts still fail: ${logto.answered.join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      if (relay.answered.length === 0 || relay.answered.at(-1) !== 200) {
+      if (logto.answered.length === 0 || logto.answered.at(-1) !== 200) {
         const probe = await signIn('alice');
-        await signOutOfDemoApp(dev, probe);
+        await logto.signOut(probe);
       }
     }
     expect(await endedWithin(alice.jar, b.url, 2000)).toBeLessThan(2000);
