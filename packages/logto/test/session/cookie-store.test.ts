@@ -15,6 +15,13 @@ const http = { secure: false };
 
 const signedInJar = (store = createCookieSessionStore({ secret: SECRET })) => signIn(store);
 
+/** Loads `cookieHeader` with a new store (no cache) of `secret`, recording what it logs. */
+const load = async (cookieHeader: string | undefined, secret: string = SECRET) => {
+  const { logger, codes, messages } = recordingLogger();
+  const store = createCookieSessionStore({ secret, logger, cacheSize: 0 });
+  return { session: await store.load(cookieHeader, https), codes, messages };
+};
+
 /** A store on a clock moved by hand, with a 1 h idle lifetime. */
 const clockedStore = (absoluteDuration: number) => {
   const clock = manualClock();
@@ -145,16 +152,6 @@ describe('cookie session store', () => {
   });
 
   describe('rejected cookies give an empty session, a logged code and no throw', () => {
-    const load = async (
-      cookieHeader: string,
-      store = createCookieSessionStore({ secret: SECRET }),
-    ) => {
-      const { logger, codes, messages } = recordingLogger();
-      const fresh = createCookieSessionStore({ secret: SECRET, logger, cacheSize: 0 });
-      const session = await fresh.load(cookieHeader, https);
-      void store;
-      return { session, codes, messages };
-    };
     const valid = async () => (await signedInJar()).cookies.get('logto_session') ?? '';
 
     const expectSignedOut = async (session: RequestSession) => {
@@ -353,13 +350,8 @@ describe('cookie session store', () => {
       expect(await session.getItem('idToken')).toBe('id-token-value');
       await session.setItem('idToken', 'new');
       jar.apply(await session.commit());
-      const newOnly = await createCookieSessionStore({ secret: SECRET }).load(jar.header(), https);
-      expect(await newOnly.getItem('idToken')).toBe('new');
-      const { logger, codes } = recordingLogger();
-      const oldOnly = await createCookieSessionStore({ secret: OTHER_SECRET, logger }).load(
-        jar.header(),
-        https,
-      );
+      expect(await (await load(jar.header())).session.getItem('idToken')).toBe('new');
+      const { session: oldOnly, codes } = await load(jar.header(), OTHER_SECRET);
       expect(oldOnly.isNew).toBe(true);
       expect(codes).toEqual(['session.decrypt_failed']);
     });
@@ -428,20 +420,12 @@ describe('cookie session store', () => {
       const { session } = await bigSession();
       const jar = new CookieJar(await session.commit());
       jar.cookies.delete('logto_session.1');
-      const { logger, codes } = recordingLogger();
-      const loaded = await createCookieSessionStore({ secret: SECRET, logger }).load(
-        jar.header(),
-        https,
-      );
+      const { session: loaded, codes } = await load(jar.header());
       expect(loaded.isNew).toBe(true);
       expect(codes).toEqual(['session.malformed']);
       const last = `logto_session.${jar.cookies.size}`;
       jar.cookies.delete(last);
-      const truncated = await createCookieSessionStore({ secret: SECRET, logger }).load(
-        jar.header(),
-        https,
-      );
-      expect(truncated.isNew).toBe(true);
+      expect((await load(jar.header())).session.isNew).toBe(true);
     });
 
     it('treats reordered chunks as signed out without throwing', async () => {
@@ -450,11 +434,7 @@ describe('cookie session store', () => {
       const first = jar.cookies.get('logto_session.0') ?? '';
       jar.cookies.set('logto_session.0', jar.cookies.get('logto_session.1') ?? '');
       jar.cookies.set('logto_session.1', first);
-      const { logger, codes } = recordingLogger();
-      const loaded = await createCookieSessionStore({ secret: SECRET, logger }).load(
-        jar.header(),
-        https,
-      );
+      const { session: loaded, codes } = await load(jar.header());
       expect(loaded.isNew).toBe(true);
       expect(codes).toHaveLength(1);
       expect(['session.malformed', 'session.decrypt_failed']).toContain(codes[0]);

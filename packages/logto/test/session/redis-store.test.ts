@@ -25,6 +25,20 @@ afterAll(async () => {
 
 const testPrefix = () => `test:${randomUUID()}:`;
 
+/** A store under a new prefix on a clock moved by hand, with a 10 min idle lifetime. */
+const clockedStore = (absoluteDuration: number) => {
+  const prefix = testPrefix();
+  const clock = manualClock();
+  const store = createRedisSessionStore({
+    client: first,
+    prefix,
+    now: clock.now,
+    rollingDuration: 600,
+    absoluteDuration,
+  });
+  return { prefix, clock, store };
+};
+
 describe('Redis session store', () => {
   const prefix = testPrefix();
   serverStoreSpec((options) =>
@@ -148,18 +162,8 @@ describe('Redis session store', () => {
   });
 
   it('rolls the idle expiry (and the key TTL) forward only after touchAfter, without a new cookie', async () => {
-    const prefix = testPrefix();
-    const clock = manualClock();
-    const store = createRedisSessionStore({
-      client: first,
-      prefix,
-      now: clock.now,
-      rollingDuration: 600,
-      absoluteDuration: 6000,
-    });
-    const created = await store.load(undefined, https);
-    await created.setItem('idToken', 'x');
-    const jar = new CookieJar(await created.commit());
+    const { prefix, clock, store } = clockedStore(6000);
+    const jar = await signIn(store, { items: { idToken: 'x' } });
     const key = `${prefix}${jar.cookies.get('logto_session')}`;
     clock.advance(30);
     expect(await (await store.load(jar.header(), https)).commit()).toEqual([]);
@@ -181,15 +185,7 @@ describe('Redis session store', () => {
       });
 
     it('drops sessions begun more than the absolute lifetime ago, and lives as long as its newest session can', async () => {
-      const prefix = testPrefix();
-      const clock = manualClock();
-      const store = createRedisSessionStore({
-        client: first,
-        prefix,
-        now: clock.now,
-        rollingDuration: 600,
-        absoluteDuration: 3600,
-      });
+      const { prefix, clock, store } = clockedStore(3600);
       const index = `${prefix}index:sub:user-a`;
       const old = await signInAs(store, 'user-a');
       clock.advance(3601);
@@ -237,10 +233,10 @@ describe('Redis session store', () => {
     it('logout by sid ends only that session and removes it from its index', async () => {
       const prefix = testPrefix();
       const store = createRedisSessionStore({ client: first, prefix });
-      const session = await store.load(undefined, https);
-      await session.setItem('idToken', 'x');
-      await session.addTags?.(['sub:two-devices', 'sid:device-1']);
-      const device1 = new CookieJar(await session.commit());
+      const device1 = await signIn(store, {
+        items: { idToken: 'x' },
+        tags: ['sub:two-devices', 'sid:device-1'],
+      });
       const device2 = await signInAs(store, 'two-devices');
       expect(await store.destroyByTag?.('sid:device-1')).toBe(1);
       expect((await store.load(device1.header(), https)).isNew).toBe(true);

@@ -19,6 +19,23 @@ const deferred = () => {
   return { promise, resolve };
 };
 
+/**
+ * Takes the `refresh` lock of `session` as `name` and holds it until `release()`, recording
+ * `<name>:start` and `<name>:end` in `events`; resolves once it is held.
+ */
+const holdLock = async (session: RequestSession, name: string, events: string[]) => {
+  const gate = deferred();
+  const started = deferred();
+  const done = session.withLock?.('refresh', async () => {
+    events.push(`${name}:start`);
+    started.resolve();
+    await gate.promise;
+    events.push(`${name}:end`);
+  });
+  await started.promise;
+  return { release: gate.resolve, done };
+};
+
 /** The rules every server-side store (memory, Redis) follows. */
 export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
   describe('server-side session rules', () => {
@@ -184,22 +201,14 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       const a = await makeStore().load(jar.header(), https);
       const b = await makeStore({ second: true }).load(jar.header(), https);
       const events: string[] = [];
-      const gate = deferred();
-      const started = deferred();
-      const first = a.withLock?.('refresh', async () => {
-        events.push('a:start');
-        started.resolve();
-        await gate.promise;
-        events.push('a:end');
-      });
-      await started.promise;
+      const first = await holdLock(a, 'a', events);
       const second = b.withLock?.('refresh', async () => {
         events.push('b:start');
       });
       await new Promise((resolve) => setTimeout(resolve, 150));
       expect(events).toEqual(['a:start']);
-      gate.resolve();
-      await Promise.all([first, second]);
+      first.release();
+      await Promise.all([first.done, second]);
       expect(events).toEqual(['a:start', 'a:end', 'b:start']);
     });
 
@@ -245,14 +254,12 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       const jar = await signIn(makeStore({ lockWait: 100 }));
       const a = await makeStore({ lockWait: 100 }).load(jar.header(), https);
       const b = await makeStore({ second: true, lockWait: 100 }).load(jar.header(), https);
-      const gate = deferred();
-      const held = a.withLock?.('refresh', () => gate.promise);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      const held = await holdLock(a, 'a', []);
       await expect(b.withLock?.('refresh', async () => 'never')).rejects.toMatchObject({
         code: 'session.lock_timeout',
       });
-      gate.resolve();
-      await held;
+      held.release();
+      await held.done;
     });
 
     it('withLock keeps excluding others after a waiter timed out while the holder still holds it', async () => {
@@ -260,15 +267,7 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       const load = () => makeStore({ lockWait: 100 }).load(jar.header(), https);
       const [holder, waiter, late] = await Promise.all([load(), load(), load()]);
       const events: string[] = [];
-      const gate = deferred();
-      const started = deferred();
-      const held = holder.withLock?.('refresh', async () => {
-        events.push('holder:start');
-        started.resolve();
-        await gate.promise;
-        events.push('holder:end');
-      });
-      await started.promise;
+      const held = await holdLock(holder, 'holder', events);
       await expect(waiter.withLock?.('refresh', async () => 'never')).rejects.toMatchObject({
         code: 'session.lock_timeout',
       });
@@ -279,8 +278,8 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
         })
         .catch((error: unknown) => error);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      gate.resolve();
-      await Promise.all([held, lateTurn]);
+      held.release();
+      await Promise.all([held.done, lateTurn]);
       expect(events.slice(0, 2)).toEqual(['holder:start', 'holder:end']);
     });
 
