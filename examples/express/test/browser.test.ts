@@ -3,61 +3,42 @@
  * sign in on logto-dev's page, look at every protected page, fail a password, sign out.
  * Screenshots of every step go to test-output/browser/.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/support/chromium.js';
+import {
+  expectAcmeOrganization,
+  expectAliceOnHome,
+  expectNoRedirectAnswer,
+  expectResourcePage,
+  expectSignedOutHome,
+  navigationsDuring,
+  openTab,
+  screenshotsIn,
+  shownJson,
+  submitSignIn,
+  textOf,
+} from '../../../test/support/sample-browser.js';
 import { type SampleUnderTest, startSample } from './harness.js';
 
 const screenshots = fileURLToPath(new URL('../../../test-output/browser/', import.meta.url));
+const saveScreenshot = screenshotsIn(screenshots);
 
 let sample: SampleUnderTest;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let step = 0;
 
 /** Saves a numbered full-page screenshot of the current page. */
-async function snap(name: string): Promise<void> {
-  step += 1;
-  await page.screenshot({
-    path: `${screenshots}${String(step).padStart(2, '0')}-${name}.png`,
-    fullPage: true,
-  });
-}
-
-/** The JSON shown in the `<pre>` inside the element with this test id. */
-async function shownJson(testId: string): Promise<Record<string, unknown>> {
-  const text = await page.getByTestId(testId).locator('pre').textContent();
-  return JSON.parse(text ?? 'null') as Record<string, unknown>;
-}
-
-/** The trimmed text of the first element `locator` matches, once it is there. */
-async function textOf(locator: Locator): Promise<string> {
-  await locator.first().waitFor();
-  return ((await locator.first().textContent()) ?? '').trim();
-}
-
-/** Fills logto-dev's sign-in form and submits it. */
-async function submitSignIn(username: string, password: string): Promise<void> {
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const snap = (name: string) => saveScreenshot(page, name);
 
 beforeAll(async () => {
-  rmSync(screenshots, { recursive: true, force: true });
-  mkdirSync(screenshots, { recursive: true });
   sample = await startSample();
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page = await openTab(browser, 10_000);
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
   await browser?.close();
   await sample?.stop();
 });
@@ -65,16 +46,7 @@ afterAll(async () => {
 // One visitor's session, in order: each step starts where the previous one ended.
 describe.sequential('the sample app in Chromium', () => {
   it('shows a signed-out home page with a sign-in link and the protected pages', async () => {
-    await page.goto(`${sample.baseUrl}/`);
-    await page.getByTestId('sign-in').waitFor();
-    for (const path of [
-      '/protected',
-      '/protected/userinfo',
-      '/protected/organizations',
-      '/protected/resource',
-    ]) {
-      expect(await page.locator(`main a[href="${path}"]`).count()).toBe(1);
-    }
+    await expectSignedOutHome(page, sample.baseUrl);
     await snap('home-signed-out');
   });
 
@@ -84,17 +56,14 @@ describe.sequential('the sample app in Chromium', () => {
     await page.locator('#username').waitFor();
     await snap('logto-dev-sign-in');
 
-    await submitSignIn('alice', 'alice-password');
-    await page.waitForURL(`${sample.baseUrl}/`);
-    expect(await textOf(page.getByTestId('user-name'))).toBe('Alice Liddell');
-    expect(await textOf(page.getByTestId('user-email'))).toBe('alice@example.com');
-    await page.getByTestId('sign-out').waitFor();
+    await submitSignIn(page, 'alice', 'alice-password');
+    await expectAliceOnHome(page, sample.baseUrl);
     await snap('home-signed-in');
   });
 
   it('shows the ID token claims on /protected', async () => {
     await page.goto(`${sample.baseUrl}/protected`);
-    const claims = await shownJson('claims');
+    const claims = await shownJson(page, 'claims');
     expect(claims).toMatchObject({
       sub: 'user-alice',
       name: 'Alice Liddell',
@@ -110,8 +79,8 @@ describe.sequential('the sample app in Chromium', () => {
 
   it('shows userinfo with custom_data and identities on /protected/userinfo', async () => {
     await page.goto(`${sample.baseUrl}/protected/userinfo`);
-    expect(await shownJson('custom-data')).toEqual({ plan: 'pro' });
-    const userInfo = await shownJson('claims');
+    expect(await shownJson(page, 'custom-data')).toEqual({ plan: 'pro' });
+    const userInfo = await shownJson(page, 'claims');
     expect(userInfo).toMatchObject({
       sub: 'user-alice',
       custom_data: { plan: 'pro' },
@@ -121,40 +90,11 @@ describe.sequential('the sample app in Chromium', () => {
   });
 
   it('lists the organizations acme and globex, each linking to its organization token', async () => {
-    await page.goto(`${sample.baseUrl}/protected/organizations`);
-    const list = page.getByTestId('organizations');
-    expect(await textOf(list.locator('[data-organization="acme"]'))).toContain('Acme Inc.');
-    expect(await textOf(list.locator('[data-organization="globex"]'))).toContain(
-      'Globex Corporation',
-    );
-    await snap('protected-organizations');
-
-    await list.locator('[data-organization="acme"] a').click();
-    await page.waitForURL(`${sample.baseUrl}/protected/organizations/acme`);
-    const token = await shownJson('organization-token');
-    expect(token.aud).toBe('urn:logto:organization:acme');
-    expect(String(token.scope).split(' ')).toContain('read:members');
-    const scoped = await shownJson('scoped-api-token');
-    expect(scoped).toMatchObject({ aud: 'https://api.example.com', organization_id: 'acme' });
-    // The example API accepted the organization token for its members route.
-    expect(await textOf(page.getByTestId('api-status'))).toBe('200');
-    expect(await shownJson('api-result')).toMatchObject({
-      organizationId: 'acme',
-      user: 'user-alice',
-    });
-    await snap('protected-organization-acme');
+    await expectAcmeOrganization(page, sample.baseUrl, snap);
   });
 
   it('shows the API resource token and the result of calling the example API', async () => {
-    await page.goto(`${sample.baseUrl}/protected/resource`);
-    const token = await shownJson('resource-token');
-    expect(token.aud).toBe('https://api.example.com');
-    expect(String(token.scope).split(' ')).toContain('read:messages');
-    expect(token.sub).toBe('user-alice');
-    expect(await textOf(page.getByTestId('api-status'))).toBe('200');
-    const result = await shownJson('api-result');
-    expect(result).toMatchObject({ user: 'user-alice', scope: 'read:messages' });
-    expect(result.messages).toHaveLength(2);
+    await expectResourcePage(page, sample.baseUrl);
     await snap('protected-resource');
   });
 
@@ -167,25 +107,19 @@ describe.sequential('the sample app in Chromium', () => {
   });
 
   it('answers /protected/no-redirect with JSON when signed in', async () => {
-    const response = await page.goto(`${sample.baseUrl}/protected/no-redirect`);
-    expect(response?.status()).toBe(200);
-    expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toMatchObject({
-      sub: 'user-alice',
-    });
+    await expectNoRedirectAnswer(page, sample.baseUrl, true);
     await snap('no-redirect-signed-in');
   });
 
   it('signs out through logto-dev without a question, as Logto does, and lands on home, signed out', async () => {
     await page.goto(`${sample.baseUrl}/`);
-    const visited: string[] = [];
-    const onNavigation = (frame: { url(): string }) => visited.push(frame.url());
-    page.on('framenavigated', onNavigation);
-    await page.getByTestId('sign-out').click();
-    // The sign-out carries a valid id_token_hint and a registered post_logout_redirect_uri:
-    // logto-dev ends its session at once (no "Sign out of Demo app?").
-    await page.waitForURL(`${sample.baseUrl}/`);
-    await page.getByTestId('sign-in').waitFor();
-    page.off('framenavigated', onNavigation);
+    const visited = await navigationsDuring(page, async () => {
+      await page.getByTestId('sign-out').click();
+      // The sign-out carries a valid id_token_hint and a registered post_logout_redirect_uri:
+      // logto-dev ends its session at once (no "Sign out of Demo app?").
+      await page.waitForURL(`${sample.baseUrl}/`);
+      await page.getByTestId('sign-in').waitFor();
+    });
     expect(visited.some((url) => url.includes('/oidc/session/end'))).toBe(true);
     expect(await page.getByRole('button', { name: 'No, stay signed in' }).count()).toBe(0);
     await snap('home-signed-out-again');
@@ -200,25 +134,21 @@ describe.sequential('the sample app in Chromium', () => {
   });
 
   it('answers /protected/no-redirect with 401 JSON when signed out', async () => {
-    const response = await page.goto(`${sample.baseUrl}/protected/no-redirect`);
-    expect(response?.status()).toBe(401);
-    expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toEqual({
-      error: 'not_authenticated',
-    });
+    await expectNoRedirectAnswer(page, sample.baseUrl, false);
     await snap('no-redirect-signed-out');
   });
 
   it('shows the error on the logto-dev page after a wrong password, then signs in', async () => {
     await page.goto(`${sample.baseUrl}/protected/userinfo`);
     await page.waitForURL(`${sample.logtoDev.endpoint}/**`);
-    await submitSignIn('alice', 'not-her-password');
+    await submitSignIn(page, 'alice', 'not-her-password');
     expect(await textOf(page.getByRole('alert'))).toBe('Wrong username or password.');
     await snap('wrong-password');
 
-    await submitSignIn('alice', 'alice-password');
+    await submitSignIn(page, 'alice', 'alice-password');
     // Back to the page that asked for sign-in (returnTo).
     await page.waitForURL(`${sample.baseUrl}/protected/userinfo`);
-    expect(await shownJson('custom-data')).toEqual({ plan: 'pro' });
+    expect(await shownJson(page, 'custom-data')).toEqual({ plan: 'pro' });
     await snap('back-to-userinfo');
   });
 });
@@ -226,7 +156,6 @@ describe.sequential('the sample app in Chromium', () => {
 // A tenant without the sample's API resource, as a developer's new tenant is.
 describe.sequential('the sample in Chromium, on a tenant without its API resource', () => {
   let lacking: SampleUnderTest;
-  let visitor: BrowserContext;
   let tab: Page;
 
   beforeAll(async () => {
@@ -236,13 +165,11 @@ describe.sequential('the sample in Chromium, on a tenant without its API resourc
       for (const user of config.users) delete user.roles;
       for (const role of config.organizationRoles) role.resourceScopes = [];
     });
-    visitor = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    tab = await visitor.newPage();
-    tab.setDefaultTimeout(10_000);
+    tab = await openTab(browser, 10_000);
   }, 60_000);
 
   afterAll(async () => {
-    await visitor?.close();
+    await tab?.context().close();
     await lacking?.stop();
   });
 
@@ -250,9 +177,7 @@ describe.sequential('the sample in Chromium, on a tenant without its API resourc
     await tab.goto(`${lacking.baseUrl}/sign-in`);
     // Logto refused the first sign-in (invalid_target); the sample started one without the API.
     await tab.waitForURL(`${lacking.logtoDev.endpoint}/sign-in/**`);
-    await tab.locator('#username').fill('alice');
-    await tab.locator('#password').fill('alice-password');
-    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(tab, 'alice', 'alice-password');
     await tab.waitForURL(`${lacking.baseUrl}/protected/resource`);
     const card = tab.getByTestId('missing-resource');
     const text = await textOf(card);
