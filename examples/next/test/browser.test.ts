@@ -6,35 +6,22 @@
  * to test-output/browser-next/.
  */
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/support/chromium.js';
 import { freePort } from '../../../test/support/free-port.js';
-import {
-  expectAcmeOrganization,
-  expectAliceOnHome,
-  expectNoRedirectAnswer,
-  expectResourcePage,
-  expectSignedOutHome,
-  navigationsDuring,
-  openTab,
-  screenshotsIn,
-  shownJson,
-  submitSignIn,
-  textOf,
-} from '../../../test/support/sample-browser.js';
+import { SampleTab, screenshotsIn, textOf } from '../../../test/support/sample-browser.js';
 import { buildNextSample } from '../scripts/build.mjs';
 import { type RunningNextSample, startNextSample } from '../scripts/serve.mjs';
 
-const screenshots = fileURLToPath(new URL('../../../test-output/browser-next/', import.meta.url));
-const saveScreenshot = screenshotsIn(screenshots);
+const screenshots = screenshotsIn(
+  fileURLToPath(new URL('../../../test-output/browser-next/', import.meta.url)),
+);
 
 let sample: RunningNextSample;
 let endpoint: string;
 let browser: Browser;
-let page: Page;
-
-const snap = (name: string) => saveScreenshot(page, name);
+let tab: SampleTab;
 
 beforeAll(async () => {
   const { built, seconds } = await buildNextSample({ quiet: true });
@@ -50,7 +37,7 @@ beforeAll(async () => {
   });
   endpoint = sample.logtoDev?.endpoint ?? '';
   browser = await launchChromium();
-  page = await openTab(browser, 15_000);
+  tab = await SampleTab.open(browser, sample.baseUrl, screenshots, 15_000);
 }, 600_000);
 
 afterAll(async () => {
@@ -60,93 +47,73 @@ afterAll(async () => {
 
 describe.sequential('the Next.js sample in Chromium', () => {
   it('shows a signed-out home page with a sign-in button and the protected pages', async () => {
-    await expectSignedOutHome(page, sample.baseUrl);
-    await snap('home-signed-out');
+    await tab.expectSignedOutHome();
+    await tab.snap('home-signed-out');
   });
 
   it('signs in as alice through the Server Action and lands back on home, signed in', async () => {
-    await page.getByTestId('sign-in').click();
-    await page.waitForURL(`${endpoint}/**`);
-    await page.locator('#username').waitFor();
-    await submitSignIn(page, 'alice', 'alice-password');
-    await expectAliceOnHome(page, sample.baseUrl);
-    await snap('home-signed-in');
+    await tab.page.getByTestId('sign-in').click();
+    await tab.page.waitForURL(`${endpoint}/**`);
+    await tab.page.locator('#username').waitFor();
+    await tab.signInAsAlice('/');
+    await tab.expectAliceOnHome();
+    await tab.snap('home-signed-in');
   });
 
   it('shows the signed-in user in a client component, through a route handler', async () => {
-    const user = page.getByTestId('client-user');
-    await page.locator('[data-testid="client-user"][data-state="signed-in"]').waitFor();
+    const user = tab.page.getByTestId('client-user');
+    await tab.page.locator('[data-testid="client-user"][data-state="signed-in"]').waitFor();
     expect(await textOf(user)).toContain('Alice Liddell');
   });
 
   it('shows the ID token claims on /protected', async () => {
-    await page.goto(`${sample.baseUrl}/protected`);
-    const claims = await shownJson(page, 'claims');
-    expect(claims).toMatchObject({
-      sub: 'user-alice',
-      name: 'Alice Liddell',
-      email: 'alice@example.com',
-      organizations: expect.arrayContaining(['acme', 'globex']),
-      aud: 'demo-app',
-      iss: `${endpoint}/oidc`,
-    });
-    expect(claims).not.toHaveProperty('custom_data');
-    await snap('protected-id-token');
+    await tab.expectIdTokenClaims({ iss: `${endpoint}/oidc` });
   });
 
   it('shows userinfo with custom_data and identities on /protected/userinfo', async () => {
-    await page.goto(`${sample.baseUrl}/protected/userinfo`);
-    expect(await shownJson(page, 'custom-data')).toEqual({ plan: 'pro' });
-    expect(await shownJson(page, 'claims')).toMatchObject({
-      sub: 'user-alice',
-      custom_data: { plan: 'pro' },
-      identities: { github: { userId: 'alice-gh-1865' } },
-    });
-    await snap('protected-userinfo');
+    await tab.expectUserInfo();
   });
 
   it('lists the organizations, and shows an organization token and an organization-scoped API token', async () => {
-    await expectAcmeOrganization(page, sample.baseUrl, snap);
+    await tab.expectAcmeOrganization();
   });
 
   it('shows the API resource token and the answer of the example API', async () => {
-    await expectResourcePage(page, sample.baseUrl);
-    await snap('protected-resource');
+    await tab.expectResourcePage();
   });
 
   it('shows the error code for an organization alice is not in, and she stays signed in', async () => {
-    await page.goto(`${sample.baseUrl}/protected/organizations/initech`);
-    expect(await textOf(page.getByTestId('error-code'))).toBe('token.access_denied');
-    await page.getByTestId('nav-sign-out').waitFor();
-    await snap('error-not-a-member');
+    await tab.goto('/protected/organizations/initech');
+    expect(await textOf(tab.page.getByTestId('error-code'))).toBe('token.access_denied');
+    await tab.page.getByTestId('nav-sign-out').waitFor();
+    await tab.snap('error-not-a-member');
   });
 
   it('answers /protected/no-redirect with JSON when signed in', async () => {
-    await expectNoRedirectAnswer(page, sample.baseUrl, true);
+    await tab.expectNoRedirectAnswer(true);
   });
 
   it('signs out through the Server Action and logto-dev, and lands on home, signed out', async () => {
-    await page.goto(`${sample.baseUrl}/`);
-    const visited = await navigationsDuring(page, async () => {
-      await page.getByTestId('sign-out').click();
+    await tab.goto('/');
+    const visited = await tab.navigationsDuring(async () => {
+      await tab.page.getByTestId('sign-out').click();
       // A valid id_token_hint: logto-dev ends its session without a question, as Logto does.
-      await page.getByTestId('sign-in').waitFor();
-      await page.waitForURL(`${sample.baseUrl}/`);
+      await tab.page.getByTestId('sign-in').waitFor();
+      await tab.page.waitForURL(`${sample.baseUrl}/`);
     });
     expect(visited.some((url) => url.startsWith(`${endpoint}/oidc/session/end`))).toBe(true);
-    await snap('home-signed-out-again');
+    await tab.snap('home-signed-out-again');
   });
 
   it('answers /protected/no-redirect with 401 JSON when signed out', async () => {
-    await expectNoRedirectAnswer(page, sample.baseUrl, false);
+    await tab.expectNoRedirectAnswer(false);
   });
 
   it('sends a signed-out visitor of a page to sign in, and back to that page afterwards', async () => {
-    await page.goto(`${sample.baseUrl}/protected/userinfo`);
-    await page.waitForURL(`${endpoint}/**`);
-    await submitSignIn(page, 'alice', 'alice-password');
-    await page.waitForURL(`${sample.baseUrl}/protected/userinfo`);
-    expect(await shownJson(page, 'custom-data')).toEqual({ plan: 'pro' });
-    await snap('back-to-userinfo');
+    await tab.goto('/protected/userinfo');
+    await tab.page.waitForURL(`${endpoint}/**`);
+    await tab.signInAsAlice('/protected/userinfo');
+    expect(await tab.shownJson('custom-data')).toEqual({ plan: 'pro' });
+    await tab.snap('back-to-userinfo');
   });
 });
