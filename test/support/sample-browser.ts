@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { launchChromium } from './chromium.js';
 
 /** Saves a numbered full-page screenshot of `page`. */
 export type Screenshots = (page: Page, name: string) => Promise<void>;
@@ -22,31 +23,49 @@ export const screenshotsIn = (directory: string): Screenshots => {
   };
 };
 
+const newTab = async (browser: Browser, timeout: number) => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  return page;
+};
+
 /** The trimmed text of the first element `locator` matches, once it is there. */
 export const textOf = async (locator: Locator): Promise<string> => {
   await locator.first().waitFor();
   return ((await locator.first().textContent()) ?? '').trim();
 };
 
-/** One visitor (own cookies) in one tab on the sample at `baseUrl`. */
+/** One visitor (own cookies) in one tab of a headless Chromium, on the sample at `baseUrl`. */
 export class SampleTab {
   private constructor(
     readonly page: Page,
     readonly baseUrl: string,
     private readonly screenshots: Screenshots,
+    private readonly timeout: number,
+    /** The browser, when this tab launched it (and {@link SampleTab.close} stops it). */
+    private readonly launched?: Browser,
   ) {}
 
-  /** Opens the tab; it waits at most `timeout` ms for anything. */
-  static async open(
-    browser: Browser,
-    baseUrl: string,
-    screenshots: Screenshots,
-    timeout: number,
-  ): Promise<SampleTab> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(timeout);
-    return new SampleTab(page, baseUrl, screenshots);
+  /** Starts Chromium with one tab; it waits at most `timeout` ms for anything. */
+  static async launch(baseUrl: string, screenshots: Screenshots, timeout: number) {
+    const browser = await launchChromium();
+    const page = await newTab(browser, timeout);
+    return new SampleTab(page, baseUrl, screenshots, timeout, browser);
+  }
+
+  /** Another visitor, in the same Chromium, on the sample at `baseUrl`. */
+  async visitor(baseUrl: string): Promise<SampleTab> {
+    const browser = this.page.context().browser();
+    if (!browser) throw new Error('the tab has no browser');
+    const page = await newTab(browser, this.timeout);
+    return new SampleTab(page, baseUrl, this.screenshots, this.timeout);
+  }
+
+  /** Closes this visitor, or Chromium for the tab that launched it. */
+  async close(): Promise<void> {
+    if (this.launched) await this.launched.close();
+    else await this.page.context().close();
   }
 
   /** Goes to `path` of the sample. */
@@ -92,6 +111,14 @@ export class SampleTab {
     for (const path of ['', '/userinfo', '/organizations', '/resource']) {
       expect(await this.page.locator(`main a[href="/protected${path}"]`).count()).toBe(1);
     }
+    await this.snap('home-signed-out');
+  }
+
+  /** Clicks the sign-in control and waits for logto-dev's sign-in form at `endpoint`. */
+  async openSignIn(endpoint: string): Promise<void> {
+    await this.page.getByTestId('sign-in').click();
+    await this.page.waitForURL(`${endpoint}/sign-in/**`);
+    await this.page.locator('#password').waitFor();
   }
 
   /** Signs alice in on logto-dev's page (open in the tab) and lands on `path`. */
@@ -105,6 +132,7 @@ export class SampleTab {
     expect(await textOf(this.page.getByTestId('user-name'))).toBe('Alice Liddell');
     expect(await textOf(this.page.getByTestId('user-email'))).toBe('alice@example.com');
     await this.page.getByTestId('sign-out').waitFor();
+    await this.snap('home-signed-in');
   }
 
   /** `/protected` shows alice's ID token claims (`claims`, and none of userinfo's). */

@@ -4,9 +4,7 @@
  * Screenshots of every step go to test-output/browser/.
  */
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../test/support/chromium.js';
 import { SampleTab, screenshotsIn, textOf } from '../../../test/support/sample-browser.js';
 import { type SampleUnderTest, startSample } from './harness.js';
 
@@ -15,17 +13,15 @@ const screenshots = screenshotsIn(
 );
 
 let sample: SampleUnderTest;
-let browser: Browser;
 let tab: SampleTab;
 
 beforeAll(async () => {
   sample = await startSample();
-  browser = await launchChromium();
-  tab = await SampleTab.open(browser, sample.baseUrl, screenshots, 10_000);
+  tab = await SampleTab.launch(sample.baseUrl, screenshots, 10_000);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await tab?.close();
   await sample?.stop();
 });
 
@@ -33,18 +29,14 @@ afterAll(async () => {
 describe.sequential('the sample app in Chromium', () => {
   it('shows a signed-out home page with a sign-in link and the protected pages', async () => {
     await tab.expectSignedOutHome();
-    await tab.snap('home-signed-out');
   });
 
   it('signs in as alice on the logto-dev page and lands back on home, signed in', async () => {
-    await tab.page.getByTestId('sign-in').click();
-    await tab.page.waitForURL(`${sample.logtoDev.endpoint}/**`);
-    await tab.page.locator('#username').waitFor();
+    await tab.openSignIn(sample.logtoDev.endpoint);
     await tab.snap('logto-dev-sign-in');
 
     await tab.signInAsAlice('/');
     await tab.expectAliceOnHome();
-    await tab.snap('home-signed-in');
   });
 
   it('shows the ID token claims on /protected', async () => {
@@ -94,9 +86,7 @@ describe.sequential('the sample app in Chromium', () => {
   });
 
   it('asks for credentials at the next sign-in: the Logto session ended too', async () => {
-    await tab.page.getByTestId('sign-in').click();
-    await tab.page.waitForURL(`${sample.logtoDev.endpoint}/sign-in/**`);
-    await tab.page.locator('#password').waitFor();
+    await tab.openSignIn(sample.logtoDev.endpoint);
     await tab.snap('sign-in-asks-again');
     await tab.goto('/');
   });
@@ -132,11 +122,11 @@ describe.sequential('the sample in Chromium, on a tenant without its API resourc
       for (const user of config.users) delete user.roles;
       for (const role of config.organizationRoles) role.resourceScopes = [];
     });
-    visitor = await SampleTab.open(browser, lacking.baseUrl, screenshots, 10_000);
+    visitor = await tab.visitor(lacking.baseUrl);
   }, 60_000);
 
   afterAll(async () => {
-    await visitor?.page.context().close();
+    await visitor?.close();
     await lacking?.stop();
   });
 

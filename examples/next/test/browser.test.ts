@@ -6,9 +6,7 @@
  * to test-output/browser-next/.
  */
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../test/support/chromium.js';
 import { freePort } from '../../../test/support/free-port.js';
 import { SampleTab, screenshotsIn, textOf } from '../../../test/support/sample-browser.js';
 import { buildNextSample } from '../scripts/build.mjs';
@@ -20,7 +18,6 @@ const screenshots = screenshotsIn(
 
 let sample: RunningNextSample;
 let endpoint: string;
-let browser: Browser;
 let tab: SampleTab;
 
 beforeAll(async () => {
@@ -36,28 +33,23 @@ beforeAll(async () => {
     stdio: 'ignore',
   });
   endpoint = sample.logtoDev?.endpoint ?? '';
-  browser = await launchChromium();
-  tab = await SampleTab.open(browser, sample.baseUrl, screenshots, 15_000);
+  tab = await SampleTab.launch(sample.baseUrl, screenshots, 15_000);
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await tab?.close();
   await sample?.stop();
 });
 
 describe.sequential('the Next.js sample in Chromium', () => {
   it('shows a signed-out home page with a sign-in button and the protected pages', async () => {
     await tab.expectSignedOutHome();
-    await tab.snap('home-signed-out');
   });
 
   it('signs in as alice through the Server Action and lands back on home, signed in', async () => {
-    await tab.page.getByTestId('sign-in').click();
-    await tab.page.waitForURL(`${endpoint}/**`);
-    await tab.page.locator('#username').waitFor();
+    await tab.openSignIn(endpoint);
     await tab.signInAsAlice('/');
     await tab.expectAliceOnHome();
-    await tab.snap('home-signed-in');
   });
 
   it('shows the signed-in user in a client component, through a route handler', async () => {
