@@ -322,12 +322,23 @@ function resourceScope(value: unknown, path: string): ResourceScopeConfig {
   return { resource: r.string('resource'), scope: r.string('scope') };
 }
 
-function unique(values: string[], path: (index: number) => string, what: string): void {
-  const seen = new Set<string>();
-  values.forEach((value, index) => {
-    if (seen.has(value)) throw new LogtoDevConfigError(path(index), `duplicate ${what} "${value}"`);
+/** Throws when two of `items` (the config's `list`) share a `field`, naming the second. */
+function unique<T>(items: readonly T[], list: string, field: keyof T & string, what: string): void {
+  const seen = new Set<unknown>();
+  items.forEach((item, index) => {
+    const value = item[field];
+    if (seen.has(value)) {
+      throw new LogtoDevConfigError(`${list}[${index}].${field}`, `duplicate ${what} "${value}"`);
+    }
     seen.add(value);
   });
+}
+
+/** Sets each of `values` that is given (an optional config field) on `target`. */
+function setGiven<T extends object>(target: T, values: Partial<T>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) Object.assign(target, { [key]: value });
+  }
 }
 
 /**
@@ -345,19 +356,17 @@ export function validateConfig(input: unknown): LogtoDevConfig {
       redirectUris: r.array('redirectUris', urlItem, true),
       postLogoutRedirectUris: r.array('postLogoutRedirectUris', urlItem, true),
     };
-    const name = r.optionalString('name');
-    if (name !== undefined) app.name = name;
-    const backchannelLogoutUri = r.optionalUrl('backchannelLogoutUri');
-    if (backchannelLogoutUri !== undefined) app.backchannelLogoutUri = backchannelLogoutUri;
-    const sessionRequired = r.boolean('backchannelLogoutSessionRequired');
-    if (sessionRequired !== undefined) app.backchannelLogoutSessionRequired = sessionRequired;
     const type = r.optionalString('type');
     if (type !== undefined && type !== 'traditional' && type !== 'machine_to_machine') {
       throw new LogtoDevConfigError(r.at('type'), 'must be "traditional" or "machine_to_machine"');
     }
-    if (type !== undefined) app.type = type;
-    const managementApiAccess = r.boolean('managementApiAccess');
-    if (managementApiAccess !== undefined) app.managementApiAccess = managementApiAccess;
+    setGiven(app, {
+      name: r.optionalString('name'),
+      backchannelLogoutUri: r.optionalUrl('backchannelLogoutUri'),
+      backchannelLogoutSessionRequired: r.boolean('backchannelLogoutSessionRequired'),
+      type,
+      managementApiAccess: r.boolean('managementApiAccess'),
+    });
     if (app.redirectUris.length === 0 && type !== 'machine_to_machine')
       throw new LogtoDevConfigError(r.at('redirectUris'), 'must list at least one URI');
     if (app.secret.length < 32)
@@ -366,11 +375,7 @@ export function validateConfig(input: unknown): LogtoDevConfig {
   });
   if (applications.length === 0)
     throw new LogtoDevConfigError('applications', 'must list at least one application');
-  unique(
-    applications.map((a) => a.id),
-    (i) => `applications[${i}].id`,
-    'application id',
-  );
+  unique(applications, 'applications', 'id', 'application id');
 
   const resources = rootAt.array(
     'resources',
@@ -386,19 +391,15 @@ export function validateConfig(input: unknown): LogtoDevConfig {
       if (resource.indicator.startsWith('urn:logto:')) {
         throw new LogtoDevConfigError(r.at('indicator'), 'urn:logto: indicators are reserved');
       }
-      const name = r.optionalString('name');
-      if (name !== undefined) resource.name = name;
-      const ttl = r.positiveInteger('accessTokenTtl');
-      if (ttl !== undefined) resource.accessTokenTtl = ttl;
+      setGiven(resource, {
+        name: r.optionalString('name'),
+        accessTokenTtl: r.positiveInteger('accessTokenTtl'),
+      });
       return resource;
     },
     true,
   );
-  unique(
-    resources.map((r) => r.indicator),
-    (i) => `resources[${i}].indicator`,
-    'resource indicator',
-  );
+  unique(resources, 'resources', 'indicator', 'resource indicator');
   const checkResourceScope = (scope: ResourceScopeConfig, path: string) => {
     const resource = resources.find((r) => r.indicator === scope.resource);
     if (!resource)
@@ -423,11 +424,7 @@ export function validateConfig(input: unknown): LogtoDevConfig {
     },
     true,
   );
-  unique(
-    roles.map((r) => r.name),
-    (i) => `roles[${i}].name`,
-    'role name',
-  );
+  unique(roles, 'roles', 'name', 'role name');
 
   const users = rootAt.array('users', (item, path) => {
     const r = reader(item, path);
@@ -436,29 +433,22 @@ export function validateConfig(input: unknown): LogtoDevConfig {
       username: r.string('username'),
       password: r.string('password'),
     };
-    const optional = {
+    setGiven(user, {
       name: r.optionalString('name'),
       email: r.optionalString('email'),
       phone: r.optionalString('phone'),
-    };
-    for (const [key, value] of Object.entries(optional))
-      if (value !== undefined) user[key as keyof typeof optional] = value;
-    const picture = r.optionalUrl('picture');
-    if (picture !== undefined) user.picture = picture;
-    const emailVerified = r.boolean('emailVerified');
-    if (emailVerified !== undefined) user.emailVerified = emailVerified;
-    const phoneVerified = r.boolean('phoneVerified');
-    if (phoneVerified !== undefined) user.phoneVerified = phoneVerified;
-    const customData = r.object('customData');
-    if (customData !== undefined) user.customData = customData;
+      picture: r.optionalUrl('picture'),
+      emailVerified: r.boolean('emailVerified'),
+      phoneVerified: r.boolean('phoneVerified'),
+      customData: r.object('customData'),
+    });
     const identities = r.object('identities');
     if (identities !== undefined) {
       user.identities = {};
       for (const [target, identity] of Object.entries(identities)) {
         const ir = reader(identity, `${r.at('identities')}.${target}`);
         const entry: IdentityConfig = { userId: ir.string('userId') };
-        const details = ir.object('details');
-        if (details !== undefined) entry.details = details;
+        setGiven(entry, { details: ir.object('details') });
         user.identities[target] = entry;
       }
     }
@@ -472,16 +462,8 @@ export function validateConfig(input: unknown): LogtoDevConfig {
     }
     return user;
   });
-  unique(
-    users.map((u) => u.id),
-    (i) => `users[${i}].id`,
-    'user id',
-  );
-  unique(
-    users.map((u) => u.username),
-    (i) => `users[${i}].username`,
-    'username',
-  );
+  unique(users, 'users', 'id', 'user id');
+  unique(users, 'users', 'username', 'username');
 
   const organizationRoles = rootAt.array(
     'organizationRoles',
@@ -501,11 +483,7 @@ export function validateConfig(input: unknown): LogtoDevConfig {
     },
     true,
   );
-  unique(
-    organizationRoles.map((r) => r.name),
-    (i) => `organizationRoles[${i}].name`,
-    'organization role name',
-  );
+  unique(organizationRoles, 'organizationRoles', 'name', 'organization role name');
 
   const organizations = rootAt.array(
     'organizations',
@@ -536,17 +514,12 @@ export function validateConfig(input: unknown): LogtoDevConfig {
           true,
         ),
       };
-      const description = r.optionalString('description');
-      if (description !== undefined) organization.description = description;
+      setGiven(organization, { description: r.optionalString('description') });
       return organization;
     },
     true,
   );
-  unique(
-    organizations.map((o) => o.id),
-    (i) => `organizations[${i}].id`,
-    'organization id',
-  );
+  unique(organizations, 'organizations', 'id', 'organization id');
 
   return { applications, users, resources, roles, organizations, organizationRoles };
 }
