@@ -287,6 +287,16 @@ class Reader {
     return value;
   }
 
+  /** Whether `key` is set. */
+  has(key: string): boolean {
+    return this.value[key] !== undefined;
+  }
+
+  /** The objects of the array under `key`, each read by `read`. */
+  objects<T>(key: string, read: (item: Reader) => T, optional = false): T[] {
+    return this.array(key, (item, path) => read(reader(item, path)), optional);
+  }
+
   array<T>(key: string, read: (item: unknown, path: string) => T, optional = false): T[] {
     const value = this.value[key];
     if (value === undefined && optional) return [];
@@ -322,6 +332,17 @@ function resourceScope(value: unknown, path: string): ResourceScopeConfig {
   return { resource: r.string('resource'), scope: r.string('scope') };
 }
 
+/** An item reader of a name of one of `known` (an unknown one is refused as an unknown `what`). */
+const nameOf =
+  (known: readonly { name: string }[], what: string) =>
+  (value: unknown, path: string): string => {
+    const name = stringItem(value, path);
+    if (!known.some((item) => item.name === name)) {
+      throw new LogtoDevConfigError(path, `unknown ${what} "${name}"`);
+    }
+    return name;
+  };
+
 /** Throws when two of `items` (the config's `list`) share a `field`, naming the second. */
 function unique<T>(items: readonly T[], list: string, field: keyof T & string, what: string): void {
   const seen = new Set<unknown>();
@@ -348,8 +369,7 @@ function setGiven<T extends object>(target: T, values: Partial<T>): void {
 export function validateConfig(input: unknown): LogtoDevConfig {
   if (!isObject(input)) throw new LogtoDevConfigError('config', 'must be a JSON object');
   const rootAt = new Reader(input, '');
-  const applications = rootAt.array('applications', (item, path) => {
-    const r = reader(item, path);
+  const applications = rootAt.objects('applications', (r) => {
     const app: ApplicationConfig = {
       id: r.string('id'),
       secret: r.string('secret'),
@@ -377,10 +397,9 @@ export function validateConfig(input: unknown): LogtoDevConfig {
     throw new LogtoDevConfigError('applications', 'must list at least one application');
   unique(applications, 'applications', 'id', 'application id');
 
-  const resources = rootAt.array(
+  const resources = rootAt.objects(
     'resources',
-    (item, path) => {
-      const r = reader(item, path);
+    (r) => {
       const resource: ResourceConfig = {
         indicator: r.string('indicator'),
         scopes: r.array('scopes', stringItem),
@@ -400,7 +419,9 @@ export function validateConfig(input: unknown): LogtoDevConfig {
     true,
   );
   unique(resources, 'resources', 'indicator', 'resource indicator');
-  const checkResourceScope = (scope: ResourceScopeConfig, path: string) => {
+  /** Reads a permission of one of the resources. */
+  const knownScope = (value: unknown, path: string): ResourceScopeConfig => {
+    const scope = resourceScope(value, path);
     const resource = resources.find((r) => r.indicator === scope.resource);
     if (!resource)
       throw new LogtoDevConfigError(`${path}.resource`, `unknown resource "${scope.resource}"`);
@@ -410,24 +431,17 @@ export function validateConfig(input: unknown): LogtoDevConfig {
         `resource "${scope.resource}" has no scope "${scope.scope}"`,
       );
     }
+    return scope;
   };
 
-  const roles = rootAt.array(
+  const roles = rootAt.objects(
     'roles',
-    (item, path) => {
-      const r = reader(item, path);
-      const role: RoleConfig = { name: r.string('name'), scopes: r.array('scopes', resourceScope) };
-      role.scopes.forEach((scope, index) => {
-        checkResourceScope(scope, `${r.at('scopes')}[${index}]`);
-      });
-      return role;
-    },
+    (r): RoleConfig => ({ name: r.string('name'), scopes: r.array('scopes', knownScope) }),
     true,
   );
   unique(roles, 'roles', 'name', 'role name');
 
-  const users = rootAt.array('users', (item, path) => {
-    const r = reader(item, path);
+  const users = rootAt.objects('users', (r) => {
     const user: UserConfig = {
       id: r.string('id'),
       username: r.string('username'),
@@ -452,64 +466,43 @@ export function validateConfig(input: unknown): LogtoDevConfig {
         user.identities[target] = entry;
       }
     }
-    if ((item as Json).roles !== undefined) {
-      user.roles = r.array('roles', stringItem);
-      user.roles.forEach((role, index) => {
-        if (!roles.some((known) => known.name === role)) {
-          throw new LogtoDevConfigError(`${r.at('roles')}[${index}]`, `unknown role "${role}"`);
-        }
-      });
-    }
+    if (r.has('roles')) user.roles = r.array('roles', nameOf(roles, 'role'));
     return user;
   });
   unique(users, 'users', 'id', 'user id');
   unique(users, 'users', 'username', 'username');
 
-  const organizationRoles = rootAt.array(
+  const organizationRoles = rootAt.objects(
     'organizationRoles',
-    (item, path) => {
-      const r = reader(item, path);
+    (r) => {
       const role: OrganizationRoleConfig = {
         name: r.string('name'),
         scopes: r.array('scopes', stringItem, true),
       };
-      if ((item as Json).resourceScopes !== undefined) {
-        role.resourceScopes = r.array('resourceScopes', resourceScope);
-        role.resourceScopes.forEach((scope, index) => {
-          checkResourceScope(scope, `${r.at('resourceScopes')}[${index}]`);
-        });
-      }
+      if (r.has('resourceScopes')) role.resourceScopes = r.array('resourceScopes', knownScope);
       return role;
     },
     true,
   );
   unique(organizationRoles, 'organizationRoles', 'name', 'organization role name');
 
-  const organizations = rootAt.array(
+  const organizations = rootAt.objects(
     'organizations',
-    (item, path) => {
-      const r = reader(item, path);
+    (r) => {
       const organization: OrganizationConfig = {
         id: r.string('id'),
         name: r.string('name'),
-        members: r.array(
+        members: r.objects(
           'members',
-          (member, memberPath) => {
-            const m = reader(member, memberPath);
+          (m) => {
             const userId = m.string('userId');
             if (!users.some((u) => u.id === userId)) {
               throw new LogtoDevConfigError(m.at('userId'), `unknown user "${userId}"`);
             }
-            const memberRoles = m.array('roles', stringItem);
-            memberRoles.forEach((role, index) => {
-              if (!organizationRoles.some((known) => known.name === role)) {
-                throw new LogtoDevConfigError(
-                  `${m.at('roles')}[${index}]`,
-                  `unknown organization role "${role}"`,
-                );
-              }
-            });
-            return { userId, roles: memberRoles };
+            return {
+              userId,
+              roles: m.array('roles', nameOf(organizationRoles, 'organization role')),
+            };
           },
           true,
         ),

@@ -10,7 +10,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, type JWK as JoseJwk, jwtVerify } from 'jose';
 import type { JWK } from 'oidc-provider';
-import type { ResourceConfig } from '../config.js';
 import { managementApiResource, managementApiScope } from '../directory.js';
 import type { ManagementEntities } from './entities.js';
 
@@ -454,35 +453,22 @@ const routes: Route[] = [
 
 const param = (call: Call, index: number) => call.params[index] ?? '';
 
-function resourceOf(call: Call, entities: ManagementEntities): ResourceConfig {
-  const resource = entities.resourceById(param(call, 0));
-  if (!resource) throw notFound('resource');
-  return resource;
-}
+/** Finds the entity whose id is the path's first parameter, or answers 404 naming `what`. */
+const lookup =
+  <T>(what: string, byId: (entities: ManagementEntities, id: string) => T | undefined) =>
+  (call: Call, entities: ManagementEntities): T => {
+    const entity = byId(entities, param(call, 0));
+    if (entity === undefined) throw notFound(what);
+    return entity;
+  };
 
-function roleOf(call: Call, entities: ManagementEntities) {
-  const role = entities.roleById(param(call, 0));
-  if (!role) throw notFound('role');
-  return role;
-}
-
-function userOf(call: Call, entities: ManagementEntities) {
-  const user = entities.userById(param(call, 0));
-  if (!user) throw notFound('user');
-  return user;
-}
-
-function organizationRoleOf(call: Call, entities: ManagementEntities) {
-  const role = entities.organizationRoleById(param(call, 0));
-  if (!role) throw notFound('organization role');
-  return role;
-}
-
-function organizationOf(call: Call, entities: ManagementEntities) {
-  const organization = entities.organizationById(param(call, 0));
-  if (!organization) throw notFound('organization');
-  return organization;
-}
+const resourceOf = lookup('resource', (entities, id) => entities.resourceById(id));
+const roleOf = lookup('role', (entities, id) => entities.roleById(id));
+const userOf = lookup('user', (entities, id) => entities.userById(id));
+const organizationRoleOf = lookup('organization role', (entities, id) =>
+  entities.organizationRoleById(id),
+);
+const organizationOf = lookup('organization', (entities, id) => entities.organizationById(id));
 
 function memberOf(call: Call, entities: ManagementEntities) {
   const member = organizationOf(call, entities).members.find(
