@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, type JWK as JoseJwk, jwtVerify } from 'jose';
 import type { JWK } from 'oidc-provider';
 import { managementApiResource, managementApiScope } from '../directory.js';
+import { readBody } from '../read-body.js';
 import type { ManagementEntities } from './entities.js';
 
 /** What the Management API needs from the running logto-dev. */
@@ -50,16 +51,14 @@ interface Call {
 const maxBodyBytes = 64 * 1024;
 
 async function readJson(request: IncomingMessage): Promise<Json> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new ApiError(413, 'request.too_large', 'The body is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
+  const text = await readBody(
+    request,
+    maxBodyBytes,
+    () => new ApiError(413, 'request.too_large', 'The body is too large.'),
+  );
+  if (text === '') return {};
   try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
   } catch {
     // Answered below.
