@@ -79,7 +79,6 @@ class RedisRevocationList implements RedisRevocations {
   readonly #set: RevocationSet;
   readonly #redis: RedisCommands;
   readonly #key: string;
-  readonly #maxEntries: number;
   readonly #logger: SessionLogger;
   readonly #now: () => number;
   #loading: Promise<void> | undefined;
@@ -107,9 +106,8 @@ class RedisRevocationList implements RedisRevocations {
     this.#set = new RevocationSet({
       logger: this.#logger,
       now: this.#now,
-      ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+      maxEntries: options.maxEntries,
     });
-    this.#maxEntries = options.maxEntries ?? 100_000;
     this.#redis = redisCommands(options.client, timeout);
     this.#key = key;
     const loaded = this.#load();
@@ -147,7 +145,7 @@ class RedisRevocationList implements RedisRevocations {
       member,
       String(this.#now()),
       this.#key,
-      String(this.#maxEntries),
+      String(this.#set.maxEntries),
     ]);
   }
 
@@ -168,7 +166,7 @@ class RedisRevocationList implements RedisRevocations {
         '+inf',
         'LIMIT',
         '0',
-        String(this.#maxEntries),
+        String(this.#set.maxEntries),
       ]);
       for (const text of Array.isArray(members) ? members : []) {
         const revocation = decode(String(text));
