@@ -7,12 +7,13 @@
  */
 import { LogtoError, type LogtoErrorCode } from '../errors.js';
 import { CookieRequestSession, type CookieStoreParts } from './cookie-session.js';
-import { DEFAULT_MAX_SESSION_BYTES, readSessionCookie, resolveCookieSettings } from './cookies.js';
+import { DEFAULT_MAX_SESSION_BYTES, readSessionCookie } from './cookies.js';
 import { DecryptedSessions } from './decrypted-sessions.js';
 import { decryptJwe, deriveKeys } from './jwe.js';
-import { resolveLifetime, toSeconds } from './lifetime.js';
-import { defaultSessionLogger, warnWithCode } from './logger.js';
+import { toSeconds } from './lifetime.js';
+import { warnWithCode } from './logger.js';
 import { parseSessionRecord } from './payload.js';
+import { resolveSessionParts } from './request-session.js';
 import { createMemoryRevocations, type SessionRevocations } from './revocations.js';
 import type {
   RequestSession,
@@ -71,7 +72,7 @@ class CookieSessionStore implements SessionStore {
   readonly #parts: CookieStoreParts;
 
   constructor(options: CookieSessionStoreOptions) {
-    const settings = resolveCookieSettings(options);
+    const parts = resolveSessionParts(options);
     const cacheSize = options.cacheSize ?? 1000;
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_SESSION_BYTES;
     if (!Number.isInteger(cacheSize) || cacheSize < 0) {
@@ -86,10 +87,9 @@ class CookieSessionStore implements SessionStore {
         'Cookie session maxBytes must be a whole number from 4096 to 16384.',
       );
     }
-    const keys = deriveKeys(options.secret, settings.name);
-    const logger = options.logger ?? defaultSessionLogger;
-    const now = options.now ?? Date.now;
-    const revocations = options.revocations ?? createMemoryRevocations({ logger, now });
+    const keys = deriveKeys(options.secret, parts.settings.name);
+    const revocations =
+      options.revocations ?? createMemoryRevocations({ logger: parts.logger, now: parts.now });
     if (typeof revocations?.isEnded !== 'function' || typeof revocations.add !== 'function') {
       throw new LogtoError(
         'config.invalid',
@@ -97,14 +97,11 @@ class CookieSessionStore implements SessionStore {
       );
     }
     this.#parts = {
-      settings,
+      ...parts,
       keys,
       // deriveKeys returns one key per secret and refuses an empty list.
       encryptKey: keys[0]!,
-      lifetime: resolveLifetime(options),
       cache: new DecryptedSessions(cacheSize),
-      logger,
-      now,
       maxBytes,
       revocations,
     };

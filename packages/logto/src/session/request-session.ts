@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { type CookieSettings, isSecureCookie } from './cookies.js';
-import { type Lifetime, needsTouch, toSeconds } from './lifetime.js';
+import { type CookieSettings, isSecureCookie, resolveCookieSettings } from './cookies.js';
+import { type Lifetime, needsTouch, resolveLifetime, toSeconds } from './lifetime.js';
+import { defaultSessionLogger } from './logger.js';
 import type { SessionRecord } from './payload.js';
-import type { SessionLoadContext, SessionLogger } from './types.js';
+import type { SessionLoadContext, SessionLogger, SessionStoreOptions } from './types.js';
 
 /** What every request session needs from its store. */
 export interface RequestSessionParts {
@@ -16,6 +17,14 @@ export interface RequestSessionParts {
   readonly logger: SessionLogger;
   readonly now: () => number;
 }
+
+/** What every store resolves from its options: cookie attributes, lifetimes, logger and clock. */
+export const resolveSessionParts = (options: SessionStoreOptions): RequestSessionParts => ({
+  settings: resolveCookieSettings(options),
+  lifetime: resolveLifetime(options),
+  logger: options.logger ?? defaultSessionLogger,
+  now: options.now ?? Date.now,
+});
 
 /** The base of the cookie store's and the server-side stores' request sessions. */
 export abstract class LoadedSession<Parts extends RequestSessionParts> {
