@@ -16,7 +16,7 @@ import {
   type RedisCommands,
   redisCommands,
 } from './client.js';
-import { revocationAddScript } from './revocation-script.js';
+import { revocationAddScript } from './scripts.js';
 import { canSubscribe, type Subscription, subscribe } from './subscriber.js';
 
 /** Options of {@link createRedisRevocations}. */
