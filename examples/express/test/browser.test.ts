@@ -3,231 +3,117 @@
  * sign in on logto-dev's page, look at every protected page, fail a password, sign out.
  * Screenshots of every step go to test-output/browser/.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../test/support/chromium.js';
+import { SampleTab, screenshotsIn, textOf } from '../../../test/support/sample-browser.js';
 import { type SampleUnderTest, startSample } from './harness.js';
 
-const screenshots = fileURLToPath(new URL('../../../test-output/browser/', import.meta.url));
+const screenshots = screenshotsIn(
+  fileURLToPath(new URL('../../../test-output/browser/', import.meta.url)),
+);
 
 let sample: SampleUnderTest;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let step = 0;
-
-/** Saves a numbered full-page screenshot of the current page. */
-async function snap(name: string): Promise<void> {
-  step += 1;
-  await page.screenshot({
-    path: `${screenshots}${String(step).padStart(2, '0')}-${name}.png`,
-    fullPage: true,
-  });
-}
-
-/** The JSON shown in the `<pre>` inside the element with this test id. */
-async function shownJson(testId: string): Promise<Record<string, unknown>> {
-  const text = await page.getByTestId(testId).locator('pre').textContent();
-  return JSON.parse(text ?? 'null') as Record<string, unknown>;
-}
-
-/** The trimmed text of the first element `locator` matches, once it is there. */
-async function textOf(locator: Locator): Promise<string> {
-  await locator.first().waitFor();
-  return ((await locator.first().textContent()) ?? '').trim();
-}
-
-/** Fills logto-dev's sign-in form and submits it. */
-async function submitSignIn(username: string, password: string): Promise<void> {
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+let tab: SampleTab;
 
 beforeAll(async () => {
-  rmSync(screenshots, { recursive: true, force: true });
-  mkdirSync(screenshots, { recursive: true });
   sample = await startSample();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  tab = await SampleTab.launch(sample.baseUrl, screenshots, 10_000);
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
+  await tab?.close();
   await sample?.stop();
 });
 
 // One visitor's session, in order: each step starts where the previous one ended.
 describe.sequential('the sample app in Chromium', () => {
   it('shows a signed-out home page with a sign-in link and the protected pages', async () => {
-    await page.goto(`${sample.baseUrl}/`);
-    await page.getByTestId('sign-in').waitFor();
-    for (const path of [
-      '/protected',
-      '/protected/userinfo',
-      '/protected/organizations',
-      '/protected/resource',
-    ]) {
-      expect(await page.locator(`main a[href="${path}"]`).count()).toBe(1);
-    }
-    await snap('home-signed-out');
+    await tab.expectSignedOutHome();
   });
 
   it('signs in as alice on the logto-dev page and lands back on home, signed in', async () => {
-    await page.getByTestId('sign-in').click();
-    await page.waitForURL(`${sample.logtoDev.endpoint}/**`);
-    await page.locator('#username').waitFor();
-    await snap('logto-dev-sign-in');
+    await tab.openSignIn(sample.logtoDev.endpoint);
+    await tab.snap('logto-dev-sign-in');
 
-    await submitSignIn('alice', 'alice-password');
-    await page.waitForURL(`${sample.baseUrl}/`);
-    expect(await textOf(page.getByTestId('user-name'))).toBe('Alice Liddell');
-    expect(await textOf(page.getByTestId('user-email'))).toBe('alice@example.com');
-    await page.getByTestId('sign-out').waitFor();
-    await snap('home-signed-in');
+    await tab.signInAsAlice('/');
+    await tab.expectAliceOnHome();
   });
 
   it('shows the ID token claims on /protected', async () => {
-    await page.goto(`${sample.baseUrl}/protected`);
-    const claims = await shownJson('claims');
-    expect(claims).toMatchObject({
-      sub: 'user-alice',
-      name: 'Alice Liddell',
-      email: 'alice@example.com',
+    await tab.expectIdTokenClaims({
       phone_number: '+15555550100',
-      organizations: expect.arrayContaining(['acme', 'globex']),
-      aud: 'demo-app',
       iss: `${sample.logtoDev.endpoint}/oidc`,
     });
-    expect(claims).not.toHaveProperty('custom_data');
-    await snap('protected-id-token');
   });
 
   it('shows userinfo with custom_data and identities on /protected/userinfo', async () => {
-    await page.goto(`${sample.baseUrl}/protected/userinfo`);
-    expect(await shownJson('custom-data')).toEqual({ plan: 'pro' });
-    const userInfo = await shownJson('claims');
-    expect(userInfo).toMatchObject({
-      sub: 'user-alice',
-      custom_data: { plan: 'pro' },
-      identities: { github: { userId: 'alice-gh-1865' } },
-    });
-    await snap('protected-userinfo');
+    await tab.expectUserInfo();
   });
 
   it('lists the organizations acme and globex, each linking to its organization token', async () => {
-    await page.goto(`${sample.baseUrl}/protected/organizations`);
-    const list = page.getByTestId('organizations');
-    expect(await textOf(list.locator('[data-organization="acme"]'))).toContain('Acme Inc.');
-    expect(await textOf(list.locator('[data-organization="globex"]'))).toContain(
-      'Globex Corporation',
-    );
-    await snap('protected-organizations');
-
-    await list.locator('[data-organization="acme"] a').click();
-    await page.waitForURL(`${sample.baseUrl}/protected/organizations/acme`);
-    const token = await shownJson('organization-token');
-    expect(token.aud).toBe('urn:logto:organization:acme');
-    expect(String(token.scope).split(' ')).toContain('read:members');
-    const scoped = await shownJson('scoped-api-token');
-    expect(scoped).toMatchObject({ aud: 'https://api.example.com', organization_id: 'acme' });
-    // The example API accepted the organization token for its members route.
-    expect(await textOf(page.getByTestId('api-status'))).toBe('200');
-    expect(await shownJson('api-result')).toMatchObject({
-      organizationId: 'acme',
-      user: 'user-alice',
-    });
-    await snap('protected-organization-acme');
+    await tab.expectAcmeOrganization();
   });
 
   it('shows the API resource token and the result of calling the example API', async () => {
-    await page.goto(`${sample.baseUrl}/protected/resource`);
-    const token = await shownJson('resource-token');
-    expect(token.aud).toBe('https://api.example.com');
-    expect(String(token.scope).split(' ')).toContain('read:messages');
-    expect(token.sub).toBe('user-alice');
-    expect(await textOf(page.getByTestId('api-status'))).toBe('200');
-    const result = await shownJson('api-result');
-    expect(result).toMatchObject({ user: 'user-alice', scope: 'read:messages' });
-    expect(result.messages).toHaveLength(2);
-    await snap('protected-resource');
+    await tab.expectResourcePage();
   });
 
   it('shows an error page with the code and what to do for an organization alice is not in', async () => {
-    const response = await page.goto(`${sample.baseUrl}/protected/organizations/initech`);
+    const response = await tab.goto('/protected/organizations/initech');
     expect(response?.status()).toBe(403);
-    expect(await textOf(page.getByTestId('error-code'))).toBe('token.access_denied');
-    expect(await textOf(page.locator('main'))).toContain('What to do');
-    await snap('error-not-a-member');
+    expect(await textOf(tab.page.getByTestId('error-code'))).toBe('token.access_denied');
+    expect(await textOf(tab.page.locator('main'))).toContain('What to do');
+    await tab.snap('error-not-a-member');
   });
 
   it('answers /protected/no-redirect with JSON when signed in', async () => {
-    const response = await page.goto(`${sample.baseUrl}/protected/no-redirect`);
-    expect(response?.status()).toBe(200);
-    expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toMatchObject({
-      sub: 'user-alice',
-    });
-    await snap('no-redirect-signed-in');
+    await tab.expectNoRedirectAnswer(true);
+    await tab.snap('no-redirect-signed-in');
   });
 
   it('signs out through logto-dev without a question, as Logto does, and lands on home, signed out', async () => {
-    await page.goto(`${sample.baseUrl}/`);
-    const visited: string[] = [];
-    const onNavigation = (frame: { url(): string }) => visited.push(frame.url());
-    page.on('framenavigated', onNavigation);
-    await page.getByTestId('sign-out').click();
-    // The sign-out carries a valid id_token_hint and a registered post_logout_redirect_uri:
-    // logto-dev ends its session at once (no "Sign out of Demo app?").
-    await page.waitForURL(`${sample.baseUrl}/`);
-    await page.getByTestId('sign-in').waitFor();
-    page.off('framenavigated', onNavigation);
+    await tab.goto('/');
+    const visited = await tab.navigationsDuring(async () => {
+      await tab.page.getByTestId('sign-out').click();
+      // The sign-out carries a valid id_token_hint and a registered post_logout_redirect_uri:
+      // logto-dev ends its session at once (no "Sign out of Demo app?").
+      await tab.page.waitForURL(`${sample.baseUrl}/`);
+      await tab.page.getByTestId('sign-in').waitFor();
+    });
     expect(visited.some((url) => url.includes('/oidc/session/end'))).toBe(true);
-    expect(await page.getByRole('button', { name: 'No, stay signed in' }).count()).toBe(0);
-    await snap('home-signed-out-again');
+    expect(await tab.page.getByRole('button', { name: 'No, stay signed in' }).count()).toBe(0);
+    await tab.snap('home-signed-out-again');
   });
 
   it('asks for credentials at the next sign-in: the Logto session ended too', async () => {
-    await page.getByTestId('sign-in').click();
-    await page.waitForURL(`${sample.logtoDev.endpoint}/sign-in/**`);
-    await page.locator('#password').waitFor();
-    await snap('sign-in-asks-again');
-    await page.goto(`${sample.baseUrl}/`);
+    await tab.openSignIn(sample.logtoDev.endpoint);
+    await tab.snap('sign-in-asks-again');
+    await tab.goto('/');
   });
 
   it('answers /protected/no-redirect with 401 JSON when signed out', async () => {
-    const response = await page.goto(`${sample.baseUrl}/protected/no-redirect`);
-    expect(response?.status()).toBe(401);
-    expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toEqual({
-      error: 'not_authenticated',
-    });
-    await snap('no-redirect-signed-out');
+    await tab.expectNoRedirectAnswer(false);
+    await tab.snap('no-redirect-signed-out');
   });
 
   it('shows the error on the logto-dev page after a wrong password, then signs in', async () => {
-    await page.goto(`${sample.baseUrl}/protected/userinfo`);
-    await page.waitForURL(`${sample.logtoDev.endpoint}/**`);
-    await submitSignIn('alice', 'not-her-password');
-    expect(await textOf(page.getByRole('alert'))).toBe('Wrong username or password.');
-    await snap('wrong-password');
+    await tab.goto('/protected/userinfo');
+    await tab.page.waitForURL(`${sample.logtoDev.endpoint}/**`);
+    await tab.submitSignIn('alice', 'not-her-password');
+    expect(await textOf(tab.page.getByRole('alert'))).toBe('Wrong username or password.');
+    await tab.snap('wrong-password');
 
-    await submitSignIn('alice', 'alice-password');
     // Back to the page that asked for sign-in (returnTo).
-    await page.waitForURL(`${sample.baseUrl}/protected/userinfo`);
-    expect(await shownJson('custom-data')).toEqual({ plan: 'pro' });
-    await snap('back-to-userinfo');
+    await tab.signInAsAlice('/protected/userinfo');
+    expect(await tab.shownJson('custom-data')).toEqual({ plan: 'pro' });
+    await tab.snap('back-to-userinfo');
   });
 });
 
 // A tenant without the sample's API resource, as a developer's new tenant is.
 describe.sequential('the sample in Chromium, on a tenant without its API resource', () => {
   let lacking: SampleUnderTest;
-  let visitor: BrowserContext;
-  let tab: Page;
+  let visitor: SampleTab;
 
   beforeAll(async () => {
     lacking = await startSample((config) => {
@@ -236,9 +122,7 @@ describe.sequential('the sample in Chromium, on a tenant without its API resourc
       for (const user of config.users) delete user.roles;
       for (const role of config.organizationRoles) role.resourceScopes = [];
     });
-    visitor = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    tab = await visitor.newPage();
-    tab.setDefaultTimeout(10_000);
+    visitor = await tab.visitor(lacking.baseUrl);
   }, 60_000);
 
   afterAll(async () => {
@@ -247,22 +131,18 @@ describe.sequential('the sample in Chromium, on a tenant without its API resourc
   });
 
   it('still signs in (without the resource) and the resource page says what to create and how', async () => {
-    await tab.goto(`${lacking.baseUrl}/sign-in`);
+    await visitor.goto('/sign-in');
     // Logto refused the first sign-in (invalid_target); the sample started one without the API.
-    await tab.waitForURL(`${lacking.logtoDev.endpoint}/sign-in/**`);
-    await tab.locator('#username').fill('alice');
-    await tab.locator('#password').fill('alice-password');
-    await tab.getByRole('button', { name: 'Sign in' }).click();
-    await tab.waitForURL(`${lacking.baseUrl}/protected/resource`);
-    const card = tab.getByTestId('missing-resource');
-    const text = await textOf(card);
+    await visitor.page.waitForURL(`${lacking.logtoDev.endpoint}/sign-in/**`);
+    await visitor.signInAsAlice('/protected/resource');
+    const text = await textOf(visitor.page.getByTestId('missing-resource'));
     expect(text).toContain('no API resource https://api.example.com');
     expect(text).toContain('invalid_target');
-    expect(await textOf(tab.locator('main'))).toContain('npm run setup:tenant');
-    await tab.screenshot({ path: `${screenshots}missing-resource.png`, fullPage: true });
+    expect(await textOf(visitor.page.locator('main'))).toContain('npm run setup:tenant');
+    await visitor.snap('missing-resource');
 
     // Signed in for everything else.
-    await tab.goto(`${lacking.baseUrl}/protected`);
-    expect(await textOf(tab.getByTestId('claims'))).toContain('user-alice');
+    await visitor.goto('/protected');
+    expect(await textOf(visitor.page.getByTestId('claims'))).toContain('user-alice');
   });
 });

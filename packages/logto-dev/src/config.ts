@@ -287,6 +287,16 @@ class Reader {
     return value;
   }
 
+  /** Whether `key` is set. */
+  has(key: string): boolean {
+    return this.value[key] !== undefined;
+  }
+
+  /** The objects of the array under `key`, each read by `read`. */
+  objects<T>(key: string, read: (item: Reader) => T, optional = false): T[] {
+    return this.array(key, (item, path) => read(reader(item, path)), optional);
+  }
+
   array<T>(key: string, read: (item: unknown, path: string) => T, optional = false): T[] {
     const value = this.value[key];
     if (value === undefined && optional) return [];
@@ -322,12 +332,34 @@ function resourceScope(value: unknown, path: string): ResourceScopeConfig {
   return { resource: r.string('resource'), scope: r.string('scope') };
 }
 
-function unique(values: string[], path: (index: number) => string, what: string): void {
-  const seen = new Set<string>();
-  values.forEach((value, index) => {
-    if (seen.has(value)) throw new LogtoDevConfigError(path(index), `duplicate ${what} "${value}"`);
+/** An item reader of a name of one of `known` (an unknown one is refused as an unknown `what`). */
+const nameOf =
+  (known: readonly { name: string }[], what: string) =>
+  (value: unknown, path: string): string => {
+    const name = stringItem(value, path);
+    if (!known.some((item) => item.name === name)) {
+      throw new LogtoDevConfigError(path, `unknown ${what} "${name}"`);
+    }
+    return name;
+  };
+
+/** Throws when two of `items` (the config's `list`) share a `field`, naming the second. */
+function unique<T>(items: readonly T[], list: string, field: keyof T & string, what: string): void {
+  const seen = new Set<unknown>();
+  items.forEach((item, index) => {
+    const value = item[field];
+    if (seen.has(value)) {
+      throw new LogtoDevConfigError(`${list}[${index}].${field}`, `duplicate ${what} "${value}"`);
+    }
     seen.add(value);
   });
+}
+
+/** Sets each of `values` that is given (an optional config field) on `target`. */
+function setGiven<T extends object>(target: T, values: Partial<T>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) Object.assign(target, { [key]: value });
+  }
 }
 
 /**
@@ -337,27 +369,24 @@ function unique(values: string[], path: (index: number) => string, what: string)
 export function validateConfig(input: unknown): LogtoDevConfig {
   if (!isObject(input)) throw new LogtoDevConfigError('config', 'must be a JSON object');
   const rootAt = new Reader(input, '');
-  const applications = rootAt.array('applications', (item, path) => {
-    const r = reader(item, path);
+  const applications = rootAt.objects('applications', (r) => {
     const app: ApplicationConfig = {
       id: r.string('id'),
       secret: r.string('secret'),
       redirectUris: r.array('redirectUris', urlItem, true),
       postLogoutRedirectUris: r.array('postLogoutRedirectUris', urlItem, true),
     };
-    const name = r.optionalString('name');
-    if (name !== undefined) app.name = name;
-    const backchannelLogoutUri = r.optionalUrl('backchannelLogoutUri');
-    if (backchannelLogoutUri !== undefined) app.backchannelLogoutUri = backchannelLogoutUri;
-    const sessionRequired = r.boolean('backchannelLogoutSessionRequired');
-    if (sessionRequired !== undefined) app.backchannelLogoutSessionRequired = sessionRequired;
     const type = r.optionalString('type');
     if (type !== undefined && type !== 'traditional' && type !== 'machine_to_machine') {
       throw new LogtoDevConfigError(r.at('type'), 'must be "traditional" or "machine_to_machine"');
     }
-    if (type !== undefined) app.type = type;
-    const managementApiAccess = r.boolean('managementApiAccess');
-    if (managementApiAccess !== undefined) app.managementApiAccess = managementApiAccess;
+    setGiven(app, {
+      name: r.optionalString('name'),
+      backchannelLogoutUri: r.optionalUrl('backchannelLogoutUri'),
+      backchannelLogoutSessionRequired: r.boolean('backchannelLogoutSessionRequired'),
+      type,
+      managementApiAccess: r.boolean('managementApiAccess'),
+    });
     if (app.redirectUris.length === 0 && type !== 'machine_to_machine')
       throw new LogtoDevConfigError(r.at('redirectUris'), 'must list at least one URI');
     if (app.secret.length < 32)
@@ -366,16 +395,11 @@ export function validateConfig(input: unknown): LogtoDevConfig {
   });
   if (applications.length === 0)
     throw new LogtoDevConfigError('applications', 'must list at least one application');
-  unique(
-    applications.map((a) => a.id),
-    (i) => `applications[${i}].id`,
-    'application id',
-  );
+  unique(applications, 'applications', 'id', 'application id');
 
-  const resources = rootAt.array(
+  const resources = rootAt.objects(
     'resources',
-    (item, path) => {
-      const r = reader(item, path);
+    (r) => {
       const resource: ResourceConfig = {
         indicator: r.string('indicator'),
         scopes: r.array('scopes', stringItem),
@@ -386,20 +410,18 @@ export function validateConfig(input: unknown): LogtoDevConfig {
       if (resource.indicator.startsWith('urn:logto:')) {
         throw new LogtoDevConfigError(r.at('indicator'), 'urn:logto: indicators are reserved');
       }
-      const name = r.optionalString('name');
-      if (name !== undefined) resource.name = name;
-      const ttl = r.positiveInteger('accessTokenTtl');
-      if (ttl !== undefined) resource.accessTokenTtl = ttl;
+      setGiven(resource, {
+        name: r.optionalString('name'),
+        accessTokenTtl: r.positiveInteger('accessTokenTtl'),
+      });
       return resource;
     },
     true,
   );
-  unique(
-    resources.map((r) => r.indicator),
-    (i) => `resources[${i}].indicator`,
-    'resource indicator',
-  );
-  const checkResourceScope = (scope: ResourceScopeConfig, path: string) => {
+  unique(resources, 'resources', 'indicator', 'resource indicator');
+  /** Reads a permission of one of the resources. */
+  const knownScope = (value: unknown, path: string): ResourceScopeConfig => {
+    const scope = resourceScope(value, path);
     const resource = resources.find((r) => r.indicator === scope.resource);
     if (!resource)
       throw new LogtoDevConfigError(`${path}.resource`, `unknown resource "${scope.resource}"`);
@@ -409,144 +431,88 @@ export function validateConfig(input: unknown): LogtoDevConfig {
         `resource "${scope.resource}" has no scope "${scope.scope}"`,
       );
     }
+    return scope;
   };
 
-  const roles = rootAt.array(
+  const roles = rootAt.objects(
     'roles',
-    (item, path) => {
-      const r = reader(item, path);
-      const role: RoleConfig = { name: r.string('name'), scopes: r.array('scopes', resourceScope) };
-      role.scopes.forEach((scope, index) => {
-        checkResourceScope(scope, `${r.at('scopes')}[${index}]`);
-      });
-      return role;
-    },
+    (r): RoleConfig => ({ name: r.string('name'), scopes: r.array('scopes', knownScope) }),
     true,
   );
-  unique(
-    roles.map((r) => r.name),
-    (i) => `roles[${i}].name`,
-    'role name',
-  );
+  unique(roles, 'roles', 'name', 'role name');
 
-  const users = rootAt.array('users', (item, path) => {
-    const r = reader(item, path);
+  const users = rootAt.objects('users', (r) => {
     const user: UserConfig = {
       id: r.string('id'),
       username: r.string('username'),
       password: r.string('password'),
     };
-    const optional = {
+    setGiven(user, {
       name: r.optionalString('name'),
       email: r.optionalString('email'),
       phone: r.optionalString('phone'),
-    };
-    for (const [key, value] of Object.entries(optional))
-      if (value !== undefined) user[key as keyof typeof optional] = value;
-    const picture = r.optionalUrl('picture');
-    if (picture !== undefined) user.picture = picture;
-    const emailVerified = r.boolean('emailVerified');
-    if (emailVerified !== undefined) user.emailVerified = emailVerified;
-    const phoneVerified = r.boolean('phoneVerified');
-    if (phoneVerified !== undefined) user.phoneVerified = phoneVerified;
-    const customData = r.object('customData');
-    if (customData !== undefined) user.customData = customData;
+      picture: r.optionalUrl('picture'),
+      emailVerified: r.boolean('emailVerified'),
+      phoneVerified: r.boolean('phoneVerified'),
+      customData: r.object('customData'),
+    });
     const identities = r.object('identities');
     if (identities !== undefined) {
       user.identities = {};
       for (const [target, identity] of Object.entries(identities)) {
         const ir = reader(identity, `${r.at('identities')}.${target}`);
         const entry: IdentityConfig = { userId: ir.string('userId') };
-        const details = ir.object('details');
-        if (details !== undefined) entry.details = details;
+        setGiven(entry, { details: ir.object('details') });
         user.identities[target] = entry;
       }
     }
-    if ((item as Json).roles !== undefined) {
-      user.roles = r.array('roles', stringItem);
-      user.roles.forEach((role, index) => {
-        if (!roles.some((known) => known.name === role)) {
-          throw new LogtoDevConfigError(`${r.at('roles')}[${index}]`, `unknown role "${role}"`);
-        }
-      });
-    }
+    if (r.has('roles')) user.roles = r.array('roles', nameOf(roles, 'role'));
     return user;
   });
-  unique(
-    users.map((u) => u.id),
-    (i) => `users[${i}].id`,
-    'user id',
-  );
-  unique(
-    users.map((u) => u.username),
-    (i) => `users[${i}].username`,
-    'username',
-  );
+  unique(users, 'users', 'id', 'user id');
+  unique(users, 'users', 'username', 'username');
 
-  const organizationRoles = rootAt.array(
+  const organizationRoles = rootAt.objects(
     'organizationRoles',
-    (item, path) => {
-      const r = reader(item, path);
+    (r) => {
       const role: OrganizationRoleConfig = {
         name: r.string('name'),
         scopes: r.array('scopes', stringItem, true),
       };
-      if ((item as Json).resourceScopes !== undefined) {
-        role.resourceScopes = r.array('resourceScopes', resourceScope);
-        role.resourceScopes.forEach((scope, index) => {
-          checkResourceScope(scope, `${r.at('resourceScopes')}[${index}]`);
-        });
-      }
+      if (r.has('resourceScopes')) role.resourceScopes = r.array('resourceScopes', knownScope);
       return role;
     },
     true,
   );
-  unique(
-    organizationRoles.map((r) => r.name),
-    (i) => `organizationRoles[${i}].name`,
-    'organization role name',
-  );
+  unique(organizationRoles, 'organizationRoles', 'name', 'organization role name');
 
-  const organizations = rootAt.array(
+  const organizations = rootAt.objects(
     'organizations',
-    (item, path) => {
-      const r = reader(item, path);
+    (r) => {
       const organization: OrganizationConfig = {
         id: r.string('id'),
         name: r.string('name'),
-        members: r.array(
+        members: r.objects(
           'members',
-          (member, memberPath) => {
-            const m = reader(member, memberPath);
+          (m) => {
             const userId = m.string('userId');
             if (!users.some((u) => u.id === userId)) {
               throw new LogtoDevConfigError(m.at('userId'), `unknown user "${userId}"`);
             }
-            const memberRoles = m.array('roles', stringItem);
-            memberRoles.forEach((role, index) => {
-              if (!organizationRoles.some((known) => known.name === role)) {
-                throw new LogtoDevConfigError(
-                  `${m.at('roles')}[${index}]`,
-                  `unknown organization role "${role}"`,
-                );
-              }
-            });
-            return { userId, roles: memberRoles };
+            return {
+              userId,
+              roles: m.array('roles', nameOf(organizationRoles, 'organization role')),
+            };
           },
           true,
         ),
       };
-      const description = r.optionalString('description');
-      if (description !== undefined) organization.description = description;
+      setGiven(organization, { description: r.optionalString('description') });
       return organization;
     },
     true,
   );
-  unique(
-    organizations.map((o) => o.id),
-    (i) => `organizations[${i}].id`,
-    'organization id',
-  );
+  unique(organizations, 'organizations', 'id', 'organization id');
 
   return { applications, users, resources, roles, organizations, organizationRoles };
 }

@@ -3,18 +3,12 @@ import type { default as Provider } from 'oidc-provider';
 import type { Directory } from './directory.js';
 import { errorPage, signInPage } from './pages.js';
 import { interactionPath, signInParameterNames } from './provider.js';
+import { readBody } from './read-body.js';
 
 const maxFormBytes = 16 * 1024;
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxFormBytes) throw new Error('form too large');
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return new URLSearchParams(await readBody(req, maxFormBytes, () => new Error('form too large')));
 }
 
 function send(res: ServerResponse, status: number, html: string): void {

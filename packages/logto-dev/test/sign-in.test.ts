@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../src/cookie-jar.js';
 import { completeSignIn, type LogtoDev, startLogtoDev } from '../src/index.js';
 import {
+  type AuthorizationRequest,
   alice,
   appId,
   authorizationUrl,
@@ -50,8 +51,27 @@ describe('discovery', () => {
 });
 
 describe('sign-in page', () => {
+  /** Starts an authorization request in a new cookie jar: the jar and the sign-in page's URL. */
+  const openSignIn = async (request?: AuthorizationRequest) => {
+    const { url } = authorizationUrl(dev, request);
+    const jar = new CookieJar();
+    const redirect = await jar.fetch(url);
+    expect(redirect.status).toBe(303);
+    return { jar, pageUrl: new URL(redirect.headers.get('location') ?? '', url).href };
+  };
+  const postForm = (
+    send: (url: string, init: RequestInit) => Promise<Response>,
+    pageUrl: string,
+    body: string,
+  ) =>
+    send(pageUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+
   it('shows an accessible form with login_hint pre-filled and the Logto sign-in parameters', async () => {
-    const { url } = authorizationUrl(dev, {
+    const { jar, pageUrl } = await openSignIn({
       extra: {
         login_hint: 'alice',
         first_screen: 'identifier:register',
@@ -60,10 +80,7 @@ describe('sign-in page', () => {
         interaction_mode: 'signUp',
       },
     });
-    const jar = new CookieJar();
-    const redirect = await jar.fetch(url);
-    expect(redirect.status).toBe(303);
-    const page = await jar.fetch(new URL(redirect.headers.get('location') ?? '', url).href);
+    const page = await jar.fetch(pageUrl);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('<label for="username">Username</label>');
@@ -76,16 +93,9 @@ describe('sign-in page', () => {
   });
 
   it('answers a wrong password with 401 and a clear message', async () => {
-    const { url } = authorizationUrl(dev);
-    const jar = new CookieJar();
-    const redirect = await jar.fetch(url);
-    const pageUrl = new URL(redirect.headers.get('location') ?? '', url).href;
+    const { jar, pageUrl } = await openSignIn();
     await jar.fetch(pageUrl);
-    const response = await jar.fetch(pageUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'username=alice&password=nope',
-    });
+    const response = await postForm(jar.fetch.bind(jar), pageUrl, 'username=alice&password=nope');
     expect(response.status).toBe(401);
     const html = await response.text();
     expect(html).toContain('role="alert"');
@@ -94,15 +104,8 @@ describe('sign-in page', () => {
   });
 
   it('rejects a form posted without the interaction cookie', async () => {
-    const { url } = authorizationUrl(dev);
-    const jar = new CookieJar();
-    const redirect = await jar.fetch(url);
-    const pageUrl = new URL(redirect.headers.get('location') ?? '', url).href;
-    const response = await fetch(pageUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'username=alice&password=alice-password',
-    });
+    const { pageUrl } = await openSignIn();
+    const response = await postForm(fetch, pageUrl, 'username=alice&password=alice-password');
     expect(response.status).toBe(400);
   });
 
@@ -149,26 +152,17 @@ describe('code exchange', () => {
     expect(callback.searchParams.get('code')).toBeNull();
   });
 
-  it('rejects a code exchange with a wrong PKCE verifier', async () => {
+  it.each([
+    ['a wrong PKCE verifier', { code_verifier: 'x'.repeat(43) }],
+    ['no PKCE verifier', {}],
+  ])('rejects a code exchange with %s', async (_, verifier) => {
     const { url } = authorizationUrl(dev);
     const code = new URL(await completeSignIn(url, alice)).searchParams.get('code') ?? '';
     const response = await tokenRequest(dev, {
       grant_type: 'authorization_code',
       code,
       redirect_uri: redirectUri,
-      code_verifier: 'x'.repeat(43),
-    });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
-  });
-
-  it('rejects a code exchange without the PKCE verifier', async () => {
-    const { url } = authorizationUrl(dev);
-    const code = new URL(await completeSignIn(url, alice)).searchParams.get('code') ?? '';
-    const response = await tokenRequest(dev, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
+      ...verifier,
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_grant' });

@@ -10,8 +10,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, type JWK as JoseJwk, jwtVerify } from 'jose';
 import type { JWK } from 'oidc-provider';
-import type { ResourceConfig } from '../config.js';
 import { managementApiResource, managementApiScope } from '../directory.js';
+import { readBody } from '../read-body.js';
 import type { ManagementEntities } from './entities.js';
 
 /** What the Management API needs from the running logto-dev. */
@@ -51,16 +51,14 @@ interface Call {
 const maxBodyBytes = 64 * 1024;
 
 async function readJson(request: IncomingMessage): Promise<Json> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new ApiError(413, 'request.too_large', 'The body is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
+  const text = await readBody(
+    request,
+    maxBodyBytes,
+    () => new ApiError(413, 'request.too_large', 'The body is too large.'),
+  );
+  if (text === '') return {};
   try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
   } catch {
     // Answered below.
@@ -454,35 +452,22 @@ const routes: Route[] = [
 
 const param = (call: Call, index: number) => call.params[index] ?? '';
 
-function resourceOf(call: Call, entities: ManagementEntities): ResourceConfig {
-  const resource = entities.resourceById(param(call, 0));
-  if (!resource) throw notFound('resource');
-  return resource;
-}
+/** Finds the entity whose id is the path's first parameter, or answers 404 naming `what`. */
+const lookup =
+  <T>(what: string, byId: (entities: ManagementEntities, id: string) => T | undefined) =>
+  (call: Call, entities: ManagementEntities): T => {
+    const entity = byId(entities, param(call, 0));
+    if (entity === undefined) throw notFound(what);
+    return entity;
+  };
 
-function roleOf(call: Call, entities: ManagementEntities) {
-  const role = entities.roleById(param(call, 0));
-  if (!role) throw notFound('role');
-  return role;
-}
-
-function userOf(call: Call, entities: ManagementEntities) {
-  const user = entities.userById(param(call, 0));
-  if (!user) throw notFound('user');
-  return user;
-}
-
-function organizationRoleOf(call: Call, entities: ManagementEntities) {
-  const role = entities.organizationRoleById(param(call, 0));
-  if (!role) throw notFound('organization role');
-  return role;
-}
-
-function organizationOf(call: Call, entities: ManagementEntities) {
-  const organization = entities.organizationById(param(call, 0));
-  if (!organization) throw notFound('organization');
-  return organization;
-}
+const resourceOf = lookup('resource', (entities, id) => entities.resourceById(id));
+const roleOf = lookup('role', (entities, id) => entities.roleById(id));
+const userOf = lookup('user', (entities, id) => entities.userById(id));
+const organizationRoleOf = lookup('organization role', (entities, id) =>
+  entities.organizationRoleById(id),
+);
+const organizationOf = lookup('organization', (entities, id) => entities.organizationById(id));
 
 function memberOf(call: Call, entities: ManagementEntities) {
   const member = organizationOf(call, entities).members.find(

@@ -12,6 +12,7 @@ import type {
   OrganizationConfig,
   OrganizationRoleConfig,
   ResourceConfig,
+  ResourceScopeConfig,
   RoleConfig,
   UserConfig,
 } from '../config.js';
@@ -178,7 +179,12 @@ export class ManagementEntities {
   }
 
   roleScopes(role: RoleConfig): ScopeEntity[] {
-    return role.scopes.flatMap((scope) => {
+    return this.#scopesOf(role.scopes);
+  }
+
+  /** The permissions `scopes` name, as entities (those of a resource since deleted left out). */
+  #scopesOf(scopes: readonly ResourceScopeConfig[]): ScopeEntity[] {
+    return scopes.flatMap((scope) => {
       const resource = this.#config.resources.find((r) => r.indicator === scope.resource);
       return resource ? [this.#scope(resource, scope.scope)] : [];
     });
@@ -287,10 +293,7 @@ export class ManagementEntities {
   }
 
   organizationRoleResourceScopes(role: OrganizationRoleConfig): ScopeEntity[] {
-    return (role.resourceScopes ?? []).flatMap((scope) => {
-      const resource = this.#config.resources.find((r) => r.indicator === scope.resource);
-      return resource ? [this.#scope(resource, scope.scope)] : [];
-    });
+    return this.#scopesOf(role.resourceScopes ?? []);
   }
 
   // Organizations.

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { parseJsonObject } from '../json.js';
 
 /** A cached access token. */
 export interface AccessTokenEntry {
@@ -80,16 +81,9 @@ const isEntry = (value: unknown): value is AccessTokenEntry => {
 
 /** Parses the stored map; anything corrupt is dropped (a corrupt cache is an empty cache). */
 export const parseAccessTokenMap = (text: string | null): AccessTokenMap => {
-  if (text === null) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return {};
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const value = text === null ? undefined : parseJsonObject(text);
   const map: AccessTokenMap = {};
-  for (const [key, entry] of Object.entries(value)) {
+  for (const [key, entry] of Object.entries(value ?? {})) {
     if (isEntry(entry)) map[key] = entry;
   }
   return map;

@@ -20,10 +20,10 @@ export async function completeSignIn(
   callbackUrl: string | URL,
 ): Promise<SignInCallbackResult> {
   const text = callbackUrl instanceof URL ? callbackUrl.href : callbackUrl;
-  if (typeof text !== 'string' || !URL.canParse(text)) {
+  const url = typeof text === 'string' ? URL.parse(text) : null;
+  if (url === null) {
     throw new LogtoError('callback.invalid_url', 'The callback URL is not an absolute URL.');
   }
-  const url = new URL(text);
   const session = parseSignInSession(await context.storage.get('signInSession'));
   if (!session) {
     throw new LogtoError(

@@ -7,14 +7,19 @@
 import { LogtoError } from '../errors.js';
 import type { CoordinatedStorage, Storage, StorageKey } from '../storage.js';
 
-const failed = (what: string, cause: unknown): LogtoError =>
-  new LogtoError(
-    'storage.failed',
-    `The session storage failed to ${what}. Check the session store.`,
-    {
-      cause,
-    },
-  );
+const failed = (what: string, cause: unknown): LogtoError => {
+  const message = `The session storage failed to ${what}. Check the session store.`;
+  return new LogtoError('storage.failed', message, { cause });
+};
+
+/** Runs `action`, turning its failure into `storage.failed` (failing to `what`). */
+const guard = async <T>(what: string, action: () => Promise<T> | T): Promise<T> => {
+  try {
+    return await action();
+  } catch (cause) {
+    throw failed(what, cause);
+  }
+};
 
 /** Wraps a {@link Storage} so that its failures are {@link LogtoError}s. */
 export class GuardedStorage {
@@ -25,40 +30,24 @@ export class GuardedStorage {
   }
 
   /** Reads `key`. */
-  async get(key: StorageKey): Promise<string | null> {
-    try {
-      return await this.#storage.getItem(key);
-    } catch (cause) {
-      throw failed(`read "${key}"`, cause);
-    }
+  get(key: StorageKey): Promise<string | null> {
+    return guard(`read "${key}"`, () => this.#storage.getItem(key));
   }
 
   /** Writes `key`. */
-  async set(key: StorageKey, value: string): Promise<void> {
-    try {
-      await this.#storage.setItem(key, value);
-    } catch (cause) {
-      throw failed(`write "${key}"`, cause);
-    }
+  set(key: StorageKey, value: string): Promise<void> {
+    return guard(`write "${key}"`, () => this.#storage.setItem(key, value));
   }
 
   /** Removes `key`. */
-  async remove(key: StorageKey): Promise<void> {
-    try {
-      await this.#storage.removeItem(key);
-    } catch (cause) {
-      throw failed(`remove "${key}"`, cause);
-    }
+  remove(key: StorageKey): Promise<void> {
+    return guard(`remove "${key}"`, () => this.#storage.removeItem(key));
   }
 
   /** Re-reads the session from its backing store, when the storage can. */
   async reload(): Promise<void> {
     if (typeof this.#storage.reload !== 'function') return;
-    try {
-      await this.#storage.reload();
-    } catch (cause) {
-      throw failed('reload the session', cause);
-    }
+    await guard('reload the session', () => this.#storage.reload?.());
   }
 
   /**

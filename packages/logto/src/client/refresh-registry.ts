@@ -80,6 +80,12 @@ const anyKey = '\u0000refresh_token';
 /** A guard against a provider that hands back earlier refresh tokens in a cycle. */
 const maxRotationHops = 32;
 
+const remember = <T>(value: T, sequence: number): Remembered<T> => ({
+  value,
+  sequence,
+  forgetAt: Date.now() + rotationMemory,
+});
+
 const alive = <T>(remembered: Remembered<T> | undefined, now: number) =>
   remembered !== undefined && remembered.forgetAt > now ? remembered : undefined;
 
@@ -109,7 +115,7 @@ export class RefreshRegistry {
   async run(request: RefreshRequest): Promise<GrantOutcome> {
     let refreshToken = request.refreshToken;
     for (let hop = 0; hop < maxRotationHops; hop += 1) {
-      const key = this.#key(request.namespace, refreshToken);
+      const key = namespacedKey(request.namespace, refreshToken);
       const slot = this.#slot(key);
       const release = await this.#acquire(slot);
       try {
@@ -142,29 +148,21 @@ export class RefreshRegistry {
   async #grant(slot: Slot, request: RefreshRequest, refreshToken: string): Promise<GrantOutcome> {
     try {
       const outcome = await request.grant(refreshToken);
-      const remembered = { sequence: this.ticket(), forgetAt: Date.now() + rotationMemory };
-      slot.results.set(request.tokenKey, { ...remembered, value: outcome });
+      const sequence = this.ticket();
+      slot.results.set(request.tokenKey, remember(outcome, sequence));
       if (outcome.refreshToken !== undefined && outcome.refreshToken !== refreshToken) {
         const rotation: Rotation = {
           refreshToken: outcome.refreshToken,
           ...(outcome.idToken === undefined ? {} : { idToken: outcome.idToken }),
         };
-        slot.rotation = { ...remembered, value: rotation };
+        slot.rotation = remember(rotation, sequence);
       }
       return outcome;
     } catch (error) {
       const key = isLogtoError(error, 'token.invalid_grant') ? anyKey : request.tokenKey;
-      slot.failures.set(key, {
-        value: error,
-        sequence: this.ticket(),
-        forgetAt: Date.now() + rotationMemory,
-      });
+      slot.failures.set(key, remember(error, this.ticket()));
       throw error;
     }
-  }
-
-  #key(namespace: string, refreshToken: string): string {
-    return namespacedKey(namespace, refreshToken);
   }
 
   #slot(key: string): Slot {

@@ -48,10 +48,8 @@ const invalidOption = (message: string): LogtoError =>
  */
 export const parseRedirectUri = (value: unknown): URL => {
   const text = value instanceof URL ? value.href : value;
-  if (typeof text !== 'string' || !URL.canParse(text)) {
-    throw invalidOption('signIn: redirectUri must be an absolute URL.');
-  }
-  const url = new URL(text);
+  const url = typeof text === 'string' ? URL.parse(text) : null;
+  if (url === null) throw invalidOption('signIn: redirectUri must be an absolute URL.');
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash) {
     throw invalidOption('signIn: redirectUri must be an http(s) URL without a fragment.');
   }
@@ -80,23 +78,12 @@ export const checkPostRedirectUri = (value: unknown, redirectUri: URL): string =
     if (new URL(text, redirectUri).origin !== redirectUri.origin) throw reject();
     return text;
   }
-  if (!URL.canParse(text)) throw reject();
-  const url = new URL(text);
-  if (
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.origin !== redirectUri.origin
-  ) {
+  const url = URL.parse(text);
+  // `blob:` URLs have the origin of the URL inside them.
+  if (url === null || url.protocol !== redirectUri.protocol || url.origin !== redirectUri.origin) {
     throw reject();
   }
   return url.href;
-};
-
-const checkPrompt = (value: unknown): string => {
-  const prompt = parsePrompt(value);
-  if (prompt === undefined) {
-    throw invalidOption(`signIn: prompt ${promptRule}`);
-  }
-  return prompt;
 };
 
 /** What {@link buildAuthorizationUrl} needs besides the options. */
@@ -131,10 +118,9 @@ export const buildAuthorizationUrl = (
   parameters.set('response_type', 'code');
   parameters.set('scope', config.scopes.join(' '));
   for (const resource of config.resources) parameters.append('resource', resource);
-  parameters.set(
-    'prompt',
-    options.prompt === undefined ? config.prompt : checkPrompt(options.prompt),
-  );
+  const prompt = options.prompt === undefined ? config.prompt : parsePrompt(options.prompt);
+  if (prompt === undefined) throw invalidOption(`signIn: prompt ${promptRule}`);
+  parameters.set('prompt', prompt);
   parameters.set('code_challenge', values.codeChallenge);
   parameters.set('code_challenge_method', 'S256');
   parameters.set('state', values.state);
@@ -170,17 +156,16 @@ export const buildAuthorizationUrl = (
     }
     parameters.set('direct_sign_in', `${method}:${target}`);
   }
-  if (options.loginHint !== undefined) {
-    if (typeof options.loginHint !== 'string' || !options.loginHint) {
-      throw invalidOption('signIn: loginHint must be a non-empty string.');
+  for (const [name, parameter] of [
+    ['loginHint', 'login_hint'],
+    ['organizationId', 'organization_id'],
+  ] as const) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !value) {
+      throw invalidOption(`signIn: ${name} must be a non-empty string.`);
     }
-    parameters.set('login_hint', options.loginHint);
-  }
-  if (options.organizationId !== undefined) {
-    if (typeof options.organizationId !== 'string' || !options.organizationId) {
-      throw invalidOption('signIn: organizationId must be a non-empty string.');
-    }
-    parameters.set('organization_id', options.organizationId);
+    parameters.set(parameter, value);
   }
   for (const [key, value] of Object.entries(options.extraParams ?? {})) {
     if (coreAuthorizationParameters.has(key)) {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { parseJsonObject } from '../json.js';
 
 /** How long a sign-in session stays valid, in milliseconds (10 minutes). */
 export const signInSessionLifetime = 10 * 60 * 1000;
@@ -27,16 +28,9 @@ const isString = (value: unknown): value is string => typeof value === 'string' 
 
 /** Parses a stored session; a corrupt or incomplete value gives `undefined` (treated as absent). */
 export const parseSignInSession = (text: string | null): SignInSession | undefined => {
-  if (text === null) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const session = value as Record<string, unknown>;
+  const session = text === null ? undefined : parseJsonObject(text);
   if (
+    session === undefined ||
     !isString(session.redirectUri) ||
     !URL.canParse(session.redirectUri) ||
     !isString(session.codeVerifier) ||

@@ -157,17 +157,10 @@ export const normalizeLogtoConfig = (config: LogtoConfig): NormalizedLogtoConfig
   if (typeof config !== 'object' || config === null) {
     throw new LogtoError('config.invalid', 'LogtoConfig must be an object.');
   }
-  if (
-    config.allowInsecureEndpoint !== undefined &&
-    typeof config.allowInsecureEndpoint !== 'boolean'
-  ) {
-    throw invalid('allowInsecureEndpoint', 'must be a boolean.');
-  }
-  if (
-    config.includeReservedScopes !== undefined &&
-    typeof config.includeReservedScopes !== 'boolean'
-  ) {
-    throw invalid('includeReservedScopes', 'must be a boolean.');
+  for (const field of ['allowInsecureEndpoint', 'includeReservedScopes'] as const) {
+    const value = config[field];
+    if (value !== undefined && typeof value !== 'boolean')
+      throw invalid(field, 'must be a boolean.');
   }
   const endpoint = normalizeEndpoint(config.endpoint, config.allowInsecureEndpoint === true);
   if (!isNonEmptyString(config.appId)) throw invalid('appId', 'must be a non-empty string.');

@@ -12,6 +12,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { LogtoError } from '../errors.js';
+import { parseJsonObject } from '../json.js';
 import type { ProviderMetadata } from './discovery.js';
 import {
   type BufferedResponse,
@@ -188,16 +189,9 @@ function detachIdToken(response: BufferedResponse): {
   idToken?: string;
 } {
   if (response.status !== 200) return { body: response.body };
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(response.body));
-  } catch {
-    return { body: response.body };
-  }
-  if (typeof json !== 'object' || json === null || !('id_token' in json)) {
-    return { body: response.body };
-  }
-  const { id_token: idToken, ...rest } = json as Record<string, unknown>;
+  const json = parseJsonObject(decoder.decode(response.body));
+  if (json === undefined || !('id_token' in json)) return { body: response.body };
+  const { id_token: idToken, ...rest } = json;
   if (typeof idToken !== 'string') {
     throw new LogtoError(
       'provider.invalid_response',

@@ -103,32 +103,34 @@ async function readBoundedBody(response: Response, target: string): Promise<Uint
       `The response from ${target} is larger than ${MAX_RESPONSE_BYTES} bytes; it is not a provider response.`,
       { status: response.status },
     );
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > MAX_RESPONSE_BYTES) {
+  if (Number(response.headers.get('content-length')) > MAX_RESPONSE_BYTES) {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
+  return response.body
+    ? readBounded(response.body, MAX_RESPONSE_BYTES, tooLarge)
+    : new Uint8Array();
+}
+
+/** Reads `stream` whole; past `maxBytes`, cancels the rest and throws `tooLarge()`. */
+export async function readBounded(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  tooLarge: () => Error,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return Buffer.concat(chunks, size);
     size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
     chunks.push(value);
   }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
 
 /** The URL without its query string or fragment, which may carry tokens. */

@@ -21,6 +21,7 @@ import {
   type RemoteJWKSet,
 } from 'jose';
 import { LogtoError } from '../errors.js';
+import { parseJsonObject } from '../json.js';
 import { describeUrl, type HttpOptions, sendRequest } from './http.js';
 
 /** How long (in milliseconds) a JWKS document is used before it is fetched again: 10 minutes. */
@@ -107,16 +108,9 @@ async function fetchKeySet(uri: string, http: HttpOptions): Promise<Response> {
       { status: response.status },
     );
   if (response.status !== 200) throw invalid(`answered HTTP ${response.status}`);
-  let document: unknown;
-  try {
-    document = JSON.parse(await response.text());
-  } catch {
-    throw invalid('is not JSON');
-  }
-  if (typeof document !== 'object' || document === null || !('keys' in document)) {
-    throw invalid('has no "keys" member');
-  }
-  if (!Array.isArray(document.keys)) throw invalid('has a "keys" member that is not an array');
+  const document = parseJsonObject(await response.text());
+  if (document === undefined) throw invalid('is not a JSON object');
+  if (!Array.isArray(document.keys)) throw invalid('has no "keys" array');
   // jose refuses a whole set for one odd entry, and a private key must never be used.
   const keys = document.keys.filter(
     (key): key is JWK =>

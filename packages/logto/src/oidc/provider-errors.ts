@@ -105,8 +105,8 @@ function oauthErrorResponse(
 }
 
 /**
- * A copy of a library error with its name, message and code only: the original's `cause` may
- * hold a whole response body, tokens included.
+ * A copy of a library error with its name, message and code only: the original's `cause` (or
+ * jose's `payload`) may hold a whole response body or token, claims included.
  */
 export function safeCause(error: unknown): Error {
   if (!(error instanceof Error)) return new Error(String(error));

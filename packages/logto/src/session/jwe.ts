@@ -7,6 +7,7 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { LogtoError } from '../errors.js';
+import { parseJsonObject } from '../json.js';
 
 /** A content-encryption key derived from one secret, with its ready-made protected header. */
 export interface JweKey {
@@ -74,14 +75,8 @@ export const encryptJwe = (plaintext: string, key: JweKey): string => {
 /** Picks keys for a protected header: by exact header (our own cookies), else by `kid`, else all. */
 const keysFor = (header: string, keys: readonly JweKey[]): readonly JweKey[] | JweFailure => {
   for (const key of keys) if (key.header === header) return [key];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-  } catch {
-    return 'malformed';
-  }
-  if (typeof parsed !== 'object' || parsed === null) return 'malformed';
-  const fields = parsed as Record<string, unknown>;
+  const fields = parseJsonObject(Buffer.from(header, 'base64url').toString('utf8'));
+  if (fields === undefined) return 'malformed';
   // `crit` and `zip` change how a JWE must be processed; we support neither.
   if (fields.alg !== 'dir' || fields.enc !== 'A256GCM' || 'crit' in fields || 'zip' in fields)
     return 'malformed';

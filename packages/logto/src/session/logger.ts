@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { LogtoError, type LogtoErrorCode } from '../errors.js';
 import type { SessionLogger } from './types.js';
 
 /** Options of {@link createRateLimitedLogger}. */
@@ -60,3 +61,7 @@ export const createRateLimitedLogger = (options: RateLimitedLoggerOptions = {}):
 
 /** The stores' default logger: `console.warn`, at most once a minute per error code, with a count. */
 export const defaultSessionLogger: SessionLogger = createRateLimitedLogger();
+
+/** Reports `message` with a {@link LogtoError} of `code` that carries it (its code rate-limits it). */
+export const warnWithCode = (logger: SessionLogger, code: LogtoErrorCode, message: string): void =>
+  logger.warn(message, new LogtoError(code, message));

@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { resolveCookieSettings } from './cookies.js';
-import { expiryAt, resolveLifetime, toSeconds } from './lifetime.js';
+import { expiryAt, toSeconds } from './lifetime.js';
 import { LocalLocks, type LockOptions, resolveLockTimings } from './lock.js';
-import { defaultSessionLogger } from './logger.js';
 import { copyData, isEmpty, type SessionRecord } from './payload.js';
+import { resolveSessionParts } from './request-session.js';
 import { ServerSessionStore, type SessionBackend } from './server-session.js';
 import type { SessionStore, SessionStoreOptions } from './types.js';
 
@@ -110,18 +109,11 @@ const memoryBackend = (now: () => number, options: LockOptions): SessionBackend 
  * instances (it warns once through the logger).
  */
 export const createMemorySessionStore = (options: MemorySessionStoreOptions = {}): SessionStore => {
-  const logger = options.logger ?? defaultSessionLogger;
-  const now = options.now ?? Date.now;
-  const store = new ServerSessionStore({
-    backend: memoryBackend(now, options),
-    settings: resolveCookieSettings(options),
-    lifetime: resolveLifetime(options),
-    logger,
-    now,
-  });
+  const parts = resolveSessionParts(options);
+  const store = new ServerSessionStore({ ...parts, backend: memoryBackend(parts.now, options) });
   if (!warned) {
     warned = true;
-    logger.warn(
+    parts.logger.warn(
       'The memory session store is for development and tests: sessions are lost on restart and not shared between instances. Use the cookie store (the default) or logto-ts/redis in production.',
     );
   }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { parseJsonObject } from '../json.js';
 import type { SessionTimes } from './lifetime.js';
 
 /** A session as stored: `{ iat, uat, exp, data, tags? }` (times in seconds since the epoch). */
@@ -24,14 +25,9 @@ const isTime = (value: unknown): value is number =>
 
 /** Parses and validates a stored session; `undefined` when it is not one. */
 export const parseSessionRecord = (text: string): SessionRecord | undefined => {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { iat, uat, exp, data, tags } = value as Record<string, unknown>;
+  const value = parseJsonObject(text);
+  if (value === undefined) return undefined;
+  const { iat, uat, exp, data, tags } = value;
   if (
     !isTime(iat) ||
     !isTime(uat) ||

@@ -6,6 +6,7 @@
  * @module
  */
 import { LogtoError } from '../errors.js';
+import { warnWithCode } from './logger.js';
 import type { SessionLogger } from './types.js';
 
 /** One entry of a revocation list. Times are in seconds since the epoch. */
@@ -71,7 +72,8 @@ interface Entry {
  */
 export class RevocationSet {
   readonly #entries = new Map<string, Entry>();
-  readonly #max: number;
+  /** The most entries kept. */
+  readonly maxEntries: number;
   readonly #logger: SessionLogger | undefined;
   readonly #now: () => number;
 
@@ -83,7 +85,7 @@ export class RevocationSet {
         'Session revocations: maxEntries must be a whole number, 1 or more.',
       );
     }
-    this.#max = max;
+    this.maxEntries = max;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
   }
@@ -105,11 +107,16 @@ export class RevocationSet {
       until: Math.max(until, held?.until ?? until),
     });
     for (const [oldest, entry] of this.#entries) {
-      if (entry.until > now && this.#entries.size <= this.#max) break;
+      if (entry.until > now && this.#entries.size <= this.maxEntries) break;
       this.#entries.delete(oldest);
       if (entry.until > now) {
-        const message = `The session revocation list is full (${this.#max} entries): the oldest ended session may be used again until it expires. Raise maxEntries.`;
-        this.#logger?.warn(message, new LogtoError('session.revocations_full', message));
+        if (this.#logger) {
+          warnWithCode(
+            this.#logger,
+            'session.revocations_full',
+            `The session revocation list is full (${this.maxEntries} entries): the oldest ended session may be used again until it expires. Raise maxEntries.`,
+          );
+        }
       }
     }
   }

@@ -5,21 +5,16 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { LogtoError } from '../errors.js';
-import {
-  type CookieSettings,
-  clearSessionCookies,
-  isSecureCookie,
-  readSessionCookie,
-  writeSessionCookie,
-} from './cookies.js';
-import { expiryAt, type Lifetime, needsTouch, startTimes, toSeconds } from './lifetime.js';
+import type { LogtoErrorCode } from '../errors.js';
+import { clearSessionCookies, readSessionCookie, writeSessionCookie } from './cookies.js';
+import { expiryAt, type Lifetime, startTimes, toSeconds } from './lifetime.js';
+import { warnWithCode } from './logger.js';
 import { copyData, isEmpty, readItem, type SessionRecord } from './payload.js';
+import { LoadedSession, type RequestSessionParts } from './request-session.js';
 import type {
   DestroyByTagOptions,
   RequestSession,
   SessionLoadContext,
-  SessionLogger,
   SessionStore,
 } from './types.js';
 
@@ -68,12 +63,8 @@ export interface SessionBackend {
 }
 
 /** Everything a server-side request session needs from its store. */
-export interface ServerSessionParts {
+export interface ServerSessionParts extends RequestSessionParts {
   readonly backend: SessionBackend;
-  readonly settings: CookieSettings;
-  readonly lifetime: Lifetime;
-  readonly logger: SessionLogger;
-  readonly now: () => number;
 }
 
 const idPattern = /^[A-Za-z0-9_-]{43}$/;
@@ -96,31 +87,33 @@ export class ServerSessionStore implements SessionStore {
   ): Promise<RequestSession> {
     const parts = this.#parts;
     const { value, present } = readSessionCookie(cookieHeader, parts.settings.name);
-    // `Secure` is decided at commit, from the request: most requests never write a cookie.
-    if (value === undefined && present.length === 0)
-      return new ServerRequestSession(parts, undefined, undefined, present, context);
+    const signedOut = (code?: LogtoErrorCode, message = '') => {
+      if (code !== undefined) warnWithCode(parts.logger, code, message);
+      return new ServerRequestSession(parts, undefined, present, context);
+    };
+    if (value === undefined && present.length === 0) return signedOut();
     if (value === undefined || !idPattern.test(value)) {
-      const message =
-        'Ignored a session cookie that is not a session id; the request continues signed out.';
-      parts.logger.warn(message, new LogtoError('session.malformed', message));
-      return new ServerRequestSession(parts, undefined, undefined, present, context);
+      return signedOut(
+        'session.malformed',
+        'Ignored a session cookie that is not a session id; the request continues signed out.',
+      );
     }
     const record = await parts.backend.read(value);
     if (record === 'malformed') {
-      const message =
-        'Ignored a stored session that cannot be parsed; the request continues signed out.';
-      parts.logger.warn(message, new LogtoError('session.malformed', message));
-      return new ServerRequestSession(parts, undefined, undefined, present, context);
+      return signedOut(
+        'session.malformed',
+        'Ignored a stored session that cannot be parsed; the request continues signed out.',
+      );
     }
     // A missing record is an ordinary end of life (expired by TTL, or signed out elsewhere).
-    if (record === undefined)
-      return new ServerRequestSession(parts, undefined, undefined, present, context);
+    if (record === undefined) return signedOut();
     if (record.exp <= toSeconds(parts.now())) {
-      const message = 'Ignored an expired session; the request continues signed out.';
-      parts.logger.warn(message, new LogtoError('session.expired', message));
-      return new ServerRequestSession(parts, undefined, undefined, present, context);
+      return signedOut(
+        'session.expired',
+        'Ignored an expired session; the request continues signed out.',
+      );
     }
-    return new ServerRequestSession(parts, value, record, present, context);
+    return new ServerRequestSession(parts, record, present, context, value);
   }
 
   /** @inheritDoc */
@@ -134,13 +127,7 @@ export class ServerSessionStore implements SessionStore {
   }
 }
 
-class ServerRequestSession implements RequestSession {
-  readonly #parts: ServerSessionParts;
-  readonly #context: SessionLoadContext;
-  /** The id of the stored record this request works on; `undefined` until one is created. */
-  #id: string | undefined;
-  #record: SessionRecord | undefined;
-  #present: string[];
+class ServerRequestSession extends LoadedSession<ServerSessionParts> implements RequestSession {
   /** This request's changes: a value to set, or `null` to remove. */
   readonly #pending = new Map<string, string | null>();
   /** Ids to delete at commit (regenerated or destroyed). */
@@ -152,45 +139,32 @@ class ServerRequestSession implements RequestSession {
   /** True once this request called destroy (its commit clears the cookie). */
   #destroyed = false;
 
+  /** The id of the stored record this request works on; `undefined` until one is created. */
+  #id: string | undefined;
+
   constructor(
     parts: ServerSessionParts,
-    id: string | undefined,
     record: SessionRecord | undefined,
     present: string[],
     context: SessionLoadContext,
+    id?: string,
   ) {
-    this.#parts = parts;
+    super(parts, record, present, context);
     this.#id = id;
-    this.#record = record;
-    this.#present = present;
-    this.#context = context;
-  }
-
-  get isNew(): boolean {
-    return this.#record === undefined;
-  }
-
-  /** Whether cookies get `Secure` (decided at commit, from the request's https). */
-  get #secure(): boolean {
-    return isSecureCookie(this.#parts.settings, this.#context);
   }
 
   get needsCommit(): boolean {
     if (this.#pending.size > 0 || this.#tags.size > 0 || this.#obsolete.length > 0) return true;
     if (this.#destroyed) return true;
     // A regenerated session moves to a new id at commit.
-    if (this.#id === undefined) return this.#record !== undefined;
-    return (
-      !this.#gone &&
-      this.#record !== undefined &&
-      needsTouch(this.#parts.lifetime, this.#record, toSeconds(this.#parts.now()))
-    );
+    if (this.#id === undefined) return this.record !== undefined;
+    return !this.#gone && this.isDue();
   }
 
   async getItem(key: string): Promise<string | null> {
     const pending = this.#pending.get(key);
     if (pending !== undefined) return pending;
-    return this.#record ? readItem(this.#record.data, key) : null;
+    return this.record ? readItem(this.record.data, key) : null;
   }
 
   async setItem(key: string, value: string): Promise<void> {
@@ -204,7 +178,7 @@ class ServerRequestSession implements RequestSession {
   async regenerate(): Promise<void> {
     if (this.#id === undefined) return;
     // The data moves to a new id at commit; the old record is deleted then.
-    this.#record = this.#record && { ...this.#record, data: this.#view() };
+    this.record = this.record && { ...this.record, data: this.#view() };
     this.#pending.clear();
     this.#obsolete.push(this.#id);
     this.#id = undefined;
@@ -219,22 +193,22 @@ class ServerRequestSession implements RequestSession {
     this.#tags.clear();
     if (this.#id !== undefined) this.#obsolete.push(this.#id);
     this.#id = undefined;
-    this.#record = undefined;
+    this.record = undefined;
     this.#pending.clear();
   }
 
   async reload(): Promise<void> {
     if (this.#id === undefined) return;
-    const record = await this.#parts.backend.read(this.#id);
-    this.#record = typeof record === 'object' ? record : undefined;
-    this.#gone = this.#record === undefined;
+    const record = await this.parts.backend.read(this.#id);
+    this.record = typeof record === 'object' ? record : undefined;
+    this.#gone = this.record === undefined;
   }
 
   async withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
     const id = this.#id;
     // A session that is not stored yet is not shared with anyone: nothing to coordinate.
     if (id === undefined) return task();
-    const release = await this.#parts.backend.lock(id, name);
+    const release = await this.parts.backend.lock(id, name);
     try {
       const result = await task();
       // Publish what the task wrote (a refreshed token) before anyone else can take the lock.
@@ -246,8 +220,8 @@ class ServerRequestSession implements RequestSession {
   }
 
   async commit(): Promise<string[]> {
-    const { backend, settings, lifetime } = this.#parts;
-    const now = toSeconds(this.#parts.now());
+    const { backend, settings, lifetime } = this.parts;
+    const now = this.nowSeconds();
     let cookies: string[] = [];
     if (this.#id === undefined) {
       const data = this.#view();
@@ -255,8 +229,8 @@ class ServerRequestSession implements RequestSession {
         // Clear only on this request's own sign-out: clearing a cookie whose record was merely
         // missing could delete a newer cookie a concurrent response (a sign-in) just set.
         if (this.#destroyed) {
-          cookies = clearSessionCookies(settings, this.#present, this.#secure);
-          this.#present = [];
+          cookies = clearSessionCookies(settings, this.present, this.secure);
+          this.present = [];
           this.#destroyed = false;
         }
       } else {
@@ -268,30 +242,27 @@ class ServerRequestSession implements RequestSession {
           settings,
           id,
           lifetime.absolute,
-          this.#secure,
-          this.#present,
+          this.secure,
+          this.present,
         );
         cookies = written.cookies;
-        this.#present = written.names;
+        this.present = written.names;
         this.#id = id;
-        this.#record = record;
+        this.record = record;
         this.#pending.clear();
         // A sign-out earlier in this request is written over by the new session.
         this.#destroyed = false;
       }
     } else {
       let outcome: MergeOutcome | undefined = this.#gone ? 'gone' : undefined;
-      if (
-        outcome === undefined &&
-        (this.#pending.size > 0 || (this.#record && needsTouch(lifetime, this.#record, now)))
-      ) {
+      if (outcome === undefined && (this.#pending.size > 0 || this.isDue(now))) {
         outcome = await this.#flush(now);
       }
       // A record gone meanwhile (signed out elsewhere) is not recreated; its cookie is left for
       // the same reason as above. A record this request emptied is its own sign-out.
       if (outcome === 'emptied') {
-        cookies = clearSessionCookies(settings, this.#present, this.#secure);
-        this.#present = [];
+        cookies = clearSessionCookies(settings, this.present, this.secure);
+        this.present = [];
       }
       if (outcome === 'gone' || outcome === 'emptied') {
         this.#id = undefined;
@@ -299,7 +270,7 @@ class ServerRequestSession implements RequestSession {
       }
     }
     if (this.#tags.size > 0 && this.#id !== undefined) {
-      await backend.tag(this.#id, [...this.#tags], this.#record?.iat ?? now, now, lifetime);
+      await backend.tag(this.#id, [...this.#tags], this.record?.iat ?? now, now, lifetime);
       this.#tags.clear();
     }
     for (const id of this.#obsolete.splice(0)) await backend.remove(id);
@@ -307,7 +278,7 @@ class ServerRequestSession implements RequestSession {
   }
 
   /** Merges the pending changes into the stored record. */
-  async #flush(now = toSeconds(this.#parts.now())): Promise<MergeOutcome> {
+  async #flush(now = this.nowSeconds()): Promise<MergeOutcome> {
     const id = this.#id;
     if (id === undefined) return 'gone';
     const patch: SessionPatch = { set: copyData(undefined), remove: [] };
@@ -315,17 +286,17 @@ class ServerRequestSession implements RequestSession {
       if (value === null) patch.remove.push(key);
       else patch.set[key] = value;
     }
-    const outcome = await this.#parts.backend.merge(id, patch, now, this.#parts.lifetime);
+    const outcome = await this.parts.backend.merge(id, patch, now, this.parts.lifetime);
     if (outcome === 'written') {
-      const iat = this.#record?.iat ?? now;
-      this.#record = {
+      const iat = this.record?.iat ?? now;
+      this.record = {
         iat,
         uat: now,
-        exp: expiryAt(this.#parts.lifetime, iat, now),
+        exp: expiryAt(this.parts.lifetime, iat, now),
         data: this.#view(),
       };
     } else {
-      this.#record = undefined;
+      this.record = undefined;
       this.#gone = true;
     }
     this.#pending.clear();
@@ -334,7 +305,7 @@ class ServerRequestSession implements RequestSession {
 
   /** The data as this request sees it: the stored record with the pending changes applied. */
   #view(): Record<string, string> {
-    const data = copyData(this.#record?.data);
+    const data = copyData(this.record?.data);
     for (const [key, value] of this.#pending) {
       if (value === null) delete data[key];
       else data[key] = value;

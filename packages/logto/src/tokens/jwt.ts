@@ -19,6 +19,7 @@ import { LogtoError, type LogtoErrorCode } from '../errors.js';
 import type { ProviderMetadata } from '../oidc/discovery.js';
 import type { HttpOptions } from '../oidc/http.js';
 import { remoteKeys } from '../oidc/jwks.js';
+import { safeCause } from '../oidc/provider-errors.js';
 
 /**
  * The asymmetric JWS algorithms this SDK can verify. `none` and the HMAC algorithms are never
@@ -159,7 +160,8 @@ export function tokenError(
 ): LogtoError {
   return new LogtoError(code, message, {
     ...kinds[kind].details,
-    ...(cause === undefined ? {} : { cause: stripClaims(cause) }),
+    // jose's claim errors carry the whole payload: the cause keeps only name, message and code.
+    ...(cause === undefined ? {} : { cause: safeCause(cause) }),
   });
 }
 
@@ -355,12 +357,4 @@ function fromJoseError(error: unknown, codes: KindCodes, fail: Fail): LogtoError
     return fail(codes.algorithm, `The ${codes.noun} algorithm is not allowed.`, error);
   }
   return fail(codes.malformed, `The ${codes.noun} is not a valid JWT.`, error);
-}
-
-/** jose's claim errors carry the whole payload (a token's claims); keep only their name and message. */
-export function stripClaims(cause: unknown): Error {
-  if (!(cause instanceof Error)) return new Error(String(cause));
-  const copy = new Error(cause.message);
-  copy.name = cause.name;
-  return copy;
 }

@@ -42,22 +42,13 @@ const invalid = (message: string, cause?: unknown) =>
   new LogtoError('logout_token.invalid', message, cause === undefined ? {} : { cause });
 
 const checkClaims = (payload: JWTPayload): LogoutTarget => {
-  const events = payload.events;
-  if (
-    typeof events !== 'object' ||
-    events === null ||
-    typeof (events as Record<string, unknown>)[backchannelLogoutEvent] !== 'object' ||
-    (events as Record<string, unknown>)[backchannelLogoutEvent] === null
-  ) {
+  const events = payload.events as Record<string, unknown> | null | undefined;
+  const event = events?.[backchannelLogoutEvent];
+  if (typeof event !== 'object' || event === null) {
     throw invalid('The logout token has no back-channel logout event in "events".');
   }
   if ('nonce' in payload) throw invalid('A logout token must not carry a "nonce".');
-  const { sid, sub, jti, iat } = payload as {
-    sid?: unknown;
-    sub?: unknown;
-    jti?: unknown;
-    iat?: unknown;
-  };
+  const { sid, sub, jti, iat } = payload as Record<string, unknown>;
   // jose checked iat's presence and age; a logout token without exp is bounded by it alone.
   if (typeof iat !== 'number') throw invalid('The logout token has no numeric "iat".');
   if (typeof jti !== 'string' || jti.length === 0) throw invalid('The logout token has no "jti".');

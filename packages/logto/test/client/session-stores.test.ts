@@ -49,12 +49,31 @@ const signedInCookie = async (store: SessionStore) => {
   return cookie;
 };
 
-const wanted: Array<[string | undefined, string | undefined]> = [
-  [api, undefined],
-  [undefined, 'acme'],
-  [api, 'globex'],
-  [undefined, undefined],
-];
+type Wanted = [resource?: string, organizationId?: string];
+const wanted: Wanted[] = [[api], [undefined, 'acme'], [api, 'globex'], []];
+
+/** One request of the session `cookie` on `store`: asks for a token, then commits. */
+const tokenRequest = async (
+  store: SessionStore,
+  cookie: string,
+  [resource, organizationId]: Wanted,
+  refreshRegistry?: RefreshRegistry,
+) => {
+  const session = await store.load(cookie, http);
+  const client = createClient(dev, session, {}, refreshRegistry ? { refreshRegistry } : {});
+  const token = await client.getAccessToken(resource, organizationId);
+  await session.commit();
+  return token;
+};
+
+/** Two processes on one Redis: a store and a refresh registry each. */
+const twoProcesses = () => {
+  const prefix = `test:${randomUUID()}:`;
+  return [redisA, redisB].map((client) => ({
+    store: createRedisSessionStore({ client, prefix }),
+    registry: new RefreshRegistry(),
+  }));
+};
 
 describe('LogtoClient over real session stores (strict rotation)', () => {
   it('memory store: concurrent requests of one session wanting different tokens never reuse a refresh token', async () => {
@@ -62,34 +81,20 @@ describe('LogtoClient over real session stores (strict rotation)', () => {
     const cookie = await signedInCookie(store);
     dev.resetRequests();
     const results = await Promise.allSettled(
-      wanted.map(async ([resource, organization]) => {
-        const session = await store.load(cookie, http);
-        const token = await createClient(dev, session).getAccessToken(resource, organization);
-        await session.commit();
-        return token;
-      }),
+      wanted.map((tokens) => tokenRequest(store, cookie, tokens)),
     );
     expect(results.map((result) => result.status)).toEqual(wanted.map(() => 'fulfilled'));
     expect(refreshGrants(dev, 400)).toHaveLength(0);
   });
 
   it('Redis store, two processes: 20 concurrent requests for one token send one refresh grant', async () => {
-    const prefix = `test:${randomUUID()}:`;
-    const stores = [
-      createRedisSessionStore({ client: redisA, prefix }),
-      createRedisSessionStore({ client: redisB, prefix }),
-    ];
-    const registries = [new RefreshRegistry(), new RefreshRegistry()];
-    const cookie = await signedInCookie(stores[0]!);
+    const processes = twoProcesses();
+    const cookie = await signedInCookie(processes[0]!.store);
     dev.resetRequests();
     const tokens = await Promise.all(
-      Array.from({ length: 20 }, async (_, index) => {
-        const process = index % 2;
-        const session = await stores[process]!.load(cookie, http);
-        const client = createClient(dev, session, {}, { refreshRegistry: registries[process] });
-        const token = await client.getAccessToken(api);
-        await session.commit();
-        return token;
+      Array.from({ length: 20 }, (_, index) => {
+        const { store, registry } = processes[index % 2]!;
+        return tokenRequest(store, cookie, [api], registry);
       }),
     );
     expect(new Set(tokens).size).toBe(1);
@@ -97,30 +102,20 @@ describe('LogtoClient over real session stores (strict rotation)', () => {
   });
 
   it('Redis store, two processes: concurrent requests for different tokens all succeed without reuse', async () => {
-    const prefix = `test:${randomUUID()}:`;
-    const stores = [
-      createRedisSessionStore({ client: redisA, prefix }),
-      createRedisSessionStore({ client: redisB, prefix }),
-    ];
-    const registries = [new RefreshRegistry(), new RefreshRegistry()];
-    const cookie = await signedInCookie(stores[0]!);
+    const processes = twoProcesses();
+    const cookie = await signedInCookie(processes[0]!.store);
     dev.resetRequests();
+    const requests = [...wanted, ...wanted];
     const results = await Promise.allSettled(
-      [...wanted, ...wanted].map(async ([resource, organization], index) => {
-        const process = index % 2;
-        const session = await stores[process]!.load(cookie, http);
-        const client = createClient(dev, session, {}, { refreshRegistry: registries[process] });
-        const token = await client.getAccessToken(resource, organization);
-        await session.commit();
-        return token;
+      requests.map((tokens, index) => {
+        const { store, registry } = processes[index % 2]!;
+        return tokenRequest(store, cookie, tokens, registry);
       }),
     );
-    expect(results.map((result) => result.status)).toEqual(
-      [...wanted, ...wanted].map(() => 'fulfilled'),
-    );
+    expect(results.map((result) => result.status)).toEqual(requests.map(() => 'fulfilled'));
     expect(refreshGrants(dev, 400)).toHaveLength(0);
     // The session in Redis ends with a live refresh token.
-    const after = await stores[1]!.load(cookie, http);
+    const after = await processes[1]!.store.load(cookie, http);
     await expireAccessTokens(after);
     expect(await createClient(dev, after).getAccessToken(api)).toEqual(expect.any(String));
   });

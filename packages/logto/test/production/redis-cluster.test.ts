@@ -6,19 +6,14 @@
  * answer 503 until it is back, and the session written before it went down survives.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { demoConfig, type LogtoDev, startLogtoDev } from 'logto-dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type RedisCluster,
   redisCli,
   startRedisCluster,
 } from '../../../../test/support/redis-cluster.js';
-import { signInWithJar } from '../../../logto-dev/src/complete-sign-in.js';
-import { CookieJar } from '../../../logto-dev/src/cookie-jar.js';
 import { type HostileProvider, startHostileProvider } from '../support/hostile-provider.js';
-import { signOutAtLogto } from '../support/sign-out-at-logto.js';
+import { postLogoutToken, type RelayedLogto, startRelayedLogto } from './fixtures/logout-relay.js';
 import { type AppProcess, demoApp, Jar, signInThroughApp, startTwoInstances } from './support.js';
 
 const api = 'https://api.example.com';
@@ -27,54 +22,26 @@ const accessTokenTtl = 3;
 const clients = [{ client: 'node-redis' }, { client: 'ioredis' }] as const;
 
 let cluster: RedisCluster | undefined;
-let dev: LogtoDev | undefined;
-let recorder: Server | undefined;
-/** Where the recorder forwards Logto's back-channel logouts: the first instance under test. */
-let backchannelTarget = '';
-/** Logout tokens logto-dev sent. */
-const received: string[] = [];
+/** logto-dev, its back-channel logouts relayed to the first instance under test. */
+let logto: RelayedLogto | undefined;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ name: 'logto-cluster-test-' });
-  recorder = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    request.on('end', async () => {
-      received.push(new URLSearchParams(body).get('logout_token') ?? '');
-      const forwarded = await fetch(`${backchannelTarget}/backchannel-logout`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      });
-      response.writeHead(forwarded.status).end(await forwarded.text());
-    });
+  logto = await startRelayedLogto({
+    refreshTokenRotation: 'strict',
+    configure: (config) => {
+      for (const resource of config.resources) {
+        if (resource.indicator === api) resource.accessTokenTtl = accessTokenTtl;
+      }
+    },
   });
-  await new Promise<void>((resolve) => recorder?.listen(0, '127.0.0.1', resolve));
-  const config = demoConfig();
-  const [application] = config.applications;
-  if (!application) throw new Error('the demo config has no application');
-  application.backchannelLogoutUri = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/backchannel`;
-  for (const resource of config.resources) {
-    if (resource.indicator === api) resource.accessTokenTtl = accessTokenTtl;
-  }
-  dev = await startLogtoDev({ port: 0, config, refreshTokenRotation: 'strict' });
 }, 120_000);
 
 afterAll(async () => {
   // Every part is stopped even when another fails to.
-  await Promise.allSettled([
-    cluster?.dispose(),
-    dev?.stop(),
-    new Promise((resolve) => {
-      recorder?.closeAllConnections();
-      if (recorder) recorder.close(resolve);
-      else resolve(undefined);
-    }),
-  ]);
+  await Promise.allSettled([cluster?.dispose(), logto?.stop()]);
 });
 
 const get = async (jar: Jar, url: string) => {
@@ -96,14 +63,14 @@ describe.each(clients)(
     const apps: AppProcess[] = [];
 
     beforeAll(async () => {
-      if (!cluster || !dev) throw new Error('the cluster and logto-dev did not start');
+      if (!cluster || !logto) throw new Error('the cluster and logto-dev did not start');
       apps.push(
-        ...(await startTwoInstances(dev.endpoint, {
+        ...(await startTwoInstances(logto.dev.endpoint, {
           REDIS_CLUSTER_URLS: cluster.urls.join(','),
           REDIS_CLIENT: client,
         })),
       );
-      backchannelTarget = apps[0]?.url ?? '';
+      logto.target = apps[0]?.url ?? '';
     }, 120_000);
 
     afterAll(async () => {
@@ -135,7 +102,7 @@ describe.each(clients)(
       const jar = await signInThroughApp(first.url);
       expect((await get(jar, `${second.url}/token`)).status).toBe(200);
       await sleep(accessTokenTtl * 1000 + 300);
-      dev?.resetRequests();
+      logto?.dev.resetRequests();
 
       const results = await Promise.all(
         Array.from({ length: 40 }, (_, index) =>
@@ -144,7 +111,8 @@ describe.each(clients)(
       );
 
       expect(results.filter((result) => result.status !== 200)).toEqual([]);
-      const grants = dev?.requests.filter((request) => request.grantType === 'refresh_token') ?? [];
+      const grants =
+        logto?.dev.requests.filter((request) => request.grantType === 'refresh_token') ?? [];
       expect(grants.map((grant) => grant.status)).toEqual([200]);
       expect(new Set(results.map((result) => JSON.parse(result.body).token)).size).toBe(1);
       expect((await get(jar, `${second.url}/me`)).status).toBe(200);
@@ -152,31 +120,18 @@ describe.each(clients)(
 
     it('back-channel logout by sid ends the session on every instance, leaves the others, and refuses a replay', async () => {
       const { first, second } = instances();
-      const signIn = async (username: string) => {
-        const provider = new CookieJar();
-        const jar = await signInThroughApp(first.url, username, new Jar(), (url) =>
-          signInWithJar(provider, url, { username, password: `${username}-password` }),
-        );
-        return { jar, provider };
-      };
-      const alice = await signIn('alice');
-      const bob = await signIn('bob');
+      const { received, signIn, signOut } = logto as RelayedLogto;
+      const alice = await signIn(first.url, 'alice');
+      const bob = await signIn(first.url, 'bob');
       received.length = 0;
 
-      await signOutAtLogto(dev as LogtoDev, alice.provider, {
-        clientId: demoApp.id,
-        postLogoutRedirectUri: `${demoApp.baseUrl}/`,
-      });
+      await signOut(alice);
 
       expect(received).toHaveLength(1);
       expect((await get(alice.jar, `${second.url}/me`)).status).toBe(401);
       expect((await get(bob.jar, `${second.url}/me`)).status).toBe(200);
       // The jti was claimed on the cluster: another instance refuses the same token.
-      const replay = await fetch(`${second.url}/backchannel-logout`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ logout_token: received[0] ?? '' }),
-      });
+      const replay = await postLogoutToken(second.url, received[0] ?? '');
       expect(replay.status).toBe(400);
     });
 
@@ -257,11 +212,7 @@ describe('back-channel logout by sub on a 3-node Redis Cluster', () => {
       },
       omit: ['exp', 'nonce', 'sid'],
     });
-    const response = await fetch(`${first.url}/backchannel-logout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ logout_token: logoutToken }),
-    });
+    const response = await postLogoutToken(first.url, logoutToken);
     expect(response.status).toBe(200);
 
     expect((await get(laptop, `${second.url}/me`)).status).toBe(401);

@@ -4,60 +4,31 @@
  * refused by the other within a second, with no Redis call per request. With Redis stopped, reads
  * go on and the app warns, and a logout that cannot be recorded is answered 5xx, never 200.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { demoConfig, type LogtoDev, startLogtoDev } from 'logto-dev';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedisServer } from '../../../../test/support/redis-server.js';
-import { signInWithJar } from '../../../logto-dev/src/complete-sign-in.js';
-import { CookieJar } from '../../../logto-dev/src/cookie-jar.js';
-import { signOutAtLogto } from '../support/sign-out-at-logto.js';
-import { type AppProcess, demoApp, Jar, signInThroughApp, startTwoInstances } from './support.js';
+import { type RelayedLogto, startRelayedLogto } from './fixtures/logout-relay.js';
+import { type AppProcess, demoApp, Jar, startTwoInstances } from './support.js';
 
-let dev: LogtoDev;
 let redis: RedisServer;
-let recorder: Server;
+/** Logto knows one back-channel URI: a relay to the first instance. */
+let logto: RelayedLogto;
 const apps: AppProcess[] = [];
-/** The status the first instance answered to each logout token logto-dev sent. */
-const answered: number[] = [];
 
 beforeAll(async () => {
   redis = await startRedisServer('logto-revocations-');
-  // Logto knows one back-channel URI: a recorder that forwards to the first instance.
-  recorder = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    request.on('end', async () => {
-      const forwarded = await fetch(`${apps[0]?.url}/backchannel-logout`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      });
-      answered.push(forwarded.status);
-      response.writeHead(forwarded.status).end(await forwarded.text());
-    });
-  });
-  await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
-  const config = demoConfig();
-  const [application] = config.applications;
-  if (!application) throw new Error('the demo config has no application');
-  application.backchannelLogoutUri = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/backchannel`;
-  dev = await startLogtoDev({ port: 0, config });
+  logto = await startRelayedLogto();
   apps.push(
-    ...(await startTwoInstances(dev.endpoint, {
+    ...(await startTwoInstances(logto.dev.endpoint, {
       REVOCATIONS_REDIS_URL: redis.url,
       SESSION_SECRET: 'revocations-test-secret-0123456789abcdef',
     })),
   );
+  logto.target = apps[0]?.url ?? '';
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
-  await dev?.stop();
-  recorder?.closeAllConnections();
-  await new Promise((resolve) => recorder?.close(resolve));
+  await logto?.stop();
   await redis?.dispose();
 });
 
@@ -67,20 +38,8 @@ const instances = () => {
   return { a, b };
 };
 
-/** Signs in through instance A, keeping the provider-side cookies to sign out at Logto later. */
-const signIn = async (username: string) => {
-  const provider = new CookieJar();
-  const jar = await signInThroughApp(instances().a.url, username, new Jar(), (url) =>
-    signInWithJar(provider, url, { username, password: `${username}-password` }),
-  );
-  return { jar, provider };
-};
-
-const signOutAtLogtoOf = (provider: CookieJar) =>
-  signOutAtLogto(dev, provider, {
-    clientId: demoApp.id,
-    postLogoutRedirectUri: `${demoApp.baseUrl}/`,
-  });
+/** Signs in through instance A, keeping the Logto session to sign out there later. */
+const signIn = (username: string) => logto.signIn(instances().a.url, username);
 
 /**
  * Waits for the next whole second. A logout token's `iat` counts seconds and ends the user's
@@ -113,15 +72,15 @@ const endedWithin = async (jar: Jar, url: string, limit: number) => {
 describe('cookie sessions with a revocation list shared through Redis, on two instances', () => {
   it("Logto's default logout token (only sub), delivered to A, ends the user's sessions on B within a second", async () => {
     const { a, b } = instances();
-    dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: false });
+    logto.dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: false });
     const alice = await signIn('alice');
     const bob = await signIn('bob');
     expect(await status(alice.jar, b.url)).toBe(200);
-    answered.length = 0;
+    logto.answered.length = 0;
 
-    await signOutAtLogtoOf(alice.provider);
+    await logto.signOut(alice);
 
-    expect(answered).toEqual([200]);
+    expect(logto.answered).toEqual([200]);
     expect(await endedWithin(alice.jar, b.url, 1000)).toBeLessThan(1000);
     expect(await status(copyOf(alice.jar), a.url)).toBe(401);
     expect(await status(bob.jar, b.url)).toBe(200);
@@ -130,17 +89,17 @@ describe('cookie sessions with a revocation list shared through Redis, on two in
   it('a logout token with a sid, delivered to A, ends that Logto session’s session on B within a second, and only it', async () => {
     await nextSecond();
     const { b } = instances();
-    dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: true });
+    logto.dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: true });
     const laptop = await signIn('alice');
     const phone = await signIn('alice');
-    answered.length = 0;
+    logto.answered.length = 0;
 
-    await signOutAtLogtoOf(laptop.provider);
+    await logto.signOut(laptop);
 
-    expect(answered).toEqual([200]);
+    expect(logto.answered).toEqual([200]);
     expect(await endedWithin(laptop.jar, b.url, 1000)).toBeLessThan(1000);
     expect(await status(phone.jar, b.url)).toBe(200);
-    dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: false });
+    logto.dev.updateApplication(demoApp.id, { backchannelLogoutSessionRequired: false });
   });
 
   it('sign-out on A ends a copied cookie on B within a second (and on A at once)', async () => {
@@ -166,12 +125,12 @@ describe('cookie sessions with a revocation list shared through Redis, on two in
     try {
       expect(await status(copyOf(alice.jar), b.url)).toBe(200);
       expect(await status(copyOf(bob.jar), a.url)).toBe(200);
-      answered.length = 0;
+      logto.answered.length = 0;
 
-      await signOutAtLogtoOf(bob.provider);
+      await logto.signOut(bob);
 
-      expect(answered).toHaveLength(1);
-      expect(answered[0]).toBeGreaterThanOrEqual(500);
+      expect(logto.answered).toHaveLength(1);
+      expect(logto.answered[0]).toBeGreaterThanOrEqual(500);
       // A recorded the end in its own memory anyway.
       expect(await status(copyOf(bob.jar), a.url)).toBe(401);
       expect(a.stderr()).toMatch(/WARN session\.store_unavailable/);
@@ -179,15 +138,16 @@ describe('cookie sessions with a revocation list shared through Redis, on two in
     } finally {
       await redis.start();
     }
-    answered.length = 0;
+    logto.answered.length = 0;
     // The instances reconnect by themselves; Logto's next logout reaches B again.
     const deadline = Date.now() + 10_000;
-    while (answered.length === 0 || answered.at(-1) !== 200) {
-      if (Date.now() > deadline) throw new Error(`logouts still fail: ${answered.join(', ')}`);
+    while (logto.answered.length === 0 || logto.answered.at(-1) !== 200) {
+      if (Date.now() > deadline)
+        throw new Error(`logouts still fail: ${logto.answered.join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      if (answered.length === 0 || answered.at(-1) !== 200) {
+      if (logto.answered.length === 0 || logto.answered.at(-1) !== 200) {
         const probe = await signIn('alice');
-        await signOutAtLogtoOf(probe.provider);
+        await logto.signOut(probe);
       }
     }
     expect(await endedWithin(alice.jar, b.url, 2000)).toBeLessThan(2000);

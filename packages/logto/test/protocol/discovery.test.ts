@@ -3,6 +3,7 @@ import { discover } from '../../src/oidc/discovery.js';
 import type { HttpOptions } from '../../src/oidc/http.js';
 import { expectLogtoError } from '../support/expect-logto-error.js';
 import {
+  type Handler,
   type HostileProvider,
   respond,
   startHostileProvider,
@@ -105,13 +106,11 @@ describe('a provider that misbehaves at discovery', () => {
     await expectLogtoError(discover(await unusedEndpoint(), http), 'provider.unreachable');
   });
 
-  it('never answering is provider.timeout within the timeout', async () => {
-    provider.handle('discovery', respond.hang());
-    await expectLogtoError(discover(provider.endpoint, impatient), 'provider.timeout');
-  });
-
-  it('stalling after the headers is provider.timeout', async () => {
-    provider.handle('discovery', respond.hangAfterHeaders());
+  it.each([
+    ['never answering', respond.hang],
+    ['stalling after the headers', respond.hangAfterHeaders],
+  ])('%s is provider.timeout within the timeout', async (_, handler) => {
+    provider.handle('discovery', handler());
     await expectLogtoError(discover(provider.endpoint, impatient), 'provider.timeout');
   });
 
@@ -120,18 +119,18 @@ describe('a provider that misbehaves at discovery', () => {
     await expectLogtoError(discover(provider.endpoint, http), 'provider.unreachable');
   });
 
-  it('malformed JSON is provider.invalid_response', async () => {
-    provider.handle('discovery', respond.malformedJson());
-    await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
-  });
-
-  it('an HTML page is provider.invalid_response', async () => {
-    provider.handle('discovery', respond.html());
-    await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
-  });
-
-  it('a JSON array is provider.invalid_response', async () => {
-    provider.handle('discovery', respond.json([provider.metadata]));
+  // Built at test time: the provider's metadata exists only then.
+  it.each<[string, () => Handler]>([
+    ['malformed JSON', () => respond.malformedJson()],
+    ['an HTML page', () => respond.html()],
+    ['a JSON array', () => respond.json([provider.metadata])],
+    ['a body over 1 MiB', () => respond.huge({ body: provider.metadata })],
+    [
+      'a declared content-length over 1 MiB',
+      () => respond.huge({ body: provider.metadata, declareLength: true }),
+    ],
+  ])('%s is provider.invalid_response', async (_, handler) => {
+    provider.handle('discovery', handler());
     await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
   });
 
@@ -140,16 +139,6 @@ describe('a provider that misbehaves at discovery', () => {
     await expect(discover(provider.endpoint, http)).resolves.toMatchObject({
       issuer: provider.issuer,
     });
-  });
-
-  it('a body over 1 MiB is provider.invalid_response', async () => {
-    provider.handle('discovery', respond.huge({ body: provider.metadata }));
-    await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
-  });
-
-  it('a declared content-length over 1 MiB is provider.invalid_response', async () => {
-    provider.handle('discovery', respond.huge({ body: provider.metadata, declareLength: true }));
-    await expectLogtoError(discover(provider.endpoint, http), 'provider.invalid_response');
   });
 
   it('a 404 is config.invalid (the endpoint is wrong, retrying will not help), status kept', async () => {

@@ -10,7 +10,7 @@ import {
 import type { HttpOptions } from '../../src/oidc/http.js';
 import { startDiscoveredProvider } from '../support/discovered-provider.js';
 import { expectLogtoError, messagesOf } from '../support/expect-logto-error.js';
-import { type HostileProvider, respond } from '../support/hostile-provider.js';
+import { type Handler, type HostileProvider, respond } from '../support/hostile-provider.js';
 
 const http: HttpOptions = { fetch: globalThis.fetch, timeout: 2000 };
 const secret = 'test-secret-0123456789abcdef';
@@ -117,34 +117,18 @@ describe('exchangeAuthorizationCode', () => {
     expect(provider.count('token')).toBe(0);
   });
 
-  it('maps invalid_grant to token.invalid_grant and keeps error_description and status', async () => {
-    provider.handle('token', respond.oauthError('invalid_grant', 'grant request is invalid'));
-    const error = await expectLogtoError(exchange(), 'token.invalid_grant');
-    expect(error).toMatchObject({
-      error: 'invalid_grant',
-      errorDescription: 'grant request is invalid',
-      status: 400,
-    });
-  });
-
-  it('maps access_denied to token.access_denied', async () => {
-    provider.handle('token', respond.oauthError('access_denied', 'user said no'));
-    const error = await expectLogtoError(exchange(), 'token.access_denied');
-    expect(error.errorDescription).toBe('user said no');
-  });
-
-  it('maps another OAuth error to provider.error_response with the error kept', async () => {
-    provider.handle(
-      'token',
-      respond.oauthError('invalid_client', 'client authentication failed', 401),
-    );
-    const error = await expectLogtoError(exchange(), 'provider.error_response');
-    expect(error).toMatchObject({
-      error: 'invalid_client',
-      errorDescription: 'client authentication failed',
-      status: 401,
-    });
-  });
+  it.each([
+    ['invalid_grant', 'token.invalid_grant', 'grant request is invalid', 400],
+    ['access_denied', 'token.access_denied', 'user said no', 400],
+    ['invalid_client', 'provider.error_response', 'client authentication failed', 401],
+  ] as const)(
+    'maps %s to %s, keeping the error, its description and the status',
+    async (oauthError, code, description, status) => {
+      provider.handle('token', respond.oauthError(oauthError, description, status));
+      const error = await expectLogtoError(exchange(), code);
+      expect(error).toMatchObject({ error: oauthError, errorDescription: description, status });
+    },
+  );
 
   it('maps a WWW-Authenticate challenge to provider.error_response', async () => {
     provider.handle('token', ({ response }) => {
@@ -159,11 +143,6 @@ describe('exchangeAuthorizationCode', () => {
       errorDescription: 'bad secret',
       status: 401,
     });
-  });
-
-  it('rejects a response without access_token', async () => {
-    provider.handle('token', respond.json({ token_type: 'Bearer' }));
-    await expectLogtoError(exchange(), 'provider.invalid_response');
   });
 
   it("fails with the ID token check's error, after the check ran to its end", async () => {
@@ -206,16 +185,20 @@ describe('exchangeAuthorizationCode', () => {
     expect(checked).toEqual([]);
   });
 
-  it('rejects an id_token that is not a string', async () => {
-    provider.handle(
-      'token',
-      respond.json({ access_token: 'at', token_type: 'Bearer', id_token: 42 }),
-    );
-    await expectLogtoError(exchange(), 'provider.invalid_response');
-  });
-
-  it('rejects an HTML page', async () => {
-    provider.handle('token', respond.html());
+  it.each<[string, () => Handler]>([
+    ['an HTML page', () => respond.html()],
+    ['malformed JSON', () => respond.malformedJson()],
+    [
+      'a body over 1 MiB',
+      () => respond.huge({ body: { access_token: 'at', token_type: 'Bearer' } }),
+    ],
+    ['a response without access_token', () => respond.json({ token_type: 'Bearer' })],
+    [
+      'an id_token that is not a string',
+      () => respond.json({ access_token: 'at', token_type: 'Bearer', id_token: 42 }),
+    ],
+  ])('rejects %s: provider.invalid_response', async (_, handler) => {
+    provider.handle('token', handler());
     await expectLogtoError(exchange(), 'provider.invalid_response');
   });
 
@@ -223,16 +206,6 @@ describe('exchangeAuthorizationCode', () => {
     provider.handle('token', respond.html(502));
     const error = await expectLogtoError(exchange(), 'provider.invalid_response');
     expect(error.status).toBe(502);
-  });
-
-  it('rejects malformed JSON', async () => {
-    provider.handle('token', respond.malformedJson());
-    await expectLogtoError(exchange(), 'provider.invalid_response');
-  });
-
-  it('rejects a body over 1 MiB', async () => {
-    provider.handle('token', respond.huge({ body: { access_token: 'at', token_type: 'Bearer' } }));
-    await expectLogtoError(exchange(), 'provider.invalid_response');
   });
 
   it('fails with provider.timeout when the token endpoint hangs', async () => {

@@ -1,5 +1,6 @@
 import { CompactSign, exportSPKI } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LogtoErrorCode } from '../../src/errors.js';
 import type { ProviderMetadata } from '../../src/oidc/discovery.js';
 import { discover } from '../../src/oidc/discovery.js';
 import type { HttpOptions } from '../../src/oidc/http.js';
@@ -8,6 +9,7 @@ import { expectLogtoError, messagesOf } from '../support/expect-logto-error.js';
 import {
   generateTestKey,
   type HostileProvider,
+  type SignIdTokenOptions,
   signCompact,
   startHostileProvider,
 } from '../support/hostile-provider.js';
@@ -71,98 +73,74 @@ describe('verifyIdToken accepts', () => {
 });
 
 describe('verifyIdToken rejects', () => {
-  it('a nonce other than the sign-in request’s', async () => {
-    const token = await provider.signIdToken({ claims: { nonce: 'attacker-nonce' } });
-    await expectLogtoError(verify(token, { nonce: 'n-1' }), 'id_token.nonce_mismatch');
-  });
-
-  it('a missing nonce when one was sent', async () => {
-    await expectLogtoError(
-      verify(await provider.signIdToken(), { nonce: 'n-1' }),
+  // The token's claims (evaluated at test time), the verify options, the code.
+  const claimCases: Array<
+    [string, () => SignIdTokenOptions, { nonce?: string; expectedSub?: string }, LogtoErrorCode]
+  > = [
+    [
+      'a nonce other than the sign-in request’s',
+      () => ({ claims: { nonce: 'attacker-nonce' } }),
+      { nonce: 'n-1' },
       'id_token.nonce_mismatch',
-    );
-  });
-
-  it('an iss other than the discovered issuer', async () => {
-    const token = await provider.signIdToken({ claims: { iss: 'https://evil.example.com/oidc' } });
-    await expectLogtoError(verify(token), 'id_token.invalid_issuer');
-  });
-
-  it('a missing iss', async () => {
-    await expectLogtoError(
-      verify(await provider.signIdToken({ omit: ['iss'] })),
+    ],
+    ['a missing nonce when one was sent', () => ({}), { nonce: 'n-1' }, 'id_token.nonce_mismatch'],
+    [
+      'an iss other than the discovered issuer',
+      () => ({ claims: { iss: 'https://evil.example.com/oidc' } }),
+      {},
       'id_token.invalid_issuer',
-    );
-  });
-
-  it('an aud that does not contain the client ID', async () => {
-    const token = await provider.signIdToken({ claims: { aud: 'another-app' } });
-    await expectLogtoError(verify(token), 'id_token.invalid_audience');
-  });
-
-  it('a missing aud', async () => {
-    await expectLogtoError(
-      verify(await provider.signIdToken({ omit: ['aud'] })),
+    ],
+    ['a missing iss', () => ({ omit: ['iss'] }), {}, 'id_token.invalid_issuer'],
+    [
+      'an aud that does not contain the client ID',
+      () => ({ claims: { aud: 'another-app' } }),
+      {},
       'id_token.invalid_audience',
-    );
-  });
-
-  it('an azp that is not the client ID', async () => {
-    const token = await provider.signIdToken({ claims: { azp: 'another-app' } });
-    await expectLogtoError(verify(token), 'id_token.invalid_azp');
-  });
-
-  it('several audiences with no azp', async () => {
-    const token = await provider.signIdToken({ claims: { aud: [provider.clientId, 'untrusted'] } });
-    await expectLogtoError(verify(token), 'id_token.invalid_azp');
-  });
-
-  it('several audiences whose azp is another party', async () => {
-    const token = await provider.signIdToken({
-      claims: { aud: [provider.clientId, 'untrusted'], azp: 'untrusted' },
-    });
-    await expectLogtoError(verify(token), 'id_token.invalid_azp');
-  });
-
-  it('an exp past by more than the clock tolerance', async () => {
-    const token = await provider.signIdToken({ claims: { exp: now() - 120, iat: now() - 3600 } });
-    await expectLogtoError(verify(token), 'id_token.expired');
-  });
-
-  it('a missing exp', async () => {
-    await expectLogtoError(
-      verify(await provider.signIdToken({ omit: ['exp'] })),
+    ],
+    ['a missing aud', () => ({ omit: ['aud'] }), {}, 'id_token.invalid_audience'],
+    [
+      'an azp that is not the client ID',
+      () => ({ claims: { azp: 'another-app' } }),
+      {},
+      'id_token.invalid_azp',
+    ],
+    [
+      'several audiences with no azp',
+      () => ({ claims: { aud: [provider.clientId, 'untrusted'] } }),
+      {},
+      'id_token.invalid_azp',
+    ],
+    [
+      'several audiences whose azp is another party',
+      () => ({ claims: { aud: [provider.clientId, 'untrusted'], azp: 'untrusted' } }),
+      {},
+      'id_token.invalid_azp',
+    ],
+    [
+      'an exp past by more than the clock tolerance',
+      () => ({ claims: { exp: now() - 120, iat: now() - 3600 } }),
+      {},
       'id_token.expired',
-    );
-  });
-
-  it('a missing iat', async () => {
-    await expectLogtoError(
-      verify(await provider.signIdToken({ omit: ['iat'] })),
+    ],
+    ['a missing exp', () => ({ omit: ['exp'] }), {}, 'id_token.expired'],
+    ['a missing iat', () => ({ omit: ['iat'] }), {}, 'id_token.invalid_iat'],
+    [
+      'an iat in the future beyond the clock tolerance',
+      () => ({ claims: { iat: now() + 600 } }),
+      {},
       'id_token.invalid_iat',
-    );
-  });
-
-  it('an iat in the future beyond the clock tolerance', async () => {
-    const token = await provider.signIdToken({ claims: { iat: now() + 600 } });
-    await expectLogtoError(verify(token), 'id_token.invalid_iat');
-  });
-
-  it('a missing sub', async () => {
-    await expectLogtoError(
-      verify(await provider.signIdToken({ omit: ['sub'] })),
-      'id_token.missing_sub',
-    );
-  });
-
-  it('an empty sub', async () => {
-    const token = await provider.signIdToken({ claims: { sub: '' } });
-    await expectLogtoError(verify(token), 'id_token.missing_sub');
-  });
-
-  it('a sub other than the expected one (refresh)', async () => {
-    const token = await provider.signIdToken({ claims: { sub: 'user-2' } });
-    await expectLogtoError(verify(token, { expectedSub: 'user-1' }), 'id_token.sub_mismatch');
+    ],
+    ['a missing sub', () => ({ omit: ['sub'] }), {}, 'id_token.missing_sub'],
+    ['an empty sub', () => ({ claims: { sub: '' } }), {}, 'id_token.missing_sub'],
+    [
+      'a sub other than the expected one (refresh)',
+      () => ({ claims: { sub: 'user-2' } }),
+      { expectedSub: 'user-1' },
+      'id_token.sub_mismatch',
+    ],
+  ];
+  it.each(claimCases)('%s', async (_, claims, options, code) => {
+    await expectLogtoError(verify(await provider.signIdToken(claims()), options), code);
   });
 
   it('alg none, even when the provider advertises it, without fetching the JWKS', async () => {

@@ -6,7 +6,7 @@ import { revokeToken } from '../../src/oidc/revocation.js';
 import { requestUserInfo } from '../../src/oidc/userinfo.js';
 import { startDiscoveredProvider } from '../support/discovered-provider.js';
 import { expectLogtoError, messagesOf } from '../support/expect-logto-error.js';
-import { type HostileProvider, respond } from '../support/hostile-provider.js';
+import { type Handler, type HostileProvider, respond } from '../support/hostile-provider.js';
 
 const http: HttpOptions = { fetch: globalThis.fetch, timeout: 2000 };
 let provider: HostileProvider;
@@ -18,10 +18,14 @@ beforeEach(async () => {
 });
 afterEach(() => provider.close());
 
+/** Asks for user-1's claims with access token `at-1`. */
+const userInfo = (from = metadata, options = http) =>
+  requestUserInfo(from, options, 'at-1', 'user-1');
+
 describe('requestUserInfo', () => {
   it('sends the access token as a Bearer header and returns the claims', async () => {
     provider.handle('userinfo', respond.json({ sub: 'user-1', custom_data: { plan: 'pro' } }));
-    await expect(requestUserInfo(metadata, http, 'at-1', 'user-1')).resolves.toEqual({
+    await expect(userInfo()).resolves.toEqual({
       sub: 'user-1',
       custom_data: { plan: 'pro' },
     });
@@ -37,10 +41,7 @@ describe('requestUserInfo', () => {
       });
       response.end();
     });
-    const error = await expectLogtoError(
-      requestUserInfo(metadata, http, 'at-1', 'user-1'),
-      'provider.error_response',
-    );
+    const error = await expectLogtoError(userInfo(), 'provider.error_response');
     expect(error).toMatchObject({
       error: 'invalid_token',
       errorDescription: 'access token expired',
@@ -51,49 +52,31 @@ describe('requestUserInfo', () => {
 
   it('rejects a response about another user than the expected subject', async () => {
     provider.handle('userinfo', respond.json({ sub: 'user-2', name: 'Mallory' }));
-    const error = await expectLogtoError(
-      requestUserInfo(metadata, http, 'at-1', 'user-1'),
-      'userinfo.sub_mismatch',
-    );
+    const error = await expectLogtoError(userInfo(), 'userinfo.sub_mismatch');
     expect(messagesOf(error)).not.toContain('Mallory');
   });
 
-  it('rejects a response without sub', async () => {
-    provider.handle('userinfo', respond.json({ name: 'no sub' }));
-    await expectLogtoError(
-      requestUserInfo(metadata, http, 'at-1', 'user-1'),
-      'provider.invalid_response',
-    );
-  });
-
-  it('rejects an HTML page', async () => {
-    provider.handle('userinfo', respond.html());
-    await expectLogtoError(
-      requestUserInfo(metadata, http, 'at-1', 'user-1'),
-      'provider.invalid_response',
-    );
-  });
-
-  it('rejects an unverifiable JWT userinfo response', async () => {
-    provider.handle('userinfo', respond.text(await provider.signIdToken(), 'application/jwt'));
-    await expectLogtoError(
-      requestUserInfo(metadata, http, 'at-1', 'user-1'),
-      'provider.invalid_response',
-    );
+  it.each<[string, () => Promise<Handler>]>([
+    ['a response without sub', async () => respond.json({ name: 'no sub' })],
+    ['an HTML page', async () => respond.html()],
+    [
+      'an unverifiable JWT userinfo response',
+      async () => respond.text(await provider.signIdToken(), 'application/jwt'),
+    ],
+  ])('rejects %s: provider.invalid_response', async (_, handler) => {
+    provider.handle('userinfo', await handler());
+    await expectLogtoError(userInfo(), 'provider.invalid_response');
   });
 
   it('fails with provider.missing_endpoint when discovery has no userinfo endpoint', async () => {
     const { userinfo_endpoint: _, ...withoutUserinfo } = metadata;
-    await expectLogtoError(
-      requestUserInfo(withoutUserinfo, http, 'at-1', 'user-1'),
-      'provider.missing_endpoint',
-    );
+    await expectLogtoError(userInfo(withoutUserinfo), 'provider.missing_endpoint');
   });
 
   it('fails with provider.timeout when the endpoint hangs', async () => {
     provider.handle('userinfo', respond.hang());
     await expectLogtoError(
-      requestUserInfo(metadata, { fetch: globalThis.fetch, timeout: 200 }, 'at-1', 'user-1'),
+      userInfo(metadata, { fetch: globalThis.fetch, timeout: 200 }),
       'provider.timeout',
     );
   });

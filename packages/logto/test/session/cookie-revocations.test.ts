@@ -8,21 +8,9 @@ import {
   createMemoryRevocations,
   type SessionStore,
 } from '../../src/session/index.js';
-import { CookieJar, manualClock, recordingLogger, SECRET } from './helpers.js';
+import { CookieJar, manualClock, recordingLogger, SECRET, signIn, signOut } from './helpers.js';
 
 const https = { secure: true };
-
-/** Signs a user in as the callback route does: regenerate, then tag with the ID token's sub/sid. */
-const signIn = async (store: SessionStore, tags: string[]) => {
-  const jar = new CookieJar();
-  const session = await store.load(undefined, https);
-  await session.setItem('idToken', 'id-token-value');
-  await session.setItem('refreshToken', 'refresh-token-value');
-  await session.regenerate();
-  await session.addTags?.(tags);
-  jar.apply(await session.commit());
-  return jar;
-};
 
 const idTokenOf = async (store: SessionStore, jar: CookieJar) =>
   (await store.load(jar.header(), https)).getItem('idToken');
@@ -30,13 +18,10 @@ const idTokenOf = async (store: SessionStore, jar: CookieJar) =>
 describe('cookie sessions end everywhere this process sees them', () => {
   it('a copy of the cookie taken before sign-out is refused at once, and its cookies are cleared', async () => {
     const store = createCookieSessionStore({ secret: SECRET });
-    const browser = await signIn(store, ['sub:alice', 'nosid:alice']);
-    const copy = new CookieJar();
-    copy.apply([`logto_session=${browser.cookies.get('logto_session')}`]);
+    const browser = await signIn(store, { tags: ['sub:alice', 'nosid:alice'] });
+    const copy = new CookieJar([`logto_session=${browser.cookies.get('logto_session')}`]);
 
-    const session = await store.load(browser.header(), https);
-    await session.destroy();
-    browser.apply(await session.commit());
+    await signOut(store, browser);
     expect(browser.cookies.size).toBe(0);
 
     const stolen = await store.load(copy.header(), https);
@@ -48,22 +33,20 @@ describe('cookie sessions end everywhere this process sees them', () => {
 
   it('a sign-out ends only that session: another session of the same user lives on', async () => {
     const store = createCookieSessionStore({ secret: SECRET });
-    const laptop = await signIn(store, ['sub:alice', 'nosid:alice']);
-    const phone = await signIn(store, ['sub:alice', 'nosid:alice']);
-    const session = await store.load(laptop.header(), https);
-    await session.destroy();
-    await session.commit();
+    const laptop = await signIn(store, { tags: ['sub:alice', 'nosid:alice'] });
+    const phone = await signIn(store, { tags: ['sub:alice', 'nosid:alice'] });
+    await signOut(store, laptop);
     expect(await idTokenOf(store, phone)).toBe('id-token-value');
   });
 
   it('sub:<sub> ends the sessions that began before `before`, not those begun at or after it', async () => {
     const clock = manualClock();
     const store = createCookieSessionStore({ secret: SECRET, now: clock.now });
-    const early = await signIn(store, ['sub:alice', 'nosid:alice']);
+    const early = await signIn(store, { tags: ['sub:alice', 'nosid:alice'] });
     clock.advance(10);
     const logoutAt = clock.now() / 1000;
-    const late = await signIn(store, ['sub:alice', 'nosid:alice']);
-    const bob = await signIn(store, ['sub:bob', 'nosid:bob']);
+    const late = await signIn(store, { tags: ['sub:alice', 'nosid:alice'] });
+    const bob = await signIn(store, { tags: ['sub:bob', 'nosid:bob'] });
     expect(await store.destroyByTag?.('sub:alice', { before: logoutAt })).toBe(0);
     expect(await idTokenOf(store, early)).toBeNull();
     expect(await idTokenOf(store, late)).toBe('id-token-value');
@@ -72,9 +55,9 @@ describe('cookie sessions end everywhere this process sees them', () => {
 
   it('sid:<sid> ends that Logto session’s sessions; nosid:<sub> the user’s sessions without a sid', async () => {
     const store = createCookieSessionStore({ secret: SECRET });
-    const withSid = await signIn(store, ['sub:alice', 'sid:s1']);
-    const otherSid = await signIn(store, ['sub:alice', 'sid:s2']);
-    const withoutSid = await signIn(store, ['sub:alice', 'nosid:alice']);
+    const withSid = await signIn(store, { tags: ['sub:alice', 'sid:s1'] });
+    const otherSid = await signIn(store, { tags: ['sub:alice', 'sid:s2'] });
+    const withoutSid = await signIn(store, { tags: ['sub:alice', 'nosid:alice'] });
     await store.destroyByTag?.('sid:s1');
     expect(await idTokenOf(store, withSid)).toBeNull();
     expect(await idTokenOf(store, otherSid)).toBe('id-token-value');
@@ -86,16 +69,13 @@ describe('cookie sessions end everywhere this process sees them', () => {
 
   it('a new sign-in in the same browser is a new session: ending the old one leaves it alone', async () => {
     const store = createCookieSessionStore({ secret: SECRET });
-    const jar = await signIn(store, ['sub:alice', 'nosid:alice']);
-    const before = new CookieJar();
-    before.apply([`logto_session=${jar.cookies.get('logto_session')}`]);
+    const jar = await signIn(store, { tags: ['sub:alice', 'nosid:alice'] });
+    const before = new CookieJar([`logto_session=${jar.cookies.get('logto_session')}`]);
     const again = await store.load(jar.header(), https);
     await again.regenerate();
     await again.addTags?.(['sub:bob', 'nosid:bob']);
     jar.apply(await again.commit());
-    const old = await store.load(before.header(), https);
-    await old.destroy();
-    await old.commit();
+    await signOut(store, before);
     expect(await idTokenOf(store, jar)).toBe('id-token-value');
     await store.destroyByTag?.('sub:alice');
     expect(await idTokenOf(store, jar)).toBe('id-token-value');
@@ -111,7 +91,7 @@ describe('cookie sessions end everywhere this process sees them', () => {
       rollingDuration: 3600,
       absoluteDuration: 7200,
     });
-    await signIn(store, ['sub:alice']);
+    await signIn(store, { tags: ['sub:alice'] });
     await store.destroyByTag?.('sub:alice');
     expect(revocations.isEnded(['sub:alice'], clock.now() / 1000 - 1)).toBe(true);
     clock.advance(7201);

@@ -7,18 +7,33 @@ import {
   OTHER_SECRET,
   recordingLogger,
   SECRET,
+  signIn,
 } from './helpers.js';
 
 const https = { secure: true };
 const http = { secure: false };
 
-const signedInJar = async (store = createCookieSessionStore({ secret: SECRET })) => {
-  const jar = new CookieJar();
-  const session = await store.load(undefined, https);
-  await session.setItem('idToken', 'id-token-value');
-  await session.setItem('refreshToken', 'refresh-token-value');
-  jar.apply(await session.commit());
-  return jar;
+const signedInJar = (store = createCookieSessionStore({ secret: SECRET })) => signIn(store);
+
+/** Loads `cookieHeader` with a new store (no cache) of `secret`, recording what it logs. */
+const load = async (cookieHeader: string | undefined, secret: string = SECRET) => {
+  const { logger, codes, messages } = recordingLogger();
+  const store = createCookieSessionStore({ secret, logger, cacheSize: 0 });
+  return { session: await store.load(cookieHeader, https), codes, messages };
+};
+
+/** A store on a clock moved by hand, with a 1 h idle lifetime. */
+const clockedStore = (absoluteDuration: number) => {
+  const clock = manualClock();
+  const { logger, codes } = recordingLogger();
+  const store = createCookieSessionStore({
+    secret: SECRET,
+    now: clock.now,
+    logger,
+    rollingDuration: 3600,
+    absoluteDuration,
+  });
+  return { clock, codes, store };
 };
 
 describe('cookie session store', () => {
@@ -68,8 +83,7 @@ describe('cookie session store', () => {
     const session = await store.load(undefined, https);
     expect(await session.getItem('constructor')).toBeNull();
     await session.setItem('__proto__', 'x');
-    const jar = new CookieJar();
-    jar.apply(await session.commit());
+    const jar = new CookieJar(await session.commit());
     const again = await store.load(jar.header(), https);
     expect(await again.getItem('__proto__')).toBe('x');
     expect(await again.getItem('toString')).toBeNull();
@@ -138,16 +152,6 @@ describe('cookie session store', () => {
   });
 
   describe('rejected cookies give an empty session, a logged code and no throw', () => {
-    const load = async (
-      cookieHeader: string,
-      store = createCookieSessionStore({ secret: SECRET }),
-    ) => {
-      const { logger, codes, messages } = recordingLogger();
-      const fresh = createCookieSessionStore({ secret: SECRET, logger, cacheSize: 0 });
-      const session = await fresh.load(cookieHeader, https);
-      void store;
-      return { session, codes, messages };
-    };
     const valid = async () => (await signedInJar()).cookies.get('logto_session') ?? '';
 
     const expectSignedOut = async (session: RequestSession) => {
@@ -252,15 +256,7 @@ describe('cookie session store', () => {
 
   describe('lifetimes', () => {
     it('expires after the idle lifetime: session.expired', async () => {
-      const clock = manualClock();
-      const { logger, codes } = recordingLogger();
-      const store = createCookieSessionStore({
-        secret: SECRET,
-        now: clock.now,
-        logger,
-        rollingDuration: 3600,
-        absoluteDuration: 86_400,
-      });
+      const { clock, codes, store } = clockedStore(86_400);
       const jar = await signedInJar(store);
       clock.advance(3599);
       expect((await store.load(jar.header(), https)).isNew).toBe(false);
@@ -272,13 +268,7 @@ describe('cookie session store', () => {
     });
 
     it('rolls the idle expiry forward, but re-issues the cookie only after touchAfter', async () => {
-      const clock = manualClock();
-      const store = createCookieSessionStore({
-        secret: SECRET,
-        now: clock.now,
-        rollingDuration: 3600,
-        absoluteDuration: 86_400,
-      });
+      const { clock, store } = clockedStore(86_400);
       const jar = await signedInJar(store);
       // Default touchAfter is a tenth of the rolling lifetime: 360 s.
       clock.advance(300);
@@ -295,19 +285,12 @@ describe('cookie session store', () => {
     });
 
     it('needsCommit says whether a commit would write: after a change, or once the rolling expiry is due', async () => {
-      const clock = manualClock();
-      const store = createCookieSessionStore({
-        secret: SECRET,
-        now: clock.now,
-        rollingDuration: 3600,
-        absoluteDuration: 86_400,
-      });
+      const { clock, store } = clockedStore(86_400);
       const anonymous = await store.load(undefined, https);
       expect(anonymous.needsCommit).toBe(false);
       await anonymous.setItem('idToken', 'id-token-value');
       expect(anonymous.needsCommit).toBe(true);
-      const jar = new CookieJar();
-      jar.apply(await anonymous.commit());
+      const jar = new CookieJar(await anonymous.commit());
       expect(anonymous.needsCommit).toBe(false);
 
       clock.advance(300);
@@ -337,15 +320,7 @@ describe('cookie session store', () => {
     });
 
     it('ends the session at the absolute lifetime even when it is used all the time', async () => {
-      const clock = manualClock();
-      const { logger, codes } = recordingLogger();
-      const store = createCookieSessionStore({
-        secret: SECRET,
-        now: clock.now,
-        logger,
-        rollingDuration: 3600,
-        absoluteDuration: 7200,
-      });
+      const { clock, codes, store } = clockedStore(7200);
       const jar = await signedInJar(store);
       for (let step = 0; step < 8; step++) {
         clock.advance(1000);
@@ -357,13 +332,7 @@ describe('cookie session store', () => {
     });
 
     it('caps the cookie Max-Age at the absolute expiry', async () => {
-      const clock = manualClock();
-      const store = createCookieSessionStore({
-        secret: SECRET,
-        now: clock.now,
-        rollingDuration: 3600,
-        absoluteDuration: 5000,
-      });
+      const { clock, store } = clockedStore(5000);
       const jar = await signedInJar(store);
       clock.advance(2000);
       const session = await store.load(jar.header(), https);
@@ -381,13 +350,8 @@ describe('cookie session store', () => {
       expect(await session.getItem('idToken')).toBe('id-token-value');
       await session.setItem('idToken', 'new');
       jar.apply(await session.commit());
-      const newOnly = await createCookieSessionStore({ secret: SECRET }).load(jar.header(), https);
-      expect(await newOnly.getItem('idToken')).toBe('new');
-      const { logger, codes } = recordingLogger();
-      const oldOnly = await createCookieSessionStore({ secret: OTHER_SECRET, logger }).load(
-        jar.header(),
-        https,
-      );
+      expect(await (await load(jar.header())).session.getItem('idToken')).toBe('new');
+      const { session: oldOnly, codes } = await load(jar.header(), OTHER_SECRET);
       expect(oldOnly.isNew).toBe(true);
       expect(codes).toEqual(['session.decrypt_failed']);
     });
@@ -418,8 +382,7 @@ describe('cookie session store', () => {
       expect(cookies.map((cookie) => cookie.slice(0, cookie.indexOf('=')))).toEqual(
         cookies.map((_, index) => `logto_session.${index}`),
       );
-      const jar = new CookieJar();
-      jar.apply(cookies);
+      const jar = new CookieJar(cookies);
       const fresh = createCookieSessionStore({ secret: SECRET, cacheSize: 0 });
       const loaded = await fresh.load(jar.header(), https);
       expect(JSON.parse((await loaded.getItem('accessTokenMap')) ?? '')).toEqual(map);
@@ -455,37 +418,23 @@ describe('cookie session store', () => {
 
     it('treats a missing chunk as signed out without throwing', async () => {
       const { session } = await bigSession();
-      const jar = new CookieJar();
-      jar.apply(await session.commit());
+      const jar = new CookieJar(await session.commit());
       jar.cookies.delete('logto_session.1');
-      const { logger, codes } = recordingLogger();
-      const loaded = await createCookieSessionStore({ secret: SECRET, logger }).load(
-        jar.header(),
-        https,
-      );
+      const { session: loaded, codes } = await load(jar.header());
       expect(loaded.isNew).toBe(true);
       expect(codes).toEqual(['session.malformed']);
       const last = `logto_session.${jar.cookies.size}`;
       jar.cookies.delete(last);
-      const truncated = await createCookieSessionStore({ secret: SECRET, logger }).load(
-        jar.header(),
-        https,
-      );
-      expect(truncated.isNew).toBe(true);
+      expect((await load(jar.header())).session.isNew).toBe(true);
     });
 
     it('treats reordered chunks as signed out without throwing', async () => {
       const { session } = await bigSession();
-      const jar = new CookieJar();
-      jar.apply(await session.commit());
+      const jar = new CookieJar(await session.commit());
       const first = jar.cookies.get('logto_session.0') ?? '';
       jar.cookies.set('logto_session.0', jar.cookies.get('logto_session.1') ?? '');
       jar.cookies.set('logto_session.1', first);
-      const { logger, codes } = recordingLogger();
-      const loaded = await createCookieSessionStore({ secret: SECRET, logger }).load(
-        jar.header(),
-        https,
-      );
+      const { session: loaded, codes } = await load(jar.header());
       expect(loaded.isNew).toBe(true);
       expect(codes).toHaveLength(1);
       expect(['session.malformed', 'session.decrypt_failed']).toContain(codes[0]);
@@ -507,8 +456,7 @@ describe('cookie session store', () => {
       await session.setItem('idToken', fakeToken(900, 'id-token-'));
       await session.setItem('refreshToken', 'r'.repeat(43));
       await session.setItem('accessTokenMap', JSON.stringify(map));
-      const jar = new CookieJar();
-      jar.apply(await session.commit());
+      const jar = new CookieJar(await session.commit());
       expect(Buffer.byteLength(jar.header() ?? '')).toBeLessThanOrEqual(8192);
       const loaded = await store.load(jar.header(), https);
       expect(await loaded.getItem('idToken')).toBe(fakeToken(900, 'id-token-'));
@@ -531,8 +479,7 @@ describe('cookie session store', () => {
         createCookieSessionStore({ secret: SECRET, maxBytes: 16_384 }),
         14,
       );
-      const jar = new CookieJar();
-      jar.apply(await session.commit());
+      const jar = new CookieJar(await session.commit());
       const size = Buffer.byteLength(jar.header() ?? '');
       expect(size).toBeGreaterThan(8192);
       expect(size).toBeLessThanOrEqual(16_384);
@@ -544,8 +491,7 @@ describe('cookie session store', () => {
     it('fails the commit with session.too_large only when the ID and refresh tokens alone do not fit', async () => {
       const store = createCookieSessionStore({ secret: SECRET, maxBytes: 4096 });
       const { session } = await bigSession(store, 6);
-      const jar = new CookieJar();
-      jar.apply(await session.commit());
+      const jar = new CookieJar(await session.commit());
       expect(Buffer.byteLength(jar.header() ?? '')).toBeLessThanOrEqual(4096);
       const huge = await store.load(undefined, https);
       await huge.setItem('idToken', fakeToken(5000, 'id-token-'));
@@ -556,13 +502,7 @@ describe('cookie session store', () => {
 
   describe('regenerate and destroy', () => {
     it('regenerate keeps the data in a new cookie with a fresh absolute lifetime', async () => {
-      const clock = manualClock();
-      const store = createCookieSessionStore({
-        secret: SECRET,
-        now: clock.now,
-        rollingDuration: 3600,
-        absoluteDuration: 7200,
-      });
+      const { clock, store } = clockedStore(7200);
       const jar = await signedInJar(store);
       const before = jar.cookies.get('logto_session');
       clock.advance(3000);
@@ -585,8 +525,7 @@ describe('cookie session store', () => {
       const store = createCookieSessionStore({ secret: SECRET, maxBytes: 16_384 });
       const session = await store.load(undefined, https);
       await session.setItem('accessTokenMap', fakeToken(7000, 'grow-'));
-      const jar = new CookieJar();
-      jar.apply(await session.commit());
+      const jar = new CookieJar(await session.commit());
       const count = jar.cookies.size;
       expect(count).toBeGreaterThan(1);
       const loaded = await store.load(jar.header(), https);

@@ -1,9 +1,14 @@
 import type { LogtoError, LogtoErrorCode } from '../../src/errors.js';
-import type { SessionLogger } from '../../src/session/index.js';
+import type { SessionLoadContext, SessionLogger, SessionStore } from '../../src/session/index.js';
 
 /** A browser's cookie jar, reduced to what session tests need. */
 export class CookieJar {
   readonly cookies = new Map<string, string>();
+
+  /** A jar holding the cookies of `setCookies` (a commit's answer). */
+  constructor(setCookies: readonly string[] = []) {
+    this.apply(setCookies);
+  }
 
   /** Applies `Set-Cookie` values as a browser would (Max-Age=0 deletes). */
   apply(setCookies: readonly string[]): void {
@@ -22,6 +27,40 @@ export class CookieJar {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 }
+
+/** What {@link signIn} stores by default. */
+export const signedInItems: Readonly<Record<string, string>> = {
+  idToken: 'id-token-value',
+  refreshToken: 'refresh-token-value',
+};
+
+/**
+ * Signs a browser in on `store`: a new session holding `items` and, as the callback route does,
+ * regenerated and tagged with `tags` when there are any. Returns the browser's jar.
+ */
+export const signIn = async (
+  store: SessionStore,
+  {
+    items = signedInItems,
+    tags = [],
+    context = { secure: true },
+  }: { items?: Record<string, string>; tags?: string[]; context?: SessionLoadContext } = {},
+): Promise<CookieJar> => {
+  const session = await store.load(undefined, context);
+  for (const [key, value] of Object.entries(items)) await session.setItem(key, value);
+  if (tags.length > 0) {
+    await session.regenerate();
+    await session.addTags?.(tags);
+  }
+  return new CookieJar(await session.commit());
+};
+
+/** Signs the browser of `jar` out on `store`: destroys its session and applies the answer. */
+export const signOut = async (store: SessionStore, jar: CookieJar): Promise<void> => {
+  const session = await store.load(jar.header(), { secure: true });
+  await session.destroy();
+  jar.apply(await session.commit());
+};
 
 /** A logger that records every reported error code. */
 export const recordingLogger = () => {

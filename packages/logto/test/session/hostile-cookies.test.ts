@@ -39,8 +39,7 @@ describe('hostile cookies never throw: they load as an empty session', () => {
     const store = createCookieSessionStore({ secret: SECRET, logger, maxBytes: 16_384 });
     const real = await store.load(undefined, { secure: true });
     await real.setItem('accessTokenMap', 'x'.repeat(9000));
-    const jar = new CookieJar();
-    jar.apply(await real.commit());
+    const jar = new CookieJar(await real.commit());
     const pieces = [...jar.cookies.values()];
     await fc.assert(
       fc.asyncProperty(

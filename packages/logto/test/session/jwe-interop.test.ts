@@ -13,8 +13,7 @@ describe('cookie sessions are standard compact JWE (dir + A256GCM)', () => {
       secure: true,
     });
     await session.setItem('idToken', 'id-token-välue');
-    const jar = new CookieJar();
-    jar.apply(await session.commit());
+    const jar = new CookieJar(await session.commit());
     const value = jar.cookies.get('logto_session') ?? '';
     expect(decodeProtectedHeader(value)).toEqual({ alg: 'dir', enc: 'A256GCM', kid: key.kid });
     const { plaintext } = await compactDecrypt(value, new Uint8Array(key.key));

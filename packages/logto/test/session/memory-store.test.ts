@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMemorySessionStore, type SessionStore } from '../../src/session/index.js';
-import { CookieJar, manualClock, recordingLogger } from './helpers.js';
+import { manualClock, recordingLogger, signIn } from './helpers.js';
 import { serverStoreSpec } from './server-store-spec.js';
+
+const http = { secure: false };
 
 describe('memory session store', () => {
   it('warns once that it is not for production', () => {
@@ -24,41 +26,35 @@ describe('memory session store', () => {
     return shared;
   });
 
-  it('expires an idle session', async () => {
+  /** A session on a store with a 60 s idle lifetime, on a clock moved by hand. */
+  const signedInOnClock = async () => {
     const clock = manualClock();
     const store = createMemorySessionStore({
       now: clock.now,
       rollingDuration: 60,
       absoluteDuration: 600,
     });
-    const session = await store.load(undefined, { secure: false });
-    await session.setItem('idToken', 'x');
-    const jar = new CookieJar();
-    jar.apply(await session.commit());
+    const jar = await signIn(store, { items: { idToken: 'x' }, context: http });
+    return { clock, store, jar };
+  };
+
+  it('expires an idle session', async () => {
+    const { clock, store, jar } = await signedInOnClock();
     clock.advance(59);
-    expect(await (await store.load(jar.header(), { secure: false })).getItem('idToken')).toBe('x');
+    expect(await (await store.load(jar.header(), http)).getItem('idToken')).toBe('x');
     clock.advance(60);
-    expect((await store.load(jar.header(), { secure: false })).isNew).toBe(true);
+    expect((await store.load(jar.header(), http)).isNew).toBe(true);
   });
 
   it('rolls the idle expiry forward on use without re-issuing the id cookie', async () => {
-    const clock = manualClock();
-    const store = createMemorySessionStore({
-      now: clock.now,
-      rollingDuration: 60,
-      absoluteDuration: 600,
-    });
-    const session = await store.load(undefined, { secure: false });
-    await session.setItem('idToken', 'x');
-    const jar = new CookieJar();
-    jar.apply(await session.commit());
+    const { clock, store, jar } = await signedInOnClock();
     clock.advance(30);
-    const used = await store.load(jar.header(), { secure: false });
+    const used = await store.load(jar.header(), http);
     // Due to roll (touchAfter: a tenth of 60 s): the commit writes the record, no cookie.
     expect(used.needsCommit).toBe(true);
     expect(await used.commit()).toEqual([]);
     expect(used.needsCommit).toBe(false);
     clock.advance(50);
-    expect(await (await store.load(jar.header(), { secure: false })).getItem('idToken')).toBe('x');
+    expect(await (await store.load(jar.header(), http)).getItem('idToken')).toBe('x');
   });
 });

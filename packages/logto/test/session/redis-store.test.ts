@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SessionStore } from '../../src/session/index.js';
 import { createRedisSessionStore } from '../../src/session/redis/index.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
-import { CookieJar, manualClock, recordingLogger } from './helpers.js';
+import { CookieJar, manualClock, recordingLogger, signIn, signOut } from './helpers.js';
 import { serverStoreSpec } from './server-store-spec.js';
 
 type Client = ReturnType<typeof createClient>;
@@ -25,6 +25,20 @@ afterAll(async () => {
 
 const testPrefix = () => `test:${randomUUID()}:`;
 
+/** A store under a new prefix on a clock moved by hand, with a 10 min idle lifetime. */
+const clockedStore = (absoluteDuration: number) => {
+  const prefix = testPrefix();
+  const clock = manualClock();
+  const store = createRedisSessionStore({
+    client: first,
+    prefix,
+    now: clock.now,
+    rollingDuration: 600,
+    absoluteDuration,
+  });
+  return { prefix, clock, store };
+};
+
 describe('Redis session store', () => {
   const prefix = testPrefix();
   serverStoreSpec((options) =>
@@ -35,17 +49,16 @@ describe('Redis session store', () => {
     }),
   );
 
-  const signIn = async (prefix: string) => {
-    const session = await createRedisSessionStore({ client: first, prefix }).load(undefined, https);
-    await session.setItem('idToken', 'id-token-value');
-    const jar = new CookieJar();
-    jar.apply(await session.commit());
+  /** A session holding only an ID token, and its id. */
+  const signInWithId = async (prefix: string) => {
+    const store = createRedisSessionStore({ client: first, prefix });
+    const jar = await signIn(store, { items: { idToken: 'id-token-value' } });
     return { jar, id: jar.cookies.get('logto_session') ?? '' };
   };
 
   it('stores the session as JSON under the prefix with a TTL of the idle lifetime', async () => {
     const prefix = testPrefix();
-    const { id } = await signIn(prefix);
+    const { id } = await signInWithId(prefix);
     const stored = JSON.parse((await first.get(`${prefix}${id}`)) ?? '');
     expect(stored.data).toEqual({ idToken: 'id-token-value' });
     expect(stored.exp - stored.iat).toBe(86_400);
@@ -66,8 +79,7 @@ describe('Redis session store', () => {
     const store = createRedisSessionStore({ client: counting, prefix });
     const created = await store.load(undefined, https);
     await created.setItem('idToken', 'a');
-    const jar = new CookieJar();
-    jar.apply(await created.commit());
+    const jar = new CookieJar(await created.commit());
     expect(commands).toEqual(['SET']);
 
     // Load the merge script once so that the count below is the steady state.
@@ -99,8 +111,7 @@ describe('Redis session store', () => {
     const store = createRedisSessionStore({ client: callOnly, prefix });
     const session = await store.load(undefined, https);
     await session.setItem('idToken', 'via-call');
-    const jar = new CookieJar();
-    jar.apply(await session.commit());
+    const jar = new CookieJar(await session.commit());
     const loaded = await store.load(jar.header(), https);
     await loaded.setItem('refreshToken', 'merged');
     await loaded.commit();
@@ -117,8 +128,7 @@ describe('Redis session store', () => {
       const session = await store.load(undefined, https);
       await session.setItem('idToken', 'via-ioredis');
       await session.addTags?.(['sub:ioredis-user']);
-      const jar = new CookieJar();
-      jar.apply(await session.commit());
+      const jar = new CookieJar(await session.commit());
       const loaded = await store.load(jar.header(), https);
       expect(await loaded.withLock?.('refresh', () => loaded.getItem('idToken'))).toBe(
         'via-ioredis',
@@ -137,7 +147,7 @@ describe('Redis session store', () => {
 
   it('regenerate deletes the old key; destroy deletes the key', async () => {
     const prefix = testPrefix();
-    const { jar, id } = await signIn(prefix);
+    const { jar, id } = await signInWithId(prefix);
     const store = createRedisSessionStore({ client: first, prefix });
     const session = await store.load(jar.header(), https);
     await session.regenerate();
@@ -146,27 +156,14 @@ describe('Redis session store', () => {
     expect(renewed).not.toBe(id);
     expect(await first.exists(`${prefix}${id}`)).toBe(0);
     expect(await first.exists(`${prefix}${renewed}`)).toBe(1);
-    const signingOut = await store.load(jar.header(), https);
-    await signingOut.destroy();
-    jar.apply(await signingOut.commit());
+    await signOut(store, jar);
     expect(jar.cookies.size).toBe(0);
     expect(await first.exists(`${prefix}${renewed}`)).toBe(0);
   });
 
   it('rolls the idle expiry (and the key TTL) forward only after touchAfter, without a new cookie', async () => {
-    const prefix = testPrefix();
-    const clock = manualClock();
-    const store = createRedisSessionStore({
-      client: first,
-      prefix,
-      now: clock.now,
-      rollingDuration: 600,
-      absoluteDuration: 6000,
-    });
-    const created = await store.load(undefined, https);
-    await created.setItem('idToken', 'x');
-    const jar = new CookieJar();
-    jar.apply(await created.commit());
+    const { prefix, clock, store } = clockedStore(6000);
+    const jar = await signIn(store, { items: { idToken: 'x' } });
     const key = `${prefix}${jar.cookies.get('logto_session')}`;
     clock.advance(30);
     expect(await (await store.load(jar.header(), https)).commit()).toEqual([]);
@@ -181,30 +178,14 @@ describe('Redis session store', () => {
   });
 
   describe('the sub: and sid: indexes stay as small as the sessions they name', () => {
-    const signInAs = async (store: SessionStore, sub: string) => {
-      const session = await store.load(undefined, https);
-      await session.setItem('idToken', `id-token-of-${sub}`);
-      await session.addTags?.([`sub:${sub}`, `sid:${randomUUID()}`]);
-      const jar = new CookieJar();
-      jar.apply(await session.commit());
-      return jar;
-    };
-    const signOut = async (store: SessionStore, jar: CookieJar) => {
-      const session = await store.load(jar.header(), https);
-      await session.destroy();
-      jar.apply(await session.commit());
-    };
+    const signInAs = (store: SessionStore, sub: string) =>
+      signIn(store, {
+        items: { idToken: `id-token-of-${sub}` },
+        tags: [`sub:${sub}`, `sid:${randomUUID()}`],
+      });
 
     it('drops sessions begun more than the absolute lifetime ago, and lives as long as its newest session can', async () => {
-      const prefix = testPrefix();
-      const clock = manualClock();
-      const store = createRedisSessionStore({
-        client: first,
-        prefix,
-        now: clock.now,
-        rollingDuration: 600,
-        absoluteDuration: 3600,
-      });
+      const { prefix, clock, store } = clockedStore(3600);
       const index = `${prefix}index:sub:user-a`;
       const old = await signInAs(store, 'user-a');
       clock.advance(3601);
@@ -252,11 +233,10 @@ describe('Redis session store', () => {
     it('logout by sid ends only that session and removes it from its index', async () => {
       const prefix = testPrefix();
       const store = createRedisSessionStore({ client: first, prefix });
-      const session = await store.load(undefined, https);
-      await session.setItem('idToken', 'x');
-      await session.addTags?.(['sub:two-devices', 'sid:device-1']);
-      const device1 = new CookieJar();
-      device1.apply(await session.commit());
+      const device1 = await signIn(store, {
+        items: { idToken: 'x' },
+        tags: ['sub:two-devices', 'sid:device-1'],
+      });
       const device2 = await signInAs(store, 'two-devices');
       expect(await store.destroyByTag?.('sid:device-1')).toBe(1);
       expect((await store.load(device1.header(), https)).isNew).toBe(true);
@@ -267,7 +247,7 @@ describe('Redis session store', () => {
 
   it('treats an unparsable record as signed out: session.malformed', async () => {
     const prefix = testPrefix();
-    const { jar, id } = await signIn(prefix);
+    const { jar, id } = await signInWithId(prefix);
     await first.set(`${prefix}${id}`, '{"not":"a session"}');
     const { logger, codes } = recordingLogger();
     const session = await createRedisSessionStore({ client: first, prefix, logger }).load(
@@ -280,7 +260,7 @@ describe('Redis session store', () => {
 
   it('a lock held by a crashed process expires after lockTtl', async () => {
     const prefix = testPrefix();
-    const { jar } = await signIn(prefix);
+    const { jar } = await signInWithId(prefix);
     const doomed = await createClient({ url }).connect();
     const crashed = await createRedisSessionStore({ client: doomed, prefix, lockTtl: 300 }).load(
       jar.header(),
@@ -308,7 +288,7 @@ describe('Redis session store', () => {
   describe('Redis unavailable: session.store_unavailable, never a hang or a crash', () => {
     it('a closed client fails load and commit with session.store_unavailable', async () => {
       const prefix = testPrefix();
-      const { jar } = await signIn(prefix);
+      const { jar } = await signInWithId(prefix);
       const closed = await createClient({ url }).connect();
       const store = createRedisSessionStore({ client: closed, prefix });
       const session = await store.load(jar.header(), https);
@@ -324,7 +304,7 @@ describe('Redis session store', () => {
 
     it('a slow or stopped Redis fails with session.store_unavailable, and requests recover when it returns', async () => {
       const prefix = testPrefix();
-      const { jar } = await signIn(prefix);
+      const { jar } = await signInWithId(prefix);
       const proxy = await startTcpProxy(url);
       const client = await createClient({
         url: proxy.url,

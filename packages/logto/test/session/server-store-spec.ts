@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestSession, SessionStore } from '../../src/session/index.js';
-import { CookieJar } from './helpers.js';
+import { CookieJar, signIn } from './helpers.js';
 
 const https = { secure: true };
 
@@ -11,21 +11,29 @@ export type ServerStoreFactory = (options?: {
   lockWait?: number;
 }) => SessionStore;
 
-const signIn = async (store: SessionStore) => {
-  const session = await store.load(undefined, https);
-  await session.setItem('idToken', 'id-token-value');
-  await session.setItem('refreshToken', 'rt-1');
-  const jar = new CookieJar();
-  jar.apply(await session.commit());
-  return jar;
-};
-
 const deferred = () => {
   let resolve!: () => void;
   const promise = new Promise<void>((done) => {
     resolve = done;
   });
   return { promise, resolve };
+};
+
+/**
+ * Takes the `refresh` lock of `session` as `name` and holds it until `release()`, recording
+ * `<name>:start` and `<name>:end` in `events`; resolves once it is held.
+ */
+const holdLock = async (session: RequestSession, name: string, events: string[]) => {
+  const gate = deferred();
+  const started = deferred();
+  const done = session.withLock?.('refresh', async () => {
+    events.push(`${name}:start`);
+    started.resolve();
+    await gate.promise;
+    events.push(`${name}:end`);
+  });
+  await started.promise;
+  return { release: gate.resolve, done };
 };
 
 /** The rules every server-side store (memory, Redis) follows. */
@@ -151,8 +159,7 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
         const session = await store.load(undefined, https);
         await session.setItem('idToken', 'x');
         await session.addTags?.(tags);
-        const jar = new CookieJar();
-        jar.apply(await session.commit());
+        const jar = new CookieJar(await session.commit());
         tagged.push(jar.header());
       }
       expect(await makeStore({ second: true }).destroyByTag?.(tag)).toBe(2);
@@ -180,8 +187,7 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       const session = await store.load(undefined, https);
       await session.setItem('idToken', 'x');
       await session.addTags?.([tag]);
-      const jar = new CookieJar();
-      jar.apply(await session.commit());
+      const jar = new CookieJar(await session.commit());
       const began = Math.floor(Date.now() / 1000);
       // Begun in the second of `before` (a sign-in after the logout): it lives on.
       expect(await store.destroyByTag?.(tag, { before: began - 1 })).toBe(0);
@@ -195,22 +201,14 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       const a = await makeStore().load(jar.header(), https);
       const b = await makeStore({ second: true }).load(jar.header(), https);
       const events: string[] = [];
-      const gate = deferred();
-      const started = deferred();
-      const first = a.withLock?.('refresh', async () => {
-        events.push('a:start');
-        started.resolve();
-        await gate.promise;
-        events.push('a:end');
-      });
-      await started.promise;
+      const first = await holdLock(a, 'a', events);
       const second = b.withLock?.('refresh', async () => {
         events.push('b:start');
       });
       await new Promise((resolve) => setTimeout(resolve, 150));
       expect(events).toEqual(['a:start']);
-      gate.resolve();
-      await Promise.all([first, second]);
+      first.release();
+      await Promise.all([first.done, second]);
       expect(events).toEqual(['a:start', 'a:end', 'b:start']);
     });
 
@@ -243,7 +241,7 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       await a.withLock?.('refresh', async () => {
         await a.setItem('refreshToken', 'rt-rotated');
       });
-      expect(await b.getItem('refreshToken')).toBe('rt-1');
+      expect(await b.getItem('refreshToken')).toBe('refresh-token-value');
       await b.withLock?.('refresh', async () => {
         await b.reload?.();
         expect(await b.getItem('refreshToken')).toBe('rt-rotated');
@@ -256,14 +254,12 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       const jar = await signIn(makeStore({ lockWait: 100 }));
       const a = await makeStore({ lockWait: 100 }).load(jar.header(), https);
       const b = await makeStore({ second: true, lockWait: 100 }).load(jar.header(), https);
-      const gate = deferred();
-      const held = a.withLock?.('refresh', () => gate.promise);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      const held = await holdLock(a, 'a', []);
       await expect(b.withLock?.('refresh', async () => 'never')).rejects.toMatchObject({
         code: 'session.lock_timeout',
       });
-      gate.resolve();
-      await held;
+      held.release();
+      await held.done;
     });
 
     it('withLock keeps excluding others after a waiter timed out while the holder still holds it', async () => {
@@ -271,15 +267,7 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       const load = () => makeStore({ lockWait: 100 }).load(jar.header(), https);
       const [holder, waiter, late] = await Promise.all([load(), load(), load()]);
       const events: string[] = [];
-      const gate = deferred();
-      const started = deferred();
-      const held = holder.withLock?.('refresh', async () => {
-        events.push('holder:start');
-        started.resolve();
-        await gate.promise;
-        events.push('holder:end');
-      });
-      await started.promise;
+      const held = await holdLock(holder, 'holder', events);
       await expect(waiter.withLock?.('refresh', async () => 'never')).rejects.toMatchObject({
         code: 'session.lock_timeout',
       });
@@ -290,8 +278,8 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
         })
         .catch((error: unknown) => error);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      gate.resolve();
-      await Promise.all([held, lateTurn]);
+      held.release();
+      await Promise.all([held.done, lateTurn]);
       expect(events.slice(0, 2)).toEqual(['holder:start', 'holder:end']);
     });
 
@@ -303,8 +291,7 @@ export const serverStoreSpec = (makeStore: ServerStoreFactory) => {
       expect(anonymous.needsCommit).toBe(false);
       await anonymous.setItem('idToken', 'id-token-value');
       expect(anonymous.needsCommit).toBe(true);
-      const jar = new CookieJar();
-      jar.apply(await anonymous.commit());
+      const jar = new CookieJar(await anonymous.commit());
       expect(anonymous.needsCommit).toBe(false);
 
       const reading = await store.load(jar.header(), https);

@@ -168,16 +168,9 @@ export const redisCommands = (client: RedisClientLike, timeout: number): RedisCo
     new Promise((resolve, reject) => {
       const slot = deadlines.current();
       slot.pending.add(reject);
-      raw(args, slot.signal).then(
-        (value) => {
-          slot.pending.delete(reject);
-          resolve(value);
-        },
-        (error: unknown) => {
-          slot.pending.delete(reject);
-          reject(error);
-        },
-      );
+      raw(args, slot.signal)
+        .finally(() => slot.pending.delete(reject))
+        .then(resolve, reject);
     });
   const send = async (args: string[]) => {
     try {

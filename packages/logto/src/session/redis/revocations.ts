@@ -6,6 +6,7 @@
  * @module
  */
 import { LogtoError } from '../../errors.js';
+import { parseJsonObject } from '../../json.js';
 import { defaultSessionLogger } from '../logger.js';
 import { RevocationSet, type SessionRevocation, type SessionRevocations } from '../revocations.js';
 import type { SessionLogger } from '../types.js';
@@ -15,7 +16,7 @@ import {
   type RedisCommands,
   redisCommands,
 } from './client.js';
-import { revocationAddScript } from './revocation-script.js';
+import { revocationAddScript } from './scripts.js';
 import { canSubscribe, type Subscription, subscribe } from './subscriber.js';
 
 /** Options of {@link createRedisRevocations}. */
@@ -66,13 +67,9 @@ const encode = (revocation: SessionRevocation): string =>
   JSON.stringify({ t: revocation.tag, b: revocation.before, u: revocation.until });
 
 const decode = (text: string): SessionRevocation | undefined => {
-  try {
-    const { t, b, u } = JSON.parse(text) as { t?: unknown; b?: unknown; u?: unknown };
-    if (typeof t !== 'string' || typeof b !== 'number' || typeof u !== 'number') return undefined;
-    return { tag: t, before: b, until: u };
-  } catch {
-    return undefined;
-  }
+  const { t, b, u } = parseJsonObject(text) ?? {};
+  if (typeof t !== 'string' || typeof b !== 'number' || typeof u !== 'number') return undefined;
+  return { tag: t, before: b, until: u };
 };
 
 const invalid = (message: string) => new LogtoError('config.invalid', message);
@@ -82,7 +79,6 @@ class RedisRevocationList implements RedisRevocations {
   readonly #set: RevocationSet;
   readonly #redis: RedisCommands;
   readonly #key: string;
-  readonly #maxEntries: number;
   readonly #logger: SessionLogger;
   readonly #now: () => number;
   #loading: Promise<void> | undefined;
@@ -110,9 +106,8 @@ class RedisRevocationList implements RedisRevocations {
     this.#set = new RevocationSet({
       logger: this.#logger,
       now: this.#now,
-      ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+      maxEntries: options.maxEntries,
     });
-    this.#maxEntries = options.maxEntries ?? 100_000;
     this.#redis = redisCommands(options.client, timeout);
     this.#key = key;
     const loaded = this.#load();
@@ -150,7 +145,7 @@ class RedisRevocationList implements RedisRevocations {
       member,
       String(this.#now()),
       this.#key,
-      String(this.#maxEntries),
+      String(this.#set.maxEntries),
     ]);
   }
 
@@ -171,7 +166,7 @@ class RedisRevocationList implements RedisRevocations {
         '+inf',
         'LIMIT',
         '0',
-        String(this.#maxEntries),
+        String(this.#set.maxEntries),
       ]);
       for (const text of Array.isArray(members) ? members : []) {
         const revocation = decode(String(text));

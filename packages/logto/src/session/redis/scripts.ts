@@ -1,5 +1,6 @@
 /**
- * The Lua scripts the Redis session store runs atomically on the server.
+ * The Lua scripts the Redis session store and the shared revocation list run atomically on the
+ * server.
  *
  * @module
  */
@@ -58,4 +59,21 @@ local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 -- Relative to the app's clock, as every other expiry of the store.
 redis.call('EXPIRE', KEYS[1], math.max(1, tonumber(newest[2]) + absolute - now))
 return redis.call('ZCARD', KEYS[1])
+`);
+
+/**
+ * Adds an end to the shared revocation list (a sorted set scored by when it may be forgotten, in
+ * ms), drops the forgotten ones and, past the bound, those that expire first, lets the key expire
+ * with its last end, and publishes the end to every instance.
+ * KEYS[1] the set; ARGV: score (ms), member, now (ms), channel, most entries.
+ */
+export const revocationAddScript = script(`
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local extra = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[5])
+if extra > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, extra - 1) end
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then redis.call('PEXPIREAT', KEYS[1], string.format('%.0f', tonumber(last[2]))) end
+redis.call('PUBLISH', ARGV[4], ARGV[2])
+return 1
 `);

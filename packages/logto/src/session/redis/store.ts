@@ -12,8 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { LogtoError } from '../../errors.js';
-import { resolveCookieSettings } from '../cookies.js';
-import { type Lifetime, resolveLifetime } from '../lifetime.js';
+import type { Lifetime } from '../lifetime.js';
 import {
   acquireWithin,
   LocalLocks,
@@ -21,8 +20,8 @@ import {
   type LockTimings,
   resolveLockTimings,
 } from '../lock.js';
-import { defaultSessionLogger } from '../logger.js';
 import { parseSessionRecord } from '../payload.js';
+import { resolveSessionParts } from '../request-session.js';
 import { type MergeOutcome, ServerSessionStore, type SessionBackend } from '../server-session.js';
 import type { SessionLogger, SessionStore, SessionStoreOptions } from '../types.js';
 import {
@@ -207,18 +206,9 @@ export const createRedisSessionStore = (options: RedisSessionStoreOptions): Sess
       'Redis session store: prefix must be a string and commandTimeout a positive number of milliseconds.',
     );
   }
-  const logger = options.logger ?? defaultSessionLogger;
-  return new ServerSessionStore({
-    backend: redisBackend(
-      redisCommands(options.client, timeout),
-      prefix,
-      resolveLockTimings(options),
-      logger,
-      new LocalLocks(),
-    ),
-    settings: resolveCookieSettings(options),
-    lifetime: resolveLifetime(options),
-    logger,
-    now: options.now ?? Date.now,
-  });
+  const parts = resolveSessionParts(options);
+  const redis = redisCommands(options.client, timeout);
+  const timings = resolveLockTimings(options);
+  const backend = redisBackend(redis, prefix, timings, parts.logger, new LocalLocks());
+  return new ServerSessionStore({ ...parts, backend });
 };
