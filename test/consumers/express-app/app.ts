@@ -26,6 +26,19 @@ app.get('/protected', authenticated({ redirect: true }), (req, res) => {
   res.json(req.logto.user);
 });
 
+// The handler form: the user (userinfo) and the organization token typed by the options.
+app.get(
+  '/organizations/:id',
+  authenticated(
+    { fetchUserInfo: true, getAccessToken: true, organizationId: (req) => String(req.params.id) },
+    (req, res) => {
+      const email: string | null | undefined = req.logto.user.email;
+      const token: string = req.logto.accessToken;
+      res.json({ email, token: token.length });
+    },
+  ),
+);
+
 const verifier = createAccessTokenVerifier({
   endpoint: 'https://tenant.logto.app',
   audience: 'https://api.example.com',

@@ -17,6 +17,12 @@ await app.register(
 app.get('/protected', { preHandler: authenticated({ redirect: true }) }, async (request) => {
   return request.logto.user;
 });
+app.get(
+  '/me',
+  authenticated({ fetchUserInfo: true }, async (request) => ({
+    data: request.logto.user.custom_data,
+  })),
+);
 const verifier = createAccessTokenVerifier({
   endpoint: 'https://tenant.logto.app',
   audience: 'https://api',
