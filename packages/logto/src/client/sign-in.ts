@@ -4,9 +4,9 @@
  *
  * @module
  */
+import * as oauth from 'oauth4webapi';
 import { LogtoError } from '../errors.js';
 import { type ClientContext, metadataOf } from './context.js';
-import { codeChallengeS256, generateRandomString } from './random.js';
 import {
   buildAuthorizationUrl,
   checkPostRedirectUri,
@@ -35,16 +35,16 @@ export async function startSignIn(
     signInOptions.postRedirectUri === undefined
       ? undefined
       : checkPostRedirectUri(signInOptions.postRedirectUri, redirectUri);
-  const codeVerifier = generateRandomString();
-  const state = generateRandomString();
-  const nonce = generateRandomString();
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const nonce = oauth.generateRandomNonce();
   const metadata = await metadataOf(context);
   const url = buildAuthorizationUrl(context.config, signInOptions, {
     authorizationEndpoint: metadata.authorization_endpoint,
     redirectUri: redirectUriText,
     state,
     nonce,
-    codeChallenge: codeChallengeS256(codeVerifier),
+    codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
   });
   const session: SignInSession = {
     redirectUri: redirectUriText,

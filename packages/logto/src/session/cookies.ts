@@ -184,7 +184,9 @@ export const writeSessionCookie = (
   present: readonly string[],
 ): { cookies: string[]; names: string[]; headerBytes: number } => {
   const { name } = settings;
-  const single = serializeCookie(settings, name, value, maxAge, secure);
+  const serialize = (cookieName: string, cookieValue: string) =>
+    serializeCookie(settings, cookieName, cookieValue, maxAge, secure);
+  const single = serialize(name, value);
   const written: string[] = [];
   const cookies: string[] = [];
   if (single.length <= MAX_COOKIE_BYTES) {
@@ -192,32 +194,16 @@ export const writeSessionCookie = (
     written.push(name);
   } else {
     // Size every chunk for the widest index so that no chunk can exceed the limit.
-    const overhead = serializeCookie(
-      settings,
-      `${name}${WIDEST_CHUNK_NAME_SUFFIX}`,
-      '',
-      maxAge,
-      secure,
-    ).length;
-    const room = MAX_COOKIE_BYTES - overhead;
-    const count = Math.ceil(value.length / room);
+    const room = MAX_COOKIE_BYTES - serialize(`${name}${WIDEST_CHUNK_NAME_SUFFIX}`, '').length;
     if (room <= 0) {
       throw new LogtoError(
         'session.too_large',
         'The session cookie attributes (name, domain, path) leave no room for a value in 4096 bytes.',
       );
     }
-    for (let index = 0; index < count; index++) {
+    for (let index = 0; index * room < value.length; index++) {
       const chunkName = `${name}.${index}`;
-      cookies.push(
-        serializeCookie(
-          settings,
-          chunkName,
-          value.slice(index * room, (index + 1) * room),
-          maxAge,
-          secure,
-        ),
-      );
+      cookies.push(serialize(chunkName, value.slice(index * room, (index + 1) * room)));
       written.push(chunkName);
     }
   }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { codeChallengeS256, generateRandomString } from '../../src/client/random.js';
 import {
   buildAuthorizationUrl,
   checkPostRedirectUri,
@@ -160,19 +159,5 @@ describe('postRedirectUri (no open redirects)', () => {
     ]) {
       expectCode(() => checkPostRedirectUri(value, redirectUri), 'sign_in.invalid_options');
     }
-  });
-});
-
-describe('random values and PKCE', () => {
-  it('makes 43-character base64url values from 32 random bytes, never twice the same', () => {
-    const a = generateRandomString();
-    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(generateRandomString()).not.toBe(a);
-  });
-
-  it('computes the S256 challenge of RFC 7636 appendix B', () => {
-    expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
-      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    );
   });
 });

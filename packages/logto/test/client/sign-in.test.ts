@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { completeSignIn } from 'logto-dev';
 import { describe, expect, it } from 'vitest';
 import { LogtoClient, MemoryStorage } from '../../src/index.js';
@@ -57,7 +58,12 @@ describe('signIn', () => {
       nonce: url.searchParams.get('nonce'),
       postRedirectUri: '/home',
     });
-    expect(typeof session.codeVerifier).toBe('string');
+    // 32 random bytes each (43 base64url characters); the challenge is S256 of the verifier.
+    expect(session.codeVerifier).toMatch(/^[\w-]{43}$/);
+    expect(new Set([session.codeVerifier, session.state, session.nonce]).size).toBe(3);
+    expect(url.searchParams.get('code_challenge')).toBe(
+      createHash('sha256').update(session.codeVerifier).digest('base64url'),
+    );
     expect(typeof session.createdAt).toBe('number');
   });
 
