@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { readBounded } from '../../oidc/http.js';
 import { formTooLarge, isFormContentType, MAX_FORM_BYTES, notAForm } from '../core/form.js';
 import { type AdapterResponse, sessionCacheControl } from '../core/http.js';
 
@@ -70,18 +71,6 @@ const readWebForm = async (request: Request): Promise<URLSearchParams> => {
   if (!isFormContentType(request.headers.get('content-type'))) throw notAForm();
   if (Number(request.headers.get('content-length')) > MAX_FORM_BYTES) throw formTooLarge();
   if (request.body === null) return new URLSearchParams();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_FORM_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw formTooLarge();
-    }
-    chunks.push(value);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const body = await readBounded(request.body, MAX_FORM_BYTES, formTooLarge);
+  return new URLSearchParams(Buffer.from(body).toString('utf8'));
 };
