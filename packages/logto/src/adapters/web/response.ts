@@ -72,5 +72,5 @@ const readWebForm = async (request: Request): Promise<URLSearchParams> => {
   if (Number(request.headers.get('content-length')) > MAX_FORM_BYTES) throw formTooLarge();
   if (request.body === null) return new URLSearchParams();
   const body = await readBounded(request.body, MAX_FORM_BYTES, formTooLarge);
-  return new URLSearchParams(Buffer.from(body).toString('utf8'));
+  return new URLSearchParams(new TextDecoder().decode(body));
 };
