@@ -10,8 +10,12 @@ import { isStoreOutage, type LogtoRequestContext } from './context.js';
 import { type AdapterResponse, errorResponse, jsonResponse, redirectResponse } from './http.js';
 
 /**
- * Options of `authenticated()`. `Request` is the adapter's request type, which an
- * `organizationId` function receives.
+ * Options of every adapter's `authenticated()`, the guard of protected routes. Signed in: the
+ * context gets `user` (and `accessToken` with `getAccessToken`), typed by these options. Not
+ * signed in, or Logto refused the session: `302` to sign-in with `returnTo` (`redirect: true`) or
+ * `401` JSON `{ "error": "not_authenticated" }`. Logto refusing the access token (not a member of
+ * the organization): `403` `{ "error": "access_denied" }`. The session store down: `503`.
+ * `Request` is the adapter's request type, which an `organizationId` function receives.
  */
 export interface AuthenticatedOptions<Request = unknown> {
   /**

@@ -5,8 +5,16 @@
  * @module
  */
 import { BoundedCache } from '../../bounded-cache.js';
+import { LogtoError } from '../../errors.js';
 import { coreSlot, LogtoRequestContext } from './context.js';
-import { type GuardOutcome, guard, guardNow, type ResolvedGuardOptions } from './guard.js';
+import {
+  denied,
+  type GuardOutcome,
+  guard,
+  guardNow,
+  meansSignedOut,
+  type ResolvedGuardOptions,
+} from './guard.js';
 import type { AdapterRequest, AdapterResponse } from './http.js';
 import {
   type LogtoAdapterOptions,
@@ -47,10 +55,16 @@ export { routeMethods } from './routes.js';
 
 /** One configured Logto integration, shared by every request an adapter serves. */
 export class LogtoCore {
-  /** The core that built `context` (how a guard finds its configuration). */
-  static of(context: LogtoRequestContext): LogtoCore | undefined {
-    const core = context[coreSlot];
-    return core instanceof LogtoCore ? core : undefined;
+  /**
+   * The core that built `context` (how a guard or helper finds its configuration).
+   *
+   * @throws {@link LogtoError} `config.invalid` with `missing` when there is none: the adapter's
+   *   middleware or plugin did not run before the caller.
+   */
+  static of(context: LogtoRequestContext | null | undefined, missing: string): LogtoCore {
+    const core = context?.[coreSlot];
+    if (!(core instanceof LogtoCore)) throw new LogtoError('config.invalid', missing);
+    return core;
   }
 
   /** The validated options. */
@@ -115,6 +129,21 @@ export class LogtoCore {
    */
   guardNow(context: LogtoRequestContext, options: ResolvedGuardOptions): GuardOutcome | undefined {
     return guardNow(context, options, this.options.routes.signIn);
+  }
+
+  /**
+   * The answer to an error thrown by a guarded handler: the signed-out answer when Logto refused
+   * the session meanwhile (the client signed it out; the answer carries the cleared cookies),
+   * else `undefined` (the error is the app's).
+   */
+  signedOutAnswer(
+    error: unknown,
+    context: LogtoRequestContext,
+    options: ResolvedGuardOptions,
+  ): AdapterResponse | undefined {
+    return meansSignedOut(error)
+      ? denied(options, this.options.routes.signIn, context.pathAndQuery)
+      : undefined;
   }
 
   /** The guard of `authenticated()`, with the organization already read from the request. */

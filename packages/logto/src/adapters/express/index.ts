@@ -21,9 +21,7 @@
  * @module
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { LogtoError } from '../../errors.js';
 import { isFormContentType, notAForm } from '../core/form.js';
-import { denied, meansSignedOut } from '../core/guard.js';
 import {
   type AdapterRequest,
   type AuthenticatedContext,
@@ -132,16 +130,11 @@ export function logto(options: LogtoAdapterOptions): RequestHandler {
   };
 }
 
-const coreOf = (req: Request, name: string): LogtoCore => {
-  const core = req.logto && LogtoCore.of(req.logto);
-  if (core === undefined) {
-    throw new LogtoError(
-      'config.invalid',
-      `${name}() needs the logto() middleware of logto-ts/express mounted before it.`,
-    );
-  }
-  return core;
-};
+const coreOf = (req: Request, name: string): LogtoCore =>
+  LogtoCore.of(
+    req.logto,
+    `${name}() needs the logto() middleware of logto-ts/express mounted before it.`,
+  );
 
 /**
  * Starts a sign-in with options of this request (an organization, a login hint, the registration
@@ -209,26 +202,18 @@ export type AuthenticatedHandler<Options extends AuthenticatedOptions<never>> = 
 ) => unknown;
 
 /**
- * The guard of protected routes. Signed in: `req.logto.user` is set (the ID token claims, or the
- * userinfo with `fetchUserInfo: true`), and `req.logto.accessToken` with `getAccessToken: true`
- * (for `resource` and/or `organizationId`). Not signed in: a `302` to sign-in with `returnTo`
- * (`redirect: true`) or `401` JSON `{ "error": "not_authenticated" }`. A user Logto refuses the
- * access token to (not a member of the organization): `403`. The session store down: `503`.
- * Needs {@link logto} before it.
- *
- * As middleware, `req.logto.user` is the union of both user types. Give the route's handler as
- * the second argument to have them typed by the options; its errors (and rejected promises, on
- * Express 4 too) go to `next`, and a session Logto refuses while it runs gets the signed-out
- * answer.
+ * The guard of protected routes (what it answers: {@link AuthenticatedOptions}); needs
+ * {@link logto} before it. As middleware, `req.logto.user` has either user type; with the route's
+ * handler as the second argument it is typed by the options, and the handler's errors (rejections
+ * too, on Express 4) go to `next`.
  *
  * @example
  * ```ts
  * app.get('/protected', authenticated({ redirect: true }), (req, res) => res.json(req.logto.user));
- *
  * app.get(
  *   '/organizations/:id/members',
  *   authenticated(
- *     { getAccessToken: true, organizationId: (req) => req.params.id },
+ *     { getAccessToken: true, organizationId: (req) => String(req.params.id) },
  *     async (req, res) => res.json(await listMembers(req.logto.accessToken)),
  *   ),
  * );
@@ -250,14 +235,11 @@ export function authenticated(
 ): RequestHandler {
   checkAuthenticatedOptions(options);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const core = req.logto && LogtoCore.of(req.logto);
-    if (core === undefined) {
-      next(
-        new LogtoError(
-          'config.invalid',
-          'authenticated() needs the logto() middleware of logto-ts/express mounted before it.',
-        ),
-      );
+    let core: LogtoCore;
+    try {
+      core = coreOf(req, 'authenticated');
+    } catch (error) {
+      next(error);
       return;
     }
     const guardOptions = resolveGuardOptions(options, req);
@@ -316,15 +298,13 @@ const follow = (outcome: GuardOutcome, call: GuardedCall): void => {
  * answer for anyone signed out, with the cleared session's cookies; anything else to `next`.
  */
 const handlerFailed = (error: unknown, { req, res, next, guardOptions, core }: GuardedCall) => {
-  if (!meansSignedOut(error) || res.headersSent) {
+  const answer = res.headersSent ? undefined : core.signedOutAnswer(error, req.logto, guardOptions);
+  if (answer === undefined) {
     next(error);
     return;
   }
   try {
-    writeAdapterResponse(
-      res,
-      denied(guardOptions, core.options.routes.signIn, req.logto.pathAndQuery),
-    );
+    writeAdapterResponse(res, answer);
   } catch (writeError) {
     next(writeError);
   }

@@ -22,9 +22,7 @@ import type {
   FastifyRequest,
   preHandlerAsyncHookHandler,
 } from 'fastify';
-import { LogtoError } from '../../errors.js';
 import { isFormContentType, MAX_FORM_BYTES, notAForm } from '../core/form.js';
-import { denied, meansSignedOut } from '../core/guard.js';
 import { sessionCacheControl } from '../core/http.js';
 import {
   type AdapterRequest,
@@ -136,17 +134,13 @@ export function logto(options: LogtoAdapterOptions): LogtoFastifyPlugin {
   });
 }
 
-const contextOf = (request: FastifyRequest, name: string): [LogtoRequestContext, LogtoCore] => {
-  const context = request.logto as LogtoRequestContext | null | undefined;
-  const core = context ? LogtoCore.of(context) : undefined;
-  if (!context || core === undefined) {
-    throw new LogtoError(
-      'config.invalid',
-      `${name}() needs the logto() plugin of logto-ts/fastify registered before the route.`,
-    );
-  }
-  return [context, core];
-};
+const contextOf = (request: FastifyRequest, name: string): [LogtoRequestContext, LogtoCore] => [
+  request.logto,
+  LogtoCore.of(
+    request.logto,
+    `${name}() needs the logto() plugin of logto-ts/fastify registered before the route.`,
+  ),
+];
 
 /**
  * Starts a sign-in with options of this request (an organization, a login hint, the registration
@@ -207,16 +201,9 @@ const contextFor = (request: FastifyRequest): [LogtoRequestContext, LogtoCore] =
   contextOf(request, 'authenticated');
 
 /**
- * The guard of protected routes. Signed in: `request.logto.user` is set (the ID token claims, or
- * the userinfo with `fetchUserInfo: true`), and `request.logto.accessToken` with
- * `getAccessToken: true` (for `resource` and/or `organizationId`). Not signed in: a `302` to
- * sign-in with `returnTo` (`redirect: true`) or `401` JSON `{ "error": "not_authenticated" }`. A
- * user Logto refuses the access token to (not a member of the organization): `403`. The session
- * store down: `503`. Needs {@link logto}.
- *
- * As a `preHandler`, `request.logto.user` is the union of both user types. Give the route's
- * handler as the second argument to have them typed by the options; a session Logto refuses
- * while it runs then gets the signed-out answer.
+ * The guard of protected routes (what it answers: {@link AuthenticatedOptions}); needs
+ * {@link logto}. As a `preHandler`, `request.logto.user` has either user type; with the route's
+ * handler as the second argument it is typed by the options.
  *
  * @example
  * ```ts
@@ -263,8 +250,9 @@ export function authenticated(
     } catch (error) {
       // Logto refused the session while the handler ran (the client signed it out): answer as
       // for anyone signed out, with the cleared session's cookies (added in `onSend`).
-      if (!meansSignedOut(error) || reply.sent) throw error;
-      return send(reply, denied(guardOptions, core.options.routes.signIn, context.pathAndQuery));
+      const answer = reply.sent ? undefined : core.signedOutAnswer(error, context, guardOptions);
+      if (answer === undefined) throw error;
+      return send(reply, answer);
     }
   };
 }

@@ -13,7 +13,6 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { LogtoError } from '../../errors.js';
 import { sessionCacheControl } from '../core/http.js';
 import {
   type AuthenticatedContext,
@@ -76,14 +75,8 @@ export function logto(options: LogtoAdapterOptions): MiddlewareHandler<LogtoEnv>
 
 const contextOf = (c: Context, name: string): [LogtoRequestContext, LogtoCore] => {
   const context = c.get('logto') as LogtoRequestContext | undefined;
-  const core = context && LogtoCore.of(context);
-  if (context === undefined || core === undefined) {
-    throw new LogtoError(
-      'config.invalid',
-      `${name}() needs the logto() middleware of logto-ts/hono mounted before it.`,
-    );
-  }
-  return [context, core];
+  const missing = `${name}() needs the logto() middleware of logto-ts/hono mounted before it.`;
+  return [context as LogtoRequestContext, LogtoCore.of(context, missing)];
 };
 
 /**
@@ -129,12 +122,9 @@ export interface AuthenticatedEnv<Options extends AuthenticatedOptions<never>> {
 }
 
 /**
- * The guard of protected routes. Signed in: `c.get('logto').user` is set (the ID token claims,
- * or the userinfo with `fetchUserInfo: true`, typed by the options in the route's handler), and
- * `c.get('logto').accessToken` with `getAccessToken: true` (for `resource` and/or
- * `organizationId`). Not signed in: a `302` to sign-in with `returnTo` (`redirect: true`) or `401`
- * JSON `{ "error": "not_authenticated" }`. A user Logto refuses the access token to (not a member
- * of the organization): `403`. The session store down: `503`. Needs {@link logto} before it.
+ * The guard of protected routes (what it answers: {@link AuthenticatedOptions}); needs
+ * {@link logto} before it. The route's next handler gets `c.get('logto').user` (and
+ * `.accessToken`) typed by the options.
  *
  * @example
  * ```ts
@@ -156,14 +146,7 @@ export function authenticated<
   const guardOptions: AuthenticatedOptions<Context> = options ?? {};
   checkAuthenticatedOptions(guardOptions);
   return async (c, next) => {
-    const context = c.get('logto') as LogtoRequestContext | undefined;
-    const core = context && LogtoCore.of(context);
-    if (context === undefined || core === undefined) {
-      throw new LogtoError(
-        'config.invalid',
-        'authenticated() needs the logto() middleware of logto-ts/hono mounted before it.',
-      );
-    }
+    const [context, core] = contextOf(c, 'authenticated');
     const outcome = await core.guard(context, resolveGuardOptions(guardOptions, c));
     if (!outcome.allow) return toWebResponse(outcome.response);
     await next();

@@ -123,11 +123,8 @@ export interface NextLogto {
    */
   signOut(options?: RequestSignOutOptions): Promise<never>;
   /**
-   * Guards a route handler: signed in, `handler` runs with `context.user` (and
-   * `context.accessToken` with `getAccessToken: true`), typed by the options; not signed in, `302`
-   * to sign-in with `returnTo` (`redirect: true`) or `401` JSON `{ "error": "not_authenticated" }`;
-   * Logto refusing the access token (not a member of the organization), `403`. A token refreshed
-   * in `handler` is written to the response's cookies.
+   * Guards a route handler, as {@link WebLogto.authenticated} does; a token refreshed in `handler`
+   * is written to the response's cookies.
    */
   authenticated: WebLogto['authenticated'];
   /** Runs a route handler with the request's context and writes the session's cookies to its response. */

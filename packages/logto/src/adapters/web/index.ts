@@ -19,7 +19,6 @@
  *
  * @module
  */
-import { denied, meansSignedOut } from '../core/guard.js';
 import {
   type AuthenticatedContext,
   type AuthenticatedFlags,
@@ -78,13 +77,9 @@ export interface WebLogto {
    */
   signOut(request: Request, options?: RequestSignOutOptions): Promise<Response>;
   /**
-   * The guard around `handler`. Signed in: `handler` runs with `context.user` (the ID token
-   * claims, or the userinfo with `fetchUserInfo: true`) and, with `getAccessToken: true`,
-   * `context.accessToken` (for `resource` and/or `organizationId`), typed by `options`. Not signed
-   * in: a `302` to sign-in with `returnTo` (`redirect: true`) or `401` JSON
-   * `{ "error": "not_authenticated" }`. A user Logto refuses the access token to (not a member of
-   * the organization): `403`. The session store down: `503`. When Logto refuses the session while
-   * `handler` runs (`token.invalid_grant`), the answer is the signed-out one too.
+   * The guard around `handler` (what it answers: {@link AuthenticatedOptions}): `handler` gets
+   * `context.user` (and `context.accessToken`) typed by `options`. When Logto refuses the session
+   * while `handler` runs, the answer is the signed-out one too.
    *
    * @example
    * ```ts
@@ -153,13 +148,10 @@ export function webLogtoOn(core: LogtoCore): WebLogto {
             request,
           );
         } catch (error) {
-          // Logto refused the session while the handler ran (the client signed it out): answer as
-          // for anyone signed out, and the cleared session goes out with that answer. A thrown
-          // error would leave no response to carry the cleared cookie.
-          if (!meansSignedOut(error)) throw error;
-          return toWebResponse(
-            denied(guardOptions, core.options.routes.signIn, context.pathAndQuery),
-          );
+          // A thrown error would leave no response to carry the cleared session's cookies.
+          const answer = core.signedOutAnswer(error, context, guardOptions);
+          if (answer === undefined) throw error;
+          return toWebResponse(answer);
         }
       });
     },
