@@ -79,17 +79,12 @@ export interface JwtRules {
   readonly maxLength?: number;
 }
 
-interface KindCodes {
+type Check = 'malformed' | 'algorithm' | 'critical' | 'type' | 'noMatchingKey' | 'signature';
+
+/** The codes of one kind of token; `notYetValid` is `iat` in the future. */
+interface KindCodes extends Readonly<Record<Check | 'notYetValid', LogtoErrorCode>> {
   /** How messages name the token. */
   readonly noun: string;
-  readonly malformed: LogtoErrorCode;
-  readonly algorithm: LogtoErrorCode;
-  readonly critical: LogtoErrorCode;
-  readonly type: LogtoErrorCode;
-  readonly noMatchingKey: LogtoErrorCode;
-  readonly signature: LogtoErrorCode;
-  /** `iat` in the future (beyond the clock tolerance). */
-  readonly notYetValid: LogtoErrorCode;
   /** Codes of failed claims, by claim; others are `malformed`. */
   readonly claims: Readonly<Record<string, LogtoErrorCode>>;
   /** The code of a missing claim; by default the claim's own code. */
@@ -190,14 +185,11 @@ export async function verifyJwt(token: string, rules: JwtRules): Promise<JWTPayl
       throw keyError(error, header, codes, fail);
     }
   };
+  // The rules name jose's options (issuer, audience, …); jose skips a check whose option is undefined.
   const options: JWTVerifyOptions = {
+    ...rules,
     algorithms: [...rules.algorithms],
-    issuer: rules.issuer,
-    clockTolerance: rules.clockTolerance,
     requiredClaims: [...rules.requiredClaims],
-    ...(rules.audience === undefined ? {} : { audience: rules.audience }),
-    ...(rules.maxTokenAge === undefined ? {} : { maxTokenAge: rules.maxTokenAge }),
-    ...(rules.currentDate === undefined ? {} : { currentDate: rules.currentDate }),
   };
   let payload: JWTPayload;
   try {
