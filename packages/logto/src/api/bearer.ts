@@ -109,10 +109,8 @@ export async function authorizeBearer(
     );
   }
   try {
-    const verifyOptions: VerifyOptions = {};
-    if (options.organization !== undefined) verifyOptions.organization = options.organization;
-    if (options.requiredScopes !== undefined) verifyOptions.requiredScopes = options.requiredScopes;
-    return { ok: true, claims: await verifier.verify(token, verifyOptions) };
+    const { organization, requiredScopes } = options;
+    return { ok: true, claims: await verifier.verify(token, { organization, requiredScopes }) };
   } catch (error) {
     if (error instanceof LogtoError && error.code.startsWith('access_token.')) {
       return refuse(realm, error);
