@@ -298,7 +298,7 @@ const unusableKey = (cause?: unknown) =>
   new LogtoError(
     'provider.invalid_response',
     "The provider's JWKS key for the token could not be imported: it is not a valid public key.",
-    cause === undefined ? {} : { cause },
+    { cause },
   );
 
 /** jose leaves the choice among several fitting keys (a token without `kid`) to the caller. */

@@ -39,7 +39,7 @@ export interface LogoutTokenCheck {
 const MAX_LOGOUT_TOKEN_LENGTH = 16_384;
 
 const invalid = (message: string, cause?: unknown) =>
-  new LogtoError('logout_token.invalid', message, cause === undefined ? {} : { cause });
+  new LogtoError('logout_token.invalid', message, { cause });
 
 const checkClaims = (payload: JWTPayload): LogoutTarget => {
   const events = payload.events as Record<string, unknown> | null | undefined;
