@@ -15,7 +15,10 @@ import { namespacedKey } from './hashed-key.js';
 export const rotationMemory = 60_000;
 
 /** A rotation: the refresh token that replaced the one a caller holds, and its (verified) ID token. */
-export type Rotation = Pick<GrantOutcome, 'idToken'> & { refreshToken: string };
+export type Rotation = Pick<GrantOutcome, 'idToken'> & {
+  /** The new refresh token. */
+  refreshToken: string;
+};
 
 /** What one refresh grant produced. */
 export interface GrantOutcome {
