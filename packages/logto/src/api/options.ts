@@ -54,16 +54,15 @@ export interface AccessTokenVerifierOptions {
   now?: () => number;
 }
 
+/** The options that always have a value once resolved. */
+type Defaulted = Exclude<
+  keyof AccessTokenVerifierOptions,
+  'audience' | 'organization' | 'algorithms'
+>;
+
 /** The options with defaults applied, as {@link AccessTokenVerifier.options} exposes them. */
 export interface ResolvedVerifierOptions
-  extends Readonly<
-    Required<
-      Pick<
-        AccessTokenVerifierOptions,
-        'endpoint' | 'requiredScopes' | 'clockTolerance' | 'cacheSize' | 'fetch' | 'timeout' | 'now'
-      >
-    >
-  > {
+  extends Readonly<Required<Pick<AccessTokenVerifierOptions, Defaulted>>> {
   /** The `iss` every token must have: `<endpoint>/oidc`. */
   readonly issuer: string;
   /** The accepted API resource indicators, or `undefined` for organization tokens only. */

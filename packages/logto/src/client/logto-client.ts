@@ -52,11 +52,8 @@ export class LogtoClient {
   constructor(config: LogtoConfig, options: LogtoClientOptions) {
     this.config = normalizeLogtoConfig(config);
     const storage = options?.storage as Partial<Storage> | undefined;
-    if (
-      !(['getItem', 'setItem', 'removeItem'] as const).every(
-        (m) => typeof storage?.[m] === 'function',
-      )
-    ) {
+    const methods = ['getItem', 'setItem', 'removeItem'] as const;
+    if (!methods.every((method) => typeof storage?.[method] === 'function')) {
       throw new LogtoError(
         'config.invalid',
         'LogtoClientOptions.storage must implement getItem, setItem and removeItem.',
