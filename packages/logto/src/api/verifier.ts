@@ -172,10 +172,8 @@ function checkIssuedClaims(payload: JWTPayload): AccessTokenClaims {
     throw invalidToken('access_token.malformed', 'The access token has no "sub".');
   }
   const { aud } = payload;
-  if (
-    !(typeof aud === 'string' || (Array.isArray(aud) && aud.length > 0)) ||
-    (Array.isArray(aud) && !aud.every((item) => typeof item === 'string'))
-  ) {
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (audiences.length === 0 || !audiences.every((item) => typeof item === 'string')) {
     throw invalidToken('access_token.malformed', 'The access token "aud" is not valid.');
   }
   if (payload.scope !== undefined && typeof payload.scope !== 'string') {

@@ -25,19 +25,8 @@ import { safeCause } from '../oidc/provider-errors.js';
  * The asymmetric JWS algorithms this SDK can verify. `none` and the HMAC algorithms are never
  * in it: a public key must not be used as an HMAC secret.
  */
-export const SUPPORTED_ALGORITHMS: readonly string[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
+export const SUPPORTED_ALGORITHMS: readonly string[] =
+  'RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519'.split(' ');
 
 /**
  * The algorithms accepted for the provider's tokens: those it advertises for ID tokens that this
