@@ -1,8 +1,5 @@
 /**
- * The one bounded in-memory cache of this SDK: least recently used entries go first when it is
- * full, and an entry may carry an expiry after which it is never served. Decrypted cookie
- * sessions, decoded ID-token claims, verified access tokens, spent sign-ins, seen logout tokens
- * and ended sessions all live in one of these.
+ * The one bounded in-memory LRU cache of this SDK, with optional per-entry expiry.
  *
  * @module
  */
@@ -14,9 +11,8 @@ interface Entry<V> {
 }
 
 /**
- * A `Map` of at most `maxEntries` entries, in least-recently-used order, each with an optional
- * expiry. Times are epoch milliseconds; every method takes the current time so a caller with
- * its own clock (a verifier's `now`) stays consistent, and defaults to `Date.now()`.
+ * A `Map` of at most `maxEntries` entries in least-recently-used order. Times are epoch ms; methods
+ * take the current time so a caller with its own clock stays consistent (default `Date.now()`).
  */
 export class BoundedCache<K, V> {
   readonly #maxEntries: number;
@@ -57,9 +53,8 @@ export class BoundedCache<K, V> {
   }
 
   /**
-   * Keeps `value` under `key` until `expiresAt` (unless that has already passed at `now`), then
-   * evicts the least recently used entries past the bound, and expired ones at the old end, so
-   * entries never looked up again do not wait for the bound to go.
+   * Keeps `value` under `key` until `expiresAt`, then evicts entries past the bound and expired
+   * ones at the old end (so entries never looked up again do not wait for the bound).
    */
   set(key: K, value: V, expiresAt = Number.POSITIVE_INFINITY, now = Date.now()): void {
     if (this.#maxEntries <= 0 || now >= expiresAt) return;

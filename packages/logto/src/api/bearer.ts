@@ -109,10 +109,8 @@ export async function authorizeBearer(
     );
   }
   try {
-    const verifyOptions: VerifyOptions = {};
-    if (options.organization !== undefined) verifyOptions.organization = options.organization;
-    if (options.requiredScopes !== undefined) verifyOptions.requiredScopes = options.requiredScopes;
-    return { ok: true, claims: await verifier.verify(token, verifyOptions) };
+    const { organization, requiredScopes } = options;
+    return { ok: true, claims: await verifier.verify(token, { organization, requiredScopes }) };
   } catch (error) {
     if (error instanceof LogtoError && error.code.startsWith('access_token.')) {
       return refuse(realm, error);
@@ -122,29 +120,24 @@ export async function authorizeBearer(
 }
 
 function refuse(realm: string, error: LogtoError): BearerRefused {
+  const scope = error.code === 'access_token.insufficient_scope';
+  const kind =
+    error.code === 'access_token.missing'
+      ? 'unauthorized'
+      : scope
+        ? 'insufficient_scope'
+        : 'invalid_token';
   const attributes = [`realm=${quote(realm)}`];
-  let status: 401 | 403 = 401;
-  let body: BearerErrorBody;
-  if (error.code === 'access_token.missing') {
-    // RFC 6750 §3.1: no error code when the request carried no authentication at all.
-    body = { error: 'unauthorized', error_description: error.message };
-  } else if (error.code === 'access_token.insufficient_scope') {
-    status = 403;
-    body = { error: 'insufficient_scope', error_description: error.message };
-    attributes.push(
-      'error="insufficient_scope"',
-      `error_description=${quote(error.message)}`,
-      `scope=${quote(missingScopesOf(error).join(' '))}`,
-    );
-  } else {
-    body = { error: 'invalid_token', error_description: error.message };
-    attributes.push('error="invalid_token"', `error_description=${quote(error.message)}`);
+  // RFC 6750 §3.1: no error code when the request carried no authentication at all.
+  if (kind !== 'unauthorized') {
+    attributes.push(`error="${kind}"`, `error_description=${quote(error.message)}`);
   }
+  if (scope) attributes.push(`scope=${quote(missingScopesOf(error).join(' '))}`);
   return {
     ok: false,
-    status,
+    status: scope ? 403 : 401,
     headers: { 'WWW-Authenticate': `Bearer ${attributes.join(', ')}`, 'Cache-Control': 'no-store' },
-    body,
+    body: { error: kind, error_description: error.message },
     error,
   };
 }

@@ -27,11 +27,7 @@ export function invalidToken(
   message: string,
   cause?: unknown,
 ): LogtoError {
-  return new LogtoError(code, message, {
-    error: 'invalid_token',
-    status: 401,
-    ...(cause === undefined ? {} : { cause }),
-  });
+  return new LogtoError(code, message, { error: 'invalid_token', status: 401, cause });
 }
 
 const accepts = (rule: OrganizationRule, organizationId: string): boolean =>

@@ -17,20 +17,15 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AccessTokenClaims } from '../tokens/claims.js';
-import { authorizeBearer, type BearerOptions } from './bearer.js';
-import { toVerifier, type VerifierSource } from './verifier-source.js';
+import type { BearerOptions } from './bearer.js';
+import { bearerGuard, type VerifierSource } from './verifier-source.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
     /**
-     * The verified claims of the request's access token, set by `requireAccessToken()` of
-     * `logto-ts/api/express`. Read it in the routes the guard protects: on any other route it is
-     * `undefined`.
-     *
-     * Other libraries that declare their own `req.auth` for every Express request
-     * (express-oauth2-jwt-bearer, `@clerk/express`) conflict with it, at run time as in the
-     * types: an app uses one of them, or this guard. express-jwt declares no global `req.auth`
-     * and composes with it.
+     * The verified claims of the access token, set by `requireAccessToken()` (`undefined` on
+     * routes it does not guard). Libraries that declare their own global `req.auth`
+     * (express-oauth2-jwt-bearer, `@clerk/express`) conflict with it; express-jwt does not.
      */
     auth: Readonly<AccessTokenClaims>;
   }
@@ -47,12 +42,8 @@ export interface ExpressBearerOptions extends BearerOptions {
 
 /**
  * Express middleware: verifies `Authorization: Bearer <token>`, sets `req.auth` to the claims,
- * and otherwise answers 401/403 per RFC 6750 (`WWW-Authenticate`, JSON `{ error,
- * error_description }`). Errors that are not about the token (the provider's keys cannot be
- * fetched) go to `next(error)`.
- *
- * Takes a verifier (share one between routes: it caches verified tokens) or the options of a new
- * one.
+ * and otherwise answers 401/403 per RFC 6750. Errors that are not about the token (the provider's
+ * keys cannot be fetched) go to `next(error)`.
  *
  * @example
  * ```ts
@@ -66,15 +57,9 @@ export function requireAccessToken(
   verifierOrOptions: VerifierSource,
   routeOptions: ExpressBearerOptions = {},
 ): RequestHandler {
-  const verifier = toVerifier(verifierOrOptions);
-  const { organizationFrom, ...bearerOptions } = routeOptions;
+  const authorize = bearerGuard(verifierOrOptions, routeOptions);
   return (request: Request, response: Response, next: NextFunction) => {
-    const organization = organizationFrom?.(request);
-    authorizeBearer(
-      verifier,
-      request.headers.authorization,
-      organization === undefined ? bearerOptions : { ...bearerOptions, organization },
-    ).then((result) => {
+    authorize(request.headers.authorization, request).then((result) => {
       if (result.ok) {
         request.auth = result.claims;
         next();

@@ -19,16 +19,12 @@
  */
 import type { FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import type { AccessTokenClaims } from '../tokens/claims.js';
-import { authorizeBearer, type BearerOptions } from './bearer.js';
-import { toVerifier, type VerifierSource } from './verifier-source.js';
+import type { BearerOptions } from './bearer.js';
+import { bearerGuard, type VerifierSource } from './verifier-source.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /**
-     * The verified claims of the request's access token, set by `requireAccessToken()` of
-     * `logto-ts/api/fastify`. Read it in the routes the guard protects: on any other route it is
-     * `undefined`.
-     */
+    /** The verified claims of the access token, set by `requireAccessToken()` (`undefined` elsewhere). */
     auth: Readonly<AccessTokenClaims>;
   }
 }
@@ -36,20 +32,14 @@ declare module 'fastify' {
 /** Route options of {@link requireAccessToken}; `Route` types the request as the route does. */
 export interface FastifyBearerOptions<Route extends RouteGenericInterface = RouteGenericInterface>
   extends BearerOptions {
-  /**
-   * The organization ID this route is about (e.g. `(request) => request.params.id`, with
-   * `Route` = `{ Params: { id: string } }`).
-   */
+  /** The organization ID this route is about (e.g. `(request) => request.params.id`). */
   organizationFrom?: (request: FastifyRequest<Route>) => string | undefined;
 }
 
 /**
  * A Fastify `preHandler` (or `onRequest`) hook: verifies `Authorization: Bearer <token>`, sets
  * `request.auth` to the claims, and otherwise answers 401/403 per RFC 6750. Errors that are not
- * about the token are thrown (Fastify's error handler answers them).
- *
- * Takes a verifier (share one between routes: it caches verified tokens) or the options of a new
- * one.
+ * about the token are thrown.
  *
  * @example
  * ```ts
@@ -69,15 +59,9 @@ export function requireAccessToken<Route extends RouteGenericInterface = RouteGe
   verifierOrOptions: VerifierSource,
   routeOptions: FastifyBearerOptions<Route> = {},
 ): (request: FastifyRequest<Route>, reply: FastifyReply) => Promise<FastifyReply | undefined> {
-  const verifier = toVerifier(verifierOrOptions);
-  const { organizationFrom, ...bearerOptions } = routeOptions;
+  const authorize = bearerGuard(verifierOrOptions, routeOptions);
   return async (request, reply) => {
-    const organization = organizationFrom?.(request);
-    const result = await authorizeBearer(
-      verifier,
-      request.headers.authorization,
-      organization === undefined ? bearerOptions : { ...bearerOptions, organization },
-    );
+    const result = await authorize(request.headers.authorization, request);
     if (!result.ok) return reply.code(result.status).headers(result.headers).send(result.body);
     request.auth = result.claims;
     return undefined;

@@ -15,8 +15,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AccessTokenClaims } from '../tokens/claims.js';
-import { authorizeBearer, type BearerOptions } from './bearer.js';
-import { toVerifier, type VerifierSource } from './verifier-source.js';
+import type { BearerOptions } from './bearer.js';
+import { bearerGuard, type VerifierSource } from './verifier-source.js';
 
 /** The variables {@link requireAccessToken} sets on Hono's context. */
 export interface AccessTokenVariables {
@@ -43,11 +43,7 @@ export interface HonoBearerOptions extends BearerOptions {
 
 /**
  * Hono middleware: verifies `Authorization: Bearer <token>`, sets `c.get('auth')` to the claims,
- * and otherwise answers 401/403 per RFC 6750. Errors that are not about the token are thrown
- * (Hono's error handler answers them).
- *
- * Takes a verifier (share one between routes: it caches verified tokens) or the options of a new
- * one.
+ * and otherwise answers 401/403 per RFC 6750. Errors that are not about the token are thrown.
  *
  * @example
  * ```ts
@@ -64,15 +60,9 @@ export function requireAccessToken(
   verifierOrOptions: VerifierSource,
   routeOptions: HonoBearerOptions = {},
 ): MiddlewareHandler<AccessTokenEnv> {
-  const verifier = toVerifier(verifierOrOptions);
-  const { organizationFrom, ...bearerOptions } = routeOptions;
+  const authorize = bearerGuard(verifierOrOptions, routeOptions);
   return async (context, next) => {
-    const organization = organizationFrom?.(context);
-    const result = await authorizeBearer(
-      verifier,
-      context.req.header('authorization'),
-      organization === undefined ? bearerOptions : { ...bearerOptions, organization },
-    );
+    const result = await authorize(context.req.header('authorization'), context);
     if (!result.ok) return context.json(result.body, result.status, result.headers);
     context.set('auth', result.claims);
     await next();

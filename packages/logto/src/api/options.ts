@@ -1,6 +1,5 @@
 /**
- * Options of the access-token verifier, their defaults, and their validation (applied once, when
- * the verifier is created).
+ * Options of the access-token verifier, their defaults, and their validation.
  *
  * @module
  */
@@ -55,33 +54,23 @@ export interface AccessTokenVerifierOptions {
   now?: () => number;
 }
 
-/**
- * The options with defaults applied, as {@link AccessTokenVerifier.options} exposes them. See
- * {@link AccessTokenVerifierOptions} for what each one means.
- */
-export interface ResolvedVerifierOptions {
-  /** The Logto endpoint, without a trailing slash. */
-  readonly endpoint: string;
+/** The options that always have a value once resolved. */
+type Defaulted = Exclude<
+  keyof AccessTokenVerifierOptions,
+  'audience' | 'organization' | 'algorithms'
+>;
+
+/** The options with defaults applied, as {@link AccessTokenVerifier.options} exposes them. */
+export interface ResolvedVerifierOptions
+  extends Readonly<Required<Pick<AccessTokenVerifierOptions, Defaulted>>> {
   /** The `iss` every token must have: `<endpoint>/oidc`. */
   readonly issuer: string;
   /** The accepted API resource indicators, or `undefined` for organization tokens only. */
   readonly audiences: readonly string[] | undefined;
   /** Which organizations a token may be for; `undefined` refuses organization tokens. */
   readonly organization: OrganizationRule | undefined;
-  /** Scopes every token must have; empty when none are required. */
-  readonly requiredScopes: readonly string[];
-  /** Allowed clock difference, in seconds (default 60). */
-  readonly clockTolerance: number;
   /** The accepted JWS algorithms, or `undefined` to take the provider's asymmetric ones. */
   readonly algorithms: readonly string[] | undefined;
-  /** The most verified tokens kept in the cache (default 1000; 0 when caching is off). */
-  readonly cacheSize: number;
-  /** The `fetch` used for discovery and the JWKS. */
-  readonly fetch: typeof fetch;
-  /** Time limit for one request to the provider, in milliseconds (default 10000). */
-  readonly timeout: number;
-  /** The clock, in milliseconds since the epoch. */
-  readonly now: () => number;
 }
 
 const invalid = (field: string, problem: string): LogtoError =>
@@ -130,11 +119,11 @@ export function resolveVerifierOptions(
     options.audience === undefined ? undefined : nonEmptyStrings('audience', options.audience);
   if (audiences?.length === 0) throw invalid('audience', 'must name at least one resource.');
   const { organization } = options;
+  const organizationOk = organization === true || typeof organization === 'function';
   if (
     organization !== undefined &&
-    organization !== true &&
-    typeof organization !== 'function' &&
-    !(typeof organization === 'string' && organization.length > 0)
+    !organizationOk &&
+    !(typeof organization === 'string' && organization)
   ) {
     throw invalid('organization', 'must be an organization ID, true, or a predicate.');
   }
@@ -148,11 +137,12 @@ export function resolveVerifierOptions(
     options.requiredScopes === undefined
       ? []
       : nonEmptyStrings('requiredScopes', options.requiredScopes);
-  let algorithms: string[] | undefined;
-  if (options.algorithms !== undefined) {
-    algorithms = nonEmptyStrings('algorithms', options.algorithms);
-    const unsafe = algorithms.find((alg) => !SUPPORTED_ALGORITHMS.includes(alg));
-    if (unsafe !== undefined || algorithms.length === 0) {
+  const algorithms =
+    options.algorithms === undefined
+      ? undefined
+      : nonEmptyStrings('algorithms', options.algorithms);
+  if (algorithms !== undefined) {
+    if (algorithms.length === 0 || !algorithms.every((alg) => SUPPORTED_ALGORITHMS.includes(alg))) {
       throw invalid(
         'algorithms',
         `may only list asymmetric algorithms (${SUPPORTED_ALGORITHMS.join(', ')}).`,

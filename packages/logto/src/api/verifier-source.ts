@@ -1,18 +1,34 @@
 /**
- * Lets every middleware take either a verifier (to share its cache between routes) or the
- * options to create one.
+ * What the framework guards share: a verifier or the options to create one, and the organization
+ * read from the request.
  *
  * @module
  */
+import { authorizeBearer, type BearerOptions, type BearerResult } from './bearer.js';
 import type { AccessTokenVerifierOptions } from './options.js';
 import { type AccessTokenVerifier, createAccessTokenVerifier } from './verifier.js';
 
-/** A verifier, or the options of a new one. */
+/** A verifier (share one between routes: it caches verified tokens), or the options of a new one. */
 export type VerifierSource = AccessTokenVerifier | AccessTokenVerifierOptions;
 
-/** The verifier of `source`, created once when `source` holds options. */
-export function toVerifier(source: VerifierSource): AccessTokenVerifier {
-  return 'verify' in source && typeof source.verify === 'function'
-    ? source
-    : createAccessTokenVerifier(source as AccessTokenVerifierOptions);
+/** A guard's route options: `organizationFrom(request)`, when a string, replaces `organization`. */
+type GuardOptions<R> = BearerOptions & { organizationFrom?: (request: R) => string | undefined };
+
+/** The check a guard runs on each request, with the verifier of `source` created once. */
+export function bearerGuard<R>(
+  source: VerifierSource,
+  { organizationFrom, ...options }: GuardOptions<R>,
+): (authorization: string | null | undefined, request: R) => Promise<BearerResult> {
+  const verifier =
+    'verify' in source && typeof source.verify === 'function'
+      ? source
+      : createAccessTokenVerifier(source as AccessTokenVerifierOptions);
+  return (authorization, request) => {
+    const organization = organizationFrom?.(request);
+    return authorizeBearer(
+      verifier,
+      authorization,
+      organization === undefined ? options : { ...options, organization },
+    );
+  };
 }

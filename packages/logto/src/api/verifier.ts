@@ -28,8 +28,7 @@ export interface VerifyOptions {
 /** Verifies access tokens; create one per API (or per audience) and reuse it. */
 export interface AccessTokenVerifier {
   /**
-   * Verifies `token` and returns its claims (a deeply frozen object shared by later calls with
-   * the same token).
+   * Verifies `token` and returns its claims (deeply frozen, shared by later calls).
    *
    * @throws LogtoError `access_token.*` naming the failed check (`error`/`status` are
    *   `invalid_token`/401, or `insufficient_scope`/403); `provider.*` when discovery or the JWKS
@@ -43,10 +42,7 @@ export interface AccessTokenVerifier {
 /** The longest token accepted (in characters); a longer string is not a Logto access token. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 
-/**
- * How long (in milliseconds) a verifier reuses what it read from the shared discovery cache:
- * 30 seconds (the warm path then awaits nothing of its own).
- */
+/** How long (ms) a verifier reuses what it read from the discovery cache (the warm path awaits nothing). */
 const PROVIDER_MEMO_TTL = 30 * 1000;
 
 /** What the verifier keeps about one verified token, in a cache keyed by the whole token. */
@@ -65,15 +61,9 @@ interface ProviderState {
 }
 
 /**
- * Creates an access-token verifier for one API.
- *
- * Checks, in order: the compact JWS shape; `alg` in the allow-list (asymmetric only, never
- * `none` or HMAC); no unknown `crit`; `typ` absent or `at+jwt` (RFC 9068; oidc-provider and so
- * Logto set it, and an ID token, which has none, fails on its audience); the signature with a key from the provider's JWKS (process-wide cache; an
- * unknown `kid` refetches it once per cooldown); `iss` = `<endpoint>/oidc`; `exp`, `nbf`, `iat`
- * within `clockTolerance`; then on every call, cached or not, `aud` (and the organization) and
- * the required scopes. A token verified before is found in a bounded cache keyed by the whole
- * token and is never served at or after its `exp`.
+ * Creates an access-token verifier for one API: the JWS checks of an RFC 9068 token (`typ` absent
+ * or `at+jwt`, asymmetric `alg`, the provider's JWKS, `iss`, times), then on every call, cached or
+ * not, `aud` (and the organization) and the required scopes. Verified tokens are cached until `exp`.
  *
  * @example
  * ```ts
@@ -89,8 +79,7 @@ interface ProviderState {
 export function createAccessTokenVerifier(
   options: AccessTokenVerifierOptions,
 ): AccessTokenVerifier {
-  const resolved = resolveVerifierOptions(options);
-  return new Verifier(resolved);
+  return new Verifier(resolveVerifierOptions(options));
 }
 
 class Verifier implements AccessTokenVerifier {
@@ -155,10 +144,7 @@ class Verifier implements AccessTokenVerifier {
       maxLength: MAX_TOKEN_LENGTH,
     });
     const claims = checkIssuedClaims(payload);
-    const entry: VerifiedToken = {
-      claims: deepFreeze(claims),
-      scopes: scopesOf(claims.scope),
-    };
+    const entry: VerifiedToken = { claims: deepFreeze(claims), scopes: scopesOf(claims.scope) };
     // Never served at or after `exp`. A token that only passes thanks to the clock tolerance on
     // nbf stays out of the cache.
     if (payload.nbf === undefined || payload.nbf * 1000 <= now) {
@@ -186,10 +172,8 @@ function checkIssuedClaims(payload: JWTPayload): AccessTokenClaims {
     throw invalidToken('access_token.malformed', 'The access token has no "sub".');
   }
   const { aud } = payload;
-  if (
-    !(typeof aud === 'string' || (Array.isArray(aud) && aud.length > 0)) ||
-    (Array.isArray(aud) && !aud.every((item) => typeof item === 'string'))
-  ) {
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (audiences.length === 0 || !audiences.every((item) => typeof item === 'string')) {
     throw invalidToken('access_token.malformed', 'The access token "aud" is not valid.');
   }
   if (payload.scope !== undefined && typeof payload.scope !== 'string') {

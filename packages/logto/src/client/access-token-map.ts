@@ -13,10 +13,7 @@ export interface AccessTokenEntry {
   scope?: string;
   /** When the entry stops being used (epoch seconds): a little before the token expires. */
   expiresAt: number;
-  /**
-   * When the token was last used (epoch seconds, recorded at most once a minute): what a session
-   * that must shrink (a cookie session past its size budget) evicts by, least recently used first.
-   */
+  /** When the token was last used (epoch seconds, at most once a minute): what eviction goes by. */
   usedAt?: number;
 }
 
@@ -33,16 +30,10 @@ export const accessTokenKey = (resource?: string, organizationId?: string): stri
     ? (resource ?? '')
     : JSON.stringify([resource ?? '', organizationId]);
 
-/**
- * How early an entry expires, in seconds: a minute, or a tenth of the token's lifetime for
- * short-lived tokens, so that a token is never sent just as it expires.
- */
+/** How early (s) an entry expires, so no token is sent just as it expires: a minute, or a tenth of its life. */
 export const expiryMargin = (expiresIn: number): number => Math.min(60, Math.floor(expiresIn / 10));
 
-/**
- * How stale (seconds) a `usedAt` may be before a read of the token records a new one. A finer
- * record would rewrite the session (a new cookie) on most requests that read a token.
- */
+/** How stale (s) a `usedAt` may get: a finer record would rewrite the cookie on most requests. */
 export const usedAtStep = 60;
 
 /** Builds an entry for a token that expires in `expiresIn` seconds from `now` (epoch ms). */
@@ -56,12 +47,8 @@ export const createAccessTokenEntry = (
   // Without expires_in the token is used for this request only.
   const lifetime =
     expiresIn !== undefined && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 0;
-  return {
-    token,
-    ...(scope === undefined ? {} : { scope }),
-    expiresAt: seconds + lifetime - expiryMargin(lifetime),
-    usedAt: seconds,
-  };
+  const expiresAt = seconds + lifetime - expiryMargin(lifetime);
+  return { token, ...(scope === undefined ? {} : { scope }), expiresAt, usedAt: seconds };
 };
 
 /** True while `entry` may be used. */
@@ -69,8 +56,10 @@ export const isAccessTokenFresh = (entry: AccessTokenEntry, now = Date.now()): b
   entry.expiresAt > Math.floor(now / 1000);
 
 const isEntry = (value: unknown): value is AccessTokenEntry => {
-  if (typeof value !== 'object' || value === null) return false;
-  const entry = value as Record<string, unknown>;
+  const entry = (typeof value === 'object' && value !== null ? value : {}) as Record<
+    string,
+    unknown
+  >;
   return (
     typeof entry.token === 'string' &&
     typeof entry.expiresAt === 'number' &&
@@ -90,9 +79,8 @@ export const parseAccessTokenMap = (text: string | null): AccessTokenMap => {
 };
 
 /**
- * Records a read of the entry under `key` in `map` (moving it last) when that changes what
- * {@link evictLeastRecentlyUsed} would do: the entry is not already the most recently used and
- * its `usedAt` is at least {@link usedAtStep} old. Returns whether `map` changed (and needs storing).
+ * Records a read of the entry under `key` (moving it last) unless it is already last or its
+ * `usedAt` is younger than {@link usedAtStep}. Returns whether `map` changed.
  */
 export const recordUse = (map: AccessTokenMap, key: string, now = Date.now()): boolean => {
   const entry = map[key];
@@ -106,9 +94,8 @@ export const recordUse = (map: AccessTokenMap, key: string, now = Date.now()): b
 };
 
 /**
- * Removes one entry from `map`: an expired one if any, else the least recently used (the oldest
- * `usedAt`; among equals, the earliest in the map, which is kept in order of use). Returns
- * `false` when `map` is empty.
+ * Removes an expired entry if any, else the least recently used (among equal `usedAt`, the
+ * earliest in the map). Returns `false` when `map` is empty.
  */
 export const evictLeastRecentlyUsed = (map: AccessTokenMap, now = Date.now()): boolean => {
   let victim: string | undefined;

@@ -65,7 +65,7 @@ export async function completeSignIn(
     throw new LogtoError(
       'callback.error_response',
       `The provider answered the sign-in with "${error}"${errorDescription ? `: ${shownDescription(errorDescription)}` : ''}. ${error === 'invalid_target' ? unknownResourceAdvice(context.config) : 'Start a new sign-in.'}`,
-      { error, ...(errorDescription === undefined ? {} : { errorDescription }) },
+      { error, errorDescription },
     );
   }
   // From here the callback belongs to this sign-in: consume it before anything slow, so that a
@@ -113,13 +113,8 @@ export async function completeSignIn(
   if (replaced && replaced !== response.refresh_token) {
     await revokeQuietly(context, metadata, replaced, 'replacing an earlier sign-in');
   }
-  const map: AccessTokenMap = {
-    [accessTokenKey()]: createAccessTokenEntry(
-      response.access_token,
-      response.expires_in,
-      response.scope,
-    ),
-  };
+  const entry = createAccessTokenEntry(response.access_token, response.expires_in, response.scope);
+  const map: AccessTokenMap = { [accessTokenKey()]: entry };
   await context.storage.set('accessTokenMap', JSON.stringify(map));
   return session.postRedirectUri === undefined ? {} : { postRedirectUri: session.postRedirectUri };
 }

@@ -24,10 +24,8 @@ import { fetchUserInfo, getAccessTokenEntry } from './tokens.js';
 import type { LogtoClientOptions, SignInCallbackResult, SignInOptions } from './types.js';
 
 /**
- * A Logto client for one user's session.
- *
- * Building one is cheap (no I/O): discovery, keys and in-flight refreshes live in process-wide
- * caches, so a web app builds one per request over that request's session storage.
+ * A Logto client for one user's session. Building one is cheap (no I/O; caches are process-wide),
+ * so a web app builds one per request over that request's session storage.
  *
  * @example
  * ```ts
@@ -54,11 +52,8 @@ export class LogtoClient {
   constructor(config: LogtoConfig, options: LogtoClientOptions) {
     this.config = normalizeLogtoConfig(config);
     const storage = options?.storage as Partial<Storage> | undefined;
-    if (
-      typeof storage?.getItem !== 'function' ||
-      typeof storage.setItem !== 'function' ||
-      typeof storage.removeItem !== 'function'
-    ) {
+    const methods = ['getItem', 'setItem', 'removeItem'] as const;
+    if (!methods.every((method) => typeof storage?.[method] === 'function')) {
       throw new LogtoError(
         'config.invalid',
         'LogtoClientOptions.storage must implement getItem, setItem and removeItem.',
@@ -87,9 +82,7 @@ export class LogtoClient {
 
   /**
    * Starts a sign-in: stores a new sign-in session (PKCE verifier, state, nonce) and returns the
-   * authorization URL to redirect the browser to. The tokens of a current sign-in are kept until
-   * the callback of this one succeeds: a sign-in that is started and never finished (a cross-site
-   * link, a prefetch, a closed tab) signs nobody out.
+   * authorization URL. Current tokens are kept until the callback of this one succeeds.
    *
    * @param options - The options, or just the redirect URI.
    * @throws {@link LogtoError} `sign_in.invalid_options`, `provider.*`, `storage.failed`.
@@ -99,11 +92,9 @@ export class LogtoClient {
   }
 
   /**
-   * Completes a sign-in from the callback URL: checks it against the sign-in session (redirect
-   * URI, state, issuer), exchanges the code, verifies the ID token (with the nonce) and stores the
-   * tokens, replacing those of any earlier sign-in (whose refresh token is then revoked, best
-   * effort: a failure is only logged). The sign-in session is consumed before the code is
-   * exchanged, so a replayed callback fails with `sign_in_session.not_found`.
+   * Completes a sign-in from the callback URL: checks it against the sign-in session, exchanges
+   * the code, verifies the ID token and stores the tokens (revoking an earlier refresh token, best
+   * effort). A replayed callback fails with `sign_in_session.not_found`.
    *
    * @param callbackUrl - The full URL the provider redirected to (with its query).
    * @returns Where to send the user next, if `signIn` was given a `postRedirectUri`.
@@ -115,9 +106,7 @@ export class LogtoClient {
 
   /**
    * Whether the session is signed in: an ID token is stored, and either a refresh token is stored
-   * (tokens can be renewed) or the ID token has not expired (within the clock tolerance). No I/O
-   * beyond the storage; a refresh token that the provider has revoked shows up at the next
-   * `getAccessToken` as `token.invalid_grant`, which signs the session out.
+   * or the ID token has not expired. No I/O beyond the storage.
    */
   async isAuthenticated(): Promise<boolean> {
     const claims = await readIdTokenClaims(this.#context);
@@ -135,8 +124,7 @@ export class LogtoClient {
   }
 
   /**
-   * The claims of the stored ID token. It was verified when it arrived; it is decoded, not
-   * verified again (the session is the trust boundary).
+   * The claims of the stored ID token (verified when it arrived, decoded now).
    *
    * @throws {@link LogtoError} `token.not_authenticated` when no (readable) ID token is stored.
    */
@@ -152,30 +140,25 @@ export class LogtoClient {
   }
 
   /**
-   * Fetches the user's claims from the userinfo endpoint (with `custom_data`, `identities` and
-   * `organization_data`, which the ID token never carries) and checks that they are about the
-   * signed-in user. When Logto answers 401 `invalid_token`, the call is tried once more with a
-   * new access token; when that is refused too (or the refresh token is), the session is signed
-   * out.
+   * Fetches the user's claims from the userinfo endpoint and checks that they are about the
+   * signed-in user. A 401 is retried once with a new access token; a second refusal signs out.
    *
-   * @throws {@link LogtoError} `token.not_authenticated` (also when Logto refused the session: it
-   *   is then signed out), `token.invalid_grant` (likewise), `userinfo.sub_mismatch`, `provider.*`, `token.*`.
+   * @throws {@link LogtoError} `token.not_authenticated`, `token.invalid_grant` (both sign out),
+   *   `userinfo.sub_mismatch`, `provider.*`, `token.*`.
    */
   async fetchUserInfo(): Promise<UserInfoResponse> {
     return fetchUserInfo(this.#context);
   }
 
   /**
-   * An access token: for userinfo (no arguments), for an API resource, for an organization, or for
-   * an API resource in an organization. A cached token is returned while it is fresh; otherwise
-   * the refresh token is used (at most one grant at a time per refresh token in this process, and
-   * under the storage's lock when it has one).
+   * An access token for userinfo (no arguments), an API resource, an organization, or both. A
+   * cached token is returned while fresh; otherwise the refresh token is used (one grant at a time).
    *
    * @param resource - The API resource indicator; omit for the userinfo token or a plain organization token.
    * @param organizationId - The organization id; needs the organizations scope.
    * @throws {@link LogtoError} `token.missing_organizations_scope`, `token.not_authenticated`,
-   *   `token.invalid_grant` (Logto refused the refresh token: the session is signed out, its
-   *   tokens removed from storage), `token.invalid_target`, `token.access_denied`, `id_token.*`, `provider.*`.
+   *   `token.invalid_grant` (the session is then signed out), `token.invalid_target`,
+   *   `token.access_denied`, `id_token.*`, `provider.*`.
    */
   async getAccessToken(resource?: string, organizationId?: string): Promise<string> {
     return (await getAccessTokenEntry(this.#context, resource, organizationId)).token;
@@ -226,9 +209,8 @@ export class LogtoClient {
   }
 
   /**
-   * Signs out: revokes the refresh token (bounded by the timeout; a failure is only logged),
-   * clears every token and any pending sign-in, and returns the end-session URL to redirect the
-   * browser to (with `client_id`, `id_token_hint` and `post_logout_redirect_uri`).
+   * Signs out: revokes the refresh token (best effort), clears every token and any pending
+   * sign-in, and returns the end-session URL to redirect the browser to.
    *
    * @param postLogoutRedirectUri - Where Logto sends the browser afterwards; must be registered in Logto.
    * @throws {@link LogtoError} `provider.missing_endpoint` when the provider has no end-session

@@ -1,18 +1,8 @@
 /**
- * Refresh single-flight across the whole process, keyed by the refresh token itself.
- *
- * Several requests of one session may each build their own {@link LogtoClient} over their own
- * copy of the session, all holding the same refresh token. Spending that token twice breaks the
- * session when the provider rotates refresh tokens, so every grant made with a given refresh
- * token runs alone (one slot per token, a queue inside it), and what a grant produced is
- * remembered for a short while:
- * - a caller that was already waiting when a grant for the same token key completed takes that
- *   access token instead of asking again;
- * - a caller still holding a refresh token that has just been rotated adopts the new one (and the
- *   new ID token) and queues behind it, never spending the old one again.
- *
- * Only hashes of refresh tokens are kept as keys; the values live in memory for
- * {@link rotationMemory} at most.
+ * Refresh single-flight across the whole process, keyed by a hash of the refresh token. Spending a
+ * rotating refresh token twice breaks the session, so grants with one token run one at a time, and
+ * for {@link rotationMemory} a waiting caller takes the access token just obtained, and a caller
+ * holding a just-rotated token adopts the new one instead of spending the old one.
  *
  * @module
  */
@@ -24,13 +14,11 @@ import { namespacedKey } from './hashed-key.js';
 /** How long (ms) a completed grant's outcome and a rotation are remembered: one minute. */
 export const rotationMemory = 60_000;
 
-/** A rotation: the refresh token that replaced the one a caller holds, and the ID token that came with it. */
-export interface Rotation {
+/** A rotation: the refresh token that replaced the one a caller holds, and its (verified) ID token. */
+export type Rotation = Pick<GrantOutcome, 'idToken'> & {
   /** The new refresh token. */
   refreshToken: string;
-  /** The (already verified) ID token of the same response, if any. */
-  idToken?: string;
-}
+};
 
 /** What one refresh grant produced. */
 export interface GrantOutcome {
@@ -124,8 +112,7 @@ export class RefreshRegistry {
         const result = alive(slot.results.get(request.tokenKey), now);
         if (result && result.sequence > request.ticket && isAccessTokenFresh(result.value.entry)) {
           if (rotation) await request.adopt(rotation.value);
-          const { entry, idToken } = result.value;
-          return { entry, ...(idToken === undefined ? {} : { idToken }) };
+          return { entry: result.value.entry, idToken: result.value.idToken };
         }
         const failure =
           alive(slot.failures.get(request.tokenKey), now) ?? alive(slot.failures.get(anyKey), now);
@@ -151,11 +138,8 @@ export class RefreshRegistry {
       const sequence = this.ticket();
       slot.results.set(request.tokenKey, remember(outcome, sequence));
       if (outcome.refreshToken !== undefined && outcome.refreshToken !== refreshToken) {
-        const rotation: Rotation = {
-          refreshToken: outcome.refreshToken,
-          ...(outcome.idToken === undefined ? {} : { idToken: outcome.idToken }),
-        };
-        slot.rotation = remember(rotation, sequence);
+        const { refreshToken: rotated, idToken } = outcome;
+        slot.rotation = remember({ refreshToken: rotated, idToken }, sequence);
       }
       return outcome;
     } catch (error) {
@@ -193,8 +177,7 @@ export class RefreshRegistry {
   #settle(key: string, slot: Slot): void {
     slot.holders -= 1;
     if (slot.holders > 0) return;
-    const empty = !slot.rotation && slot.results.size === 0 && slot.failures.size === 0;
-    if (empty) {
+    if (!slot.rotation && slot.results.size === 0 && slot.failures.size === 0) {
       this.#slots.delete(key);
       return;
     }

@@ -12,28 +12,11 @@ import { LogtoError } from '../errors.js';
 import type { SignInOptions } from './types.js';
 
 /** Parameters the client sets itself; `extraParams` may not contain them. */
-export const coreAuthorizationParameters: ReadonlySet<string> = new Set([
-  'client_id',
-  'redirect_uri',
-  'response_type',
-  'response_mode',
-  'scope',
-  'resource',
-  'prompt',
-  'code_challenge',
-  'code_challenge_method',
-  'state',
-  'nonce',
-  'first_screen',
-  'interaction_mode',
-  'identifier',
-  'direct_sign_in',
-  'login_hint',
-  'organization_id',
-  'request',
-  'request_uri',
-  'client_secret',
-]);
+export const coreAuthorizationParameters: ReadonlySet<string> = new Set(
+  `client_id redirect_uri response_type response_mode scope resource prompt code_challenge
+  code_challenge_method state nonce first_screen interaction_mode identifier direct_sign_in
+  login_hint organization_id request request_uri client_secret`.split(/\s+/),
+);
 
 const firstScreens: ReadonlySet<string> = new Set(Object.values(FirstScreen));
 const identifierTypes: ReadonlySet<string> = new Set(['email', 'phone', 'username']);
@@ -101,8 +84,7 @@ export interface AuthorizationRequestValues {
 }
 
 /**
- * Builds the authorization URL: core parameters first, Logto's extensions next, `extraParams`
- * last.
+ * Builds the authorization URL: core parameters first, Logto's extensions next, `extraParams` last.
  *
  * @throws {@link LogtoError} `sign_in.invalid_options` for a bad option.
  */

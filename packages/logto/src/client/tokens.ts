@@ -1,6 +1,6 @@
 /**
- * The token steps of a {@link LogtoClient}: access tokens from the session's cache or through a
- * refresh grant (single-flight per refresh token, under the storage's lock), and userinfo.
+ * The token steps of a {@link LogtoClient}: access tokens (cached, or by a single-flight refresh
+ * grant under the storage's lock), and userinfo.
  *
  * @module
  */
@@ -165,9 +165,8 @@ export async function getAccessTokenEntry(
 }
 
 /**
- * Logto refused the session's refresh token (expired, revoked, or the user signed out there):
- * the session is signed out, so that every later request sees a signed-out user instead of an
- * error. Kept when the stored token is no longer the refused one (another request rotated it).
+ * Signs the session out after Logto refused its refresh token, so later requests see a signed-out
+ * user instead of an error; unless another request has rotated the token meanwhile.
  */
 async function endRefusedSession(
   context: ClientContext,

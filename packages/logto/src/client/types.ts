@@ -23,10 +23,8 @@ export interface LogtoClientOptions {
   /** Receives warnings. Default: none (silent). */
   logger?: LogtoLogger;
   /**
-   * The single-flight registry that keeps concurrent refreshes from spending one refresh token
-   * twice. Default: the process-wide one, shared by every client, which is what a web app wants.
-   * Pass a separate `new RefreshRegistry()` only to isolate a group of clients (tests that
-   * simulate several processes).
+   * The registry that keeps concurrent refreshes from spending one refresh token twice. Default:
+   * the process-wide one; a separate one isolates a group of clients (tests of several processes).
    */
   refreshRegistry?: RefreshRegistry;
 }

@@ -25,8 +25,8 @@ const clientAuthMethods: readonly ClientAuthMethod[] = [
   'none',
 ];
 
-const invalid = (field: string, problem: string): LogtoError =>
-  new LogtoError('config.invalid', `LogtoConfig.${field} ${problem}`);
+const invalid = (field: string, problem: string, cause?: unknown): LogtoError =>
+  new LogtoError('config.invalid', `LogtoConfig.${field} ${problem}`, { cause });
 
 /** True for hosts that never leave the machine: `localhost`, `127.x.x.x` and `[::1]`. */
 export const isLoopbackHost = (hostname: string): boolean =>
@@ -44,9 +44,7 @@ const normalizeEndpoint = (value: unknown, allowInsecure: boolean): string => {
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new LogtoError('config.invalid', 'LogtoConfig.endpoint is not a valid absolute URL.', {
-      cause,
-    });
+    throw invalid('endpoint', 'is not a valid absolute URL.', cause);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw invalid('endpoint', 'must use https.');
@@ -127,23 +125,18 @@ const normalizePrompt = (value: unknown): string => {
 };
 
 const normalizeNumber = (
-  field: string,
-  value: unknown,
+  config: LogtoConfig,
+  field: 'clockTolerance' | 'timeout',
   fallback: number,
-  range: { min: number; max: number; minExclusive?: boolean },
+  min: number,
+  max: number,
+  minExclusive = false,
 ): number => {
+  const value: unknown = config[field];
   if (value === undefined) return fallback;
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < range.min ||
-    (range.minExclusive === true && value === range.min) ||
-    value > range.max
-  ) {
-    throw invalid(
-      field,
-      `must be a number ${range.minExclusive ? '>' : '≥'} ${range.min} and ≤ ${range.max}.`,
-    );
+  const aboveMin = typeof value === 'number' && (minExclusive ? value > min : value >= min);
+  if (!aboveMin || !Number.isFinite(value) || value > max) {
+    throw invalid(field, `must be a number ${minExclusive ? '>' : '≥'} ${min} and ≤ ${max}.`);
   }
   return value;
 };
@@ -186,19 +179,13 @@ export const normalizeLogtoConfig = (config: LogtoConfig): NormalizedLogtoConfig
     resources: normalizeResources(config.resources, hasOrganizationsScope),
     prompt: normalizePrompt(config.prompt),
     clockTolerance: normalizeNumber(
+      config,
       'clockTolerance',
-      config.clockTolerance,
       defaultClockTolerance,
-      {
-        min: 0,
-        max: maxClockTolerance,
-      },
+      0,
+      maxClockTolerance,
     ),
-    timeout: normalizeNumber('timeout', config.timeout, defaultTimeout, {
-      min: 0,
-      max: 600_000,
-      minExclusive: true,
-    }),
+    timeout: normalizeNumber(config, 'timeout', defaultTimeout, 0, 600_000, true),
     clientAuth,
     hasOrganizationsScope,
   };

@@ -55,11 +55,7 @@ export const ReservedScope = {
 export type ReservedScope = (typeof ReservedScope)[keyof typeof ReservedScope];
 
 /** The reserved scopes in the order they are requested. */
-export const reservedScopes: readonly ReservedScope[] = [
-  ReservedScope.OpenId,
-  ReservedScope.OfflineAccess,
-  ReservedScope.Profile,
-];
+export const reservedScopes: readonly ReservedScope[] = Object.values(ReservedScope);
 
 /** Resource indicators with a meaning in Logto itself. */
 export const ReservedResource = {

@@ -55,26 +55,21 @@ export interface LogtoConfig {
   allowInsecureEndpoint?: boolean;
 }
 
-/** A {@link LogtoConfig} after defaults and validation: what the client actually uses. */
-export interface NormalizedLogtoConfig {
-  /** The endpoint without trailing slashes. */
-  readonly endpoint: string;
-  /** The application's id. */
-  readonly appId: string;
-  /** The application's secret, when there is one. */
-  readonly appSecret?: string;
-  /** The scopes requested at sign-in, reserved ones first, de-duplicated. */
+/**
+ * A {@link LogtoConfig} after defaults and validation: the endpoint without trailing slashes,
+ * reserved scopes first, the organizations resource added when needed.
+ */
+export interface NormalizedLogtoConfig
+  extends Readonly<
+      Required<
+        Pick<LogtoConfig, 'endpoint' | 'appId' | 'clockTolerance' | 'timeout' | 'clientAuth'>
+      >
+    >,
+    Readonly<Pick<LogtoConfig, 'appSecret' | 'scopes' | 'resources'>> {
   readonly scopes: readonly string[];
-  /** The resources requested at sign-in, in order, de-duplicated (organizations resource added when needed). */
   readonly resources: readonly string[];
   /** The `prompt` value (space-separated). */
   readonly prompt: string;
-  /** Clock tolerance in seconds. */
-  readonly clockTolerance: number;
-  /** Per-request timeout in milliseconds. */
-  readonly timeout: number;
-  /** The client authentication method in use. */
-  readonly clientAuth: ClientAuthMethod;
   /** Whether the organizations scope was requested (needed for organization tokens). */
   readonly hasOrganizationsScope: boolean;
 }

@@ -37,10 +37,7 @@ export interface ProviderMetadata {
 /** How long (in milliseconds) a discovery document is reused before it is fetched again: 10 minutes. */
 export const DISCOVERY_TTL = 10 * 60 * 1000;
 
-/**
- * How long (in milliseconds) an expired document is still used after a failed refresh before the
- * next try: 30 seconds. A provider that is down keeps signed-in work going on what it said last.
- */
+/** How long (ms) an expired document is still used after a failed refresh, so signed-in work goes on. */
 export const DISCOVERY_RETRY_AFTER_FAILURE = 30 * 1000;
 
 interface CachedMetadata {
@@ -57,13 +54,8 @@ export function issuerOf(endpoint: string): string {
 }
 
 /**
- * Returns the provider's discovery document for a Logto endpoint.
- *
- * Process-wide cache keyed by endpoint: a document is reused for {@link DISCOVERY_TTL}; concurrent
- * callers on a miss share one request (made with the first caller's `http`). With no document
- * yet, a failure is not cached: the next call tries again. A failed refresh of an expired
- * document keeps it for {@link DISCOVERY_RETRY_AFTER_FAILURE} before the next try. No client
- * credentials are sent.
+ * Returns the provider's discovery document for a Logto endpoint, reused for
+ * {@link DISCOVERY_TTL}; concurrent callers on a miss share one request. A failure is not cached.
  *
  * @param endpoint - The Logto endpoint, e.g. `https://tenant.logto.app`.
  * @param http - The fetch implementation and the per-request timeout (in milliseconds).
@@ -98,10 +90,7 @@ export async function discover(endpoint: string, http: HttpOptions): Promise<Pro
   return pending;
 }
 
-/**
- * A 404 means the endpoint does not point at Logto's base URL: retrying will not help, and the
- * advice is about the configuration, not about Logto being down.
- */
+/** A 404 means the endpoint is not Logto's base URL: the advice is about the configuration. */
 function notFound(issuer: string): LogtoError {
   const endpoint = issuer.slice(0, -'/oidc'.length);
   const advice =
@@ -119,10 +108,8 @@ async function fetchMetadata(issuer: string, http: HttpOptions): Promise<Provide
   let document: oauth.AuthorizationServer;
   try {
     const issuerUrl = new URL(issuer);
-    const response = await oauth.discoveryRequest(issuerUrl, {
-      algorithm: 'oidc',
-      ...requestOptions(http, issuer),
-    });
+    const options = { algorithm: 'oidc', ...requestOptions(http, issuer) } as const;
+    const response = await oauth.discoveryRequest(issuerUrl, options);
     if (response.status === 404) throw notFound(issuer);
     document = await oauth.processDiscoveryResponse(issuerUrl, response);
   } catch (error) {

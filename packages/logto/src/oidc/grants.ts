@@ -1,12 +1,8 @@
 /**
  * Token-endpoint grants: the authorization code exchange and the refresh grant (with Logto's
- * `resource` and `organization_id` parameters).
- *
- * ID tokens in these responses are checked by the caller's `checkIdToken` (the client passes
- * `verifyIdToken`: signature, nonce, clock tolerance). `oauth4webapi` would check the claims
- * without the signature and report less precise errors, so the ID token is kept away from its
- * response processing. The check starts as soon as the ID token is read: its signature is verified
- * in the thread pool while `oauth4webapi` processes the rest of the response.
+ * `resource` and `organization_id` parameters). ID tokens are kept away from `oauth4webapi`
+ * (which would check the claims without the signature, with less precise errors) and checked by
+ * the caller's `checkIdToken`.
  *
  * @module
  */
@@ -45,11 +41,7 @@ export interface TokenResponse {
 
 const endpoint = 'token endpoint';
 
-/**
- * Checks the ID token of a successful token response (the client passes `verifyIdToken`). A grant
- * returns only once it resolved; its rejection is the grant's error, unless the response itself
- * was already wrong.
- */
+/** Checks the ID token of a token response; its rejection is the grant's error. */
 export type IdTokenCheck = (idToken: string) => Promise<unknown>;
 
 /**
@@ -125,10 +117,9 @@ type GrantRequest = (
 ) => Promise<Response>;
 
 /**
- * One token request. The ID token is taken out of the response body as soon as the body is read
- * and its check starts at once: the signature is verified in the thread pool while `oauth4webapi`
- * processes the rest of the response. The check is awaited last, so a wrong response reports
- * its own error first; its rejection is observed at once (never unhandled).
+ * One token request. The ID token check starts as soon as the body is read (the signature is
+ * verified in the thread pool while `oauth4webapi` processes the rest) and is awaited last, so a
+ * wrong response reports its own error first.
  */
 async function tokenGrant(
   metadata: ProviderMetadata,
@@ -162,15 +153,8 @@ async function tokenGrant(
       response,
     );
     await idTokenChecked;
-    const tokens: TokenResponse = {
-      access_token: result.access_token,
-      token_type: result.token_type,
-    };
-    if (result.expires_in !== undefined) tokens.expires_in = result.expires_in;
-    if (result.refresh_token !== undefined) tokens.refresh_token = result.refresh_token;
-    if (result.scope !== undefined) tokens.scope = result.scope;
-    if (idToken !== undefined) tokens.id_token = idToken;
-    return tokens;
+    const { access_token, token_type, expires_in, refresh_token, scope } = result;
+    return { access_token, token_type, expires_in, refresh_token, scope, id_token: idToken };
   } catch (error) {
     throw toProviderError(error, endpoint);
   }

@@ -47,13 +47,8 @@ export async function sendBufferedRequest(
   const target = describeUrl(url);
   try {
     const response = await http.fetch(url, { ...init, signal });
-    const body = await readBoundedBody(response, target);
-    return {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-      body,
-    };
+    const { status, statusText, headers } = response;
+    return { status, statusText, headers, body: await readBoundedBody(response, target) };
   } catch (error) {
     if (error instanceof LogtoError) throw error;
     if (timeoutSignal.aborted) {
@@ -83,10 +78,7 @@ export function toResponse(
   });
 }
 
-/**
- * Sends one request and returns the response with its body already read into memory (so the
- * caller can parse it without another time limit). Errors as {@link sendBufferedRequest}.
- */
+/** {@link sendBufferedRequest}, as a `Response` whose body is already in memory. */
 export async function sendRequest(
   url: string,
   init: RequestInit,

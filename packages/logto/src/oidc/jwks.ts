@@ -1,11 +1,7 @@
 /**
- * The provider's signing keys: jose's remote JWK set, one per `jwks_uri` for the whole process,
- * so every client and verifier shares the document and the keys it imported. jose picks the key
- * (by `kid`, key type, curve, `use`, `key_ops`, `alg`), refetches on an unknown `kid` at most once
- * per cooldown, merges concurrent fetches and refreshes an old document. This module adds what
- * jose lacks: our HTTP rules (time limit, size bound, error codes), entries that are not public
- * keys skipped instead of failing the whole set, and the last good keys served while a refresh
- * fails.
+ * The provider's signing keys: jose's remote JWK set, one per `jwks_uri` for the whole process.
+ * This module adds what jose lacks: our HTTP rules, entries that are not public keys skipped
+ * instead of failing the whole set, and the last good keys served while a refresh fails.
  *
  * @module
  */
@@ -28,9 +24,8 @@ import { describeUrl, type HttpOptions, sendRequest } from './http.js';
 export const JWKS_MAX_AGE = 10 * 60 * 1000;
 
 /**
- * The least time (in milliseconds) between two refetches caused by an unknown `kid`, and between
- * two tries after a failed refresh: 5 seconds. A key rotation is picked up at once; a flood of
- * tokens with made-up `kid`s costs one request per cooldown.
+ * The least time (ms) between two refetches for an unknown `kid`, and between two tries after a
+ * failed refresh: made-up `kid`s cost one request per cooldown.
  */
 export const JWKS_REFETCH_COOLDOWN = 5 * 1000;
 
@@ -92,15 +87,9 @@ class ProviderKeys {
 /** Fetches the JWKS and answers it again with only the entries that may be public keys. */
 async function fetchKeySet(uri: string, http: HttpOptions): Promise<Response> {
   // No client credentials: the JWKS is public.
-  const response = await sendRequest(
-    uri,
-    {
-      method: 'GET',
-      headers: { accept: 'application/json, application/jwk-set+json' },
-      redirect: 'manual',
-    },
-    http,
-  );
+  const accept = 'application/json, application/jwk-set+json';
+  const init = { method: 'GET', headers: { accept }, redirect: 'manual' } as const;
+  const response = await sendRequest(uri, init, http);
   const invalid = (reason: string) =>
     new LogtoError(
       'provider.invalid_response',
@@ -126,11 +115,8 @@ async function fetchKeySet(uri: string, http: HttpOptions): Promise<Response> {
 const keySets = new Map<string, ProviderKeys>();
 
 /**
- * The key resolver for tokens signed with the keys at `jwksUri`, for `jose.jwtVerify`: shared by
- * the whole process. It throws jose's `JWKSNoMatchingKey` when no key fits (after one refetch,
- * unless within {@link JWKS_REFETCH_COOLDOWN}), `JWKSMultipleMatchingKeys` when the token has no
- * `kid` and several keys fit (iterate it to try each), and `LogtoError` `provider.*` when the
- * JWKS cannot be fetched or is not a JWK set.
+ * The process-wide key resolver for the keys at `jwksUri`, for `jose.jwtVerify`. Throws jose's
+ * `JWKSNoMatchingKey` (after one refetch) or `JWKSMultipleMatchingKeys`, or `LogtoError` `provider.*`.
  */
 export function remoteKeys(jwksUri: string, http: HttpOptions): JWTVerifyGetKey {
   let keySet = keySets.get(jwksUri);

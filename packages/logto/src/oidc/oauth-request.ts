@@ -21,9 +21,8 @@ export interface ClientAuth {
 }
 
 /**
- * Options for any `oauth4webapi` request: our fetch with its timeout and body limit (or `send`,
- * built on it), and plain http only when the issuer itself is plain http (the config has already
- * allowed that).
+ * Options for any `oauth4webapi` request: our fetch (or `send`, built on it), and plain http only
+ * when the issuer itself is plain http (the config has already allowed that).
  */
 export function requestOptions(
   http: HttpOptions,
@@ -33,16 +32,8 @@ export function requestOptions(
 ): { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]: boolean } {
   return {
     [oauth.customFetch]: send as typeof fetch,
-    [oauth.allowInsecureRequests]: isPlainHttp(issuer),
+    [oauth.allowInsecureRequests]: URL.parse(issuer)?.protocol === 'http:',
   };
-}
-
-function isPlainHttp(url: string): boolean {
-  try {
-    return new URL(url).protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 /** Our metadata as the `oauth4webapi` authorization-server object. */

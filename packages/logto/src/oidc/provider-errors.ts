@@ -15,10 +15,7 @@ const oauthErrorCodes: Readonly<Record<string, LogtoErrorCode>> = {
 
 const maxDescriptionLength = 300;
 
-/**
- * An `error_description` as shown in a message: cut at 300 characters. It is the provider's (or,
- * on a forged callback, anyone's) text, so it must not make messages or error pages unbounded.
- */
+/** An `error_description` cut at 300 characters: it is the provider's (or a forger's) text. */
 export function shownDescription(description: string): string {
   return description.length > maxDescriptionLength
     ? `${description.slice(0, maxDescriptionLength)}…`
@@ -49,14 +46,14 @@ export function toProviderError(error: unknown, endpoint: string): LogtoError {
     );
   }
   if (error instanceof oauth.OperationProcessingError) {
+    // LogtoError leaves out the details that are undefined.
     const status = error.cause instanceof Response ? error.cause.status : undefined;
-    const details = status === undefined ? {} : { status };
     switch (error.code) {
       case oauth.JSON_ATTRIBUTE_COMPARISON:
         return new LogtoError(
           'provider.issuer_mismatch',
           `The provider's ${endpoint} names another issuer than the configured endpoint. Check the Logto endpoint in the config.`,
-          { cause, ...details },
+          { cause, status },
         );
       case oauth.MISSING_SERVER_METADATA:
         return new LogtoError(
@@ -75,7 +72,7 @@ export function toProviderError(error: unknown, endpoint: string): LogtoError {
         return new LogtoError(
           'provider.invalid_response',
           `The provider's ${endpoint} sent a response that is not a valid OAuth response${status === undefined ? '' : ` (HTTP ${status})`}: ${error.message}.`,
-          { cause, ...details },
+          { cause, status },
         );
     }
   }
@@ -98,9 +95,7 @@ function oauthErrorResponse(
   return new LogtoError(
     code,
     `The provider's ${endpoint} answered "${error}" (HTTP ${status})${shown}.`,
-    description === undefined
-      ? { cause, error, status }
-      : { cause, error, errorDescription: description, status },
+    { cause, error, errorDescription: description, status },
   );
 }
 

@@ -11,9 +11,7 @@ import { authorizationServer, oauthClient, requestOptions } from './oauth-reques
 import { toProviderError } from './provider-errors.js';
 
 /**
- * Fetches the user's claims with an access token for the userinfo endpoint.
- *
- * The response must be a JSON object whose `sub` is `expectedSubject` (the ID token's).
+ * Fetches the user's claims with an access token; the JSON response's `sub` must be `expectedSubject`.
  *
  * @throws LogtoError `userinfo.sub_mismatch` when the response is about another user;
  *   `provider.missing_endpoint` when discovery has no `userinfo_endpoint`;
@@ -30,12 +28,8 @@ export async function requestUserInfo(
   // oauth4webapi reads the client ID only for JWT userinfo responses, which are refused below.
   const client = oauthClient('logto-userinfo');
   try {
-    const response = await oauth.userInfoRequest(
-      as,
-      client,
-      accessToken,
-      requestOptions(http, metadata.issuer),
-    );
+    const options = requestOptions(http, metadata.issuer);
+    const response = await oauth.userInfoRequest(as, client, accessToken, options);
     if (response.headers.get('content-type')?.startsWith('application/jwt')) {
       throw new LogtoError(
         'provider.invalid_response',

@@ -51,15 +51,15 @@ const seal = (
   const value = encryptJwe(JSON.stringify(record), parts.encryptKey);
   // The value alone is a lower bound of its share of the header: no cookie to build.
   if (value.length > parts.maxBytes) return undefined;
-  const { settings, maxBytes } = parts;
-  const { cookies, names, headerBytes } = writeSessionCookie(
-    settings,
+  const written = writeSessionCookie(
+    parts.settings,
     value,
     record.exp - now,
     target.secure,
     target.present,
   );
-  return headerBytes > maxBytes ? undefined : { record, value, cookies, names };
+  const { cookies, names } = written;
+  return written.headerBytes > parts.maxBytes ? undefined : { record, value, cookies, names };
 };
 
 /**

@@ -152,20 +152,13 @@ export class CookieRequestSession
     return this.#addedTags === undefined ? [...base] : [...new Set([...base, ...this.#addedTags])];
   }
 
-  /**
-   * Ends the signed-out session wherever a copy of its cookie is (this process at once; every
-   * instance with a shared list). A list that cannot share it does not fail the sign-out: the
-   * browser's own cookies are cleared either way.
-   */
+  /** Ends the signed-out session everywhere; an unshared end does not fail the sign-out (the cookies are cleared). */
   async #recordSignOut(record: SessionRecord, now: number): Promise<void> {
     const tag = record.tags?.find((candidate) => candidate.startsWith(sessionTagPrefix));
     if (tag === undefined) return;
     try {
-      await this.parts.revocations.add({
-        tag,
-        before: now + 1,
-        until: record.iat + this.parts.lifetime.absolute + 1,
-      });
+      const until = record.iat + this.parts.lifetime.absolute + 1;
+      await this.parts.revocations.add({ tag, before: now + 1, until });
     } catch (error) {
       if (!(error instanceof LogtoError)) throw error;
       this.parts.logger.warn(

@@ -29,26 +29,17 @@ export interface CookieSessionStoreOptions extends SessionStoreOptions {
    * the first encrypts and all decrypt, so a new secret can be put first without signing anyone out.
    */
   secret: string | readonly string[];
-  /**
-   * How many decrypted sessions to keep in memory, keyed by the exact cookie value, so that a
-   * repeated cookie is not decrypted again. `0` disables the cache. Default 1000.
-   */
+  /** How many decrypted sessions to keep in memory, by cookie value; `0` disables it. Default 1000. */
   cacheSize?: number;
   /**
-   * The most bytes the session may add to a request's `Cookie` header (its `name=value` pairs and
-   * their separators), from 4096 to 16,384. Default 8192: common proxies refuse request headers
-   * past 8 KiB, and Node answers 431 past 16 KiB, to every request, sign-out included. A session
-   * that would grow past it drops cached access tokens, least recently used first (they are
-   * fetched again when needed); only when the ID token, refresh token and pending sign-in alone
-   * do not fit does the commit fail with `session.too_large`.
+   * The most bytes the session may add to the `Cookie` header, 4096 to 16,384 (default 8192:
+   * proxies refuse headers past 8 KiB). Past it, cached access tokens are dropped, least recently
+   * used first; when the rest alone does not fit, the commit fails with `session.too_large`.
    */
   maxBytes?: number;
   /**
-   * Where ended sessions are remembered, so that a copy of an ended session's cookie is refused:
-   * sign-out ends its own session, back-channel logout the sessions of a Logto session or user.
-   * Default: this process's memory ({@link createMemoryRevocations}). With several app instances,
-   * `createRedisRevocations` from `logto-ts/redis` shares the list through Redis while each
-   * request still checks only memory.
+   * Where ended sessions are remembered, so that a copy of an ended session's cookie is refused.
+   * Default: {@link createMemoryRevocations}; `createRedisRevocations` shares it between instances.
    */
   revocations?: SessionRevocations;
 }
@@ -75,25 +66,20 @@ class CookieSessionStore implements SessionStore {
     const parts = resolveSessionParts(options);
     const cacheSize = options.cacheSize ?? 1000;
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_SESSION_BYTES;
+    const invalid = (message: string) =>
+      new LogtoError('config.invalid', `Cookie session ${message}`);
     if (!Number.isInteger(cacheSize) || cacheSize < 0) {
-      throw new LogtoError(
-        'config.invalid',
-        'Cookie session cacheSize must be a whole number, 0 or more.',
-      );
+      throw invalid('cacheSize must be a whole number, 0 or more.');
     }
     if (!Number.isInteger(maxBytes) || maxBytes < 4096 || maxBytes > 16_384) {
-      throw new LogtoError(
-        'config.invalid',
-        'Cookie session maxBytes must be a whole number from 4096 to 16384.',
-      );
+      throw invalid('maxBytes must be a whole number from 4096 to 16384.');
     }
     const keys = deriveKeys(options.secret, parts.settings.name);
     const revocations =
       options.revocations ?? createMemoryRevocations({ logger: parts.logger, now: parts.now });
     if (typeof revocations?.isEnded !== 'function' || typeof revocations.add !== 'function') {
-      throw new LogtoError(
-        'config.invalid',
-        'Cookie session revocations must be a SessionRevocations (createMemoryRevocations() or createRedisRevocations()).',
+      throw invalid(
+        'revocations must be a SessionRevocations (createMemoryRevocations() or createRedisRevocations()).',
       );
     }
     this.#parts = {
@@ -155,14 +141,7 @@ class CookieSessionStore implements SessionStore {
     return new CookieRequestSession(parts, record, present, context);
   }
 
-  /**
-   * Ends the cookie sessions tagged `tag` that began before `options.before` (seconds; default:
-   * all of them so far), wherever their cookies are: records it in the revocation list, for the
-   * sessions' absolute lifetime. Returns 0: a cookie store cannot count the sessions it ended.
-   *
-   * @throws {@link LogtoError} `session.store_unavailable` when a shared list could not record it
-   *   (this process refuses those sessions anyway).
-   */
+  /** @inheritDoc */
   async destroyByTag(tag: string, options: { before?: number } = {}): Promise<number> {
     const parts = this.#parts;
     const now = toSeconds(parts.now());
@@ -183,12 +162,8 @@ class CookieSessionStore implements SessionStore {
 
 /**
  * Creates the default session store: each session is an encrypted cookie (compact JWE, `dir` +
- * `A256GCM`, key derived with HKDF-SHA256 from `secret` and the cookie name), split into
- * `<name>.0`, `<name>.1`, … when it would exceed 4096 bytes. All of them together stay within
- * `maxBytes` (8 KiB) of the `Cookie` header: past it, cached access tokens are dropped, least
- * recently used first. Lifetimes default to 24 h idle and 7 days absolute. Ended sessions (sign-out, back-channel logout) are remembered in a revocation
- * list, so a copy of an ended session's cookie is refused: by this process by default, by every
- * instance with `createRedisRevocations` from `logto-ts/redis`.
+ * `A256GCM`, key derived with HKDF-SHA256 from `secret` and the cookie name), chunked under 4096
+ * bytes and kept within `maxBytes`. Ended sessions are remembered in a revocation list.
  *
  * @example
  * ```ts

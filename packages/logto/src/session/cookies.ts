@@ -10,16 +10,10 @@ import type { SessionCookieOptions, SessionLoadContext } from './types.js';
 /** The largest `Set-Cookie` value (name, value and attributes) browsers reliably keep. */
 export const MAX_COOKIE_BYTES = 4096;
 
-/**
- * The default bound (bytes) of a session's share of the `Cookie` header: common proxies refuse
- * request headers past 8 KiB (nginx's `large_client_header_buffers`), Node past 16 KiB (431).
- */
+/** The default bound (bytes) of a session's share of the `Cookie` header: proxies refuse past 8 KiB. */
 export const DEFAULT_MAX_SESSION_BYTES = 8192;
 
-/**
- * The widest chunk name suffix: chunks are sized for it, so that none passes the limit. A session
- * within {@link DEFAULT_MAX_SESSION_BYTES} (or even 16 KiB) needs at most five chunks.
- */
+/** The widest chunk name suffix, which chunks are sized for (16 KiB needs at most five chunks). */
 const WIDEST_CHUNK_NAME_SUFFIX = '.99';
 
 /** Resolved cookie attributes. */
@@ -31,11 +25,7 @@ export interface CookieSettings {
   path: string;
 }
 
-/**
- * Whether cookies get `Secure`: always for a `__Host-` or `__Secure-` name (browsers drop such a
- * cookie without it), else the setting, or with `'auto'` the load context's `secure` (adapters
- * pass whether `baseUrl` is https).
- */
+/** Whether cookies get `Secure`: always for a `__Host-`/`__Secure-` name, else per the setting. */
 export const isSecureCookie = (settings: CookieSettings, context: SessionLoadContext): boolean => {
   if (settings.name.startsWith('__Host-') || settings.name.startsWith('__Secure-')) return true;
   return settings.secure === 'auto' ? context.secure === true : settings.secure;
@@ -170,11 +160,9 @@ export const clearCookie = (settings: CookieSettings, name: string, secure: bool
   serializeCookie(settings, name, '', 0, secure);
 
 /**
- * The `Set-Cookie` values that store `value` under the session cookie: one cookie when it fits in
- * {@link MAX_COOKIE_BYTES}, otherwise chunks `name.0…name.n-1` each within the limit; every other
- * cookie of this session present in the request is cleared. Returns the values, the names
- * written, and `headerBytes`: what the written cookies add to a request's `Cookie` header
- * (`name=value` pairs joined by `; `). Values must be ASCII (JWE compact serialisation and ids are).
+ * The `Set-Cookie` values that store ASCII `value` in one cookie or in chunks `name.0…` within
+ * {@link MAX_COOKIE_BYTES}, clearing the session's other cookies; with the names written and
+ * `headerBytes`, what they add to a request's `Cookie` header.
  */
 export const writeSessionCookie = (
   settings: CookieSettings,

@@ -47,17 +47,13 @@ export const deriveKeys = (secret: string | readonly string[], cookieName: strin
     );
   }
   const salt = `logto-session:${cookieName}`;
+  const derive = (value: string, info: string, length: number) =>
+    Buffer.from(hkdfSync('sha256', value, salt, info, length));
   return secrets.map((value) => {
-    const key = Buffer.from(
-      hkdfSync('sha256', value, salt, 'logto session JWE dir+A256GCM key', 32),
-    );
-    const kid = Buffer.from(
-      hkdfSync('sha256', value, salt, 'logto session JWE key id', 12),
-    ).toString('base64url');
-    const header = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid })).toString(
-      'base64url',
-    );
-    return { kid, key, header };
+    const key = derive(value, 'logto session JWE dir+A256GCM key', 32);
+    const kid = derive(value, 'logto session JWE key id', 12).toString('base64url');
+    const json = JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid });
+    return { kid, key, header: Buffer.from(json).toString('base64url') };
   });
 };
 
@@ -67,9 +63,8 @@ export const encryptJwe = (plaintext: string, key: JweKey): string => {
   const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: 16 });
   cipher.setAAD(Buffer.from(key.header, 'ascii'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return `${key.header}..${iv.toString('base64url')}.${ciphertext.toString('base64url')}.${cipher
-    .getAuthTag()
-    .toString('base64url')}`;
+  const tag = cipher.getAuthTag().toString('base64url');
+  return `${key.header}..${iv.toString('base64url')}.${ciphertext.toString('base64url')}.${tag}`;
 };
 
 /** Picks keys for a protected header: by exact header (our own cookies), else by `kid`, else all. */

@@ -30,16 +30,15 @@ export const resolveLifetime = (options: SessionLifetimeOptions): Lifetime => {
   const rolling = options.rollingDuration ?? 86_400;
   const absolute = options.absoluteDuration ?? 604_800;
   const touchAfter = options.touchAfter ?? Math.min(3600, Math.floor(rolling / 10));
+  const invalid = (rule: string) => new LogtoError('config.invalid', `Session ${rule}.`);
   if (!isPositive(rolling) || !isPositive(absolute) || rolling > absolute) {
-    throw new LogtoError(
-      'config.invalid',
-      'Session lifetimes must be positive numbers of seconds, with rollingDuration <= absoluteDuration.',
+    throw invalid(
+      'lifetimes must be positive numbers of seconds, with rollingDuration <= absoluteDuration',
     );
   }
   if (!Number.isFinite(touchAfter) || touchAfter < 0 || touchAfter >= rolling) {
-    throw new LogtoError(
-      'config.invalid',
-      'Session touchAfter must be a number of seconds from 0 up to (not including) rollingDuration.',
+    throw invalid(
+      'touchAfter must be a number of seconds from 0 up to (not including) rollingDuration',
     );
   }
   return { rolling, absolute, touchAfter };
@@ -50,11 +49,9 @@ export const expiryAt = (lifetime: Lifetime, iat: number, now: number): number =
   Math.min(now + lifetime.rolling, iat + lifetime.absolute);
 
 /** Times for a session that starts now. */
-export const startTimes = (lifetime: Lifetime, now: number): SessionTimes => ({
-  iat: now,
-  uat: now,
-  exp: expiryAt(lifetime, now, now),
-});
+export const startTimes = (lifetime: Lifetime, now: number): SessionTimes => {
+  return { iat: now, uat: now, exp: expiryAt(lifetime, now, now) };
+};
 
 /**
  * True when an unchanged session should be written again because using it now moves its expiry by

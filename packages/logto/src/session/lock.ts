@@ -9,10 +9,7 @@ import { LogtoError } from '../errors.js';
 
 /** How long to hold and wait for session locks, in milliseconds. */
 export interface LockOptions {
-  /**
-   * How long a lock lives (milliseconds) if its holder never releases it (a crashed process).
-   * Longer than the slowest task it guards (a refresh grant). Default 10,000.
-   */
+  /** How long (ms) a lock lives if never released (a crashed holder); longer than a refresh grant. Default 10,000. */
   lockTtl?: number;
   /** How long a request waits for a lock (milliseconds) before failing with `session.lock_timeout`. Default 10,000. */
   lockWait?: number;
@@ -44,9 +41,8 @@ const lockTimeout = (wait: number) =>
   );
 
 /**
- * Queues the holders of each lock inside this process, so that waiters in one process hand the
- * lock over at once instead of all polling a shared store. A holder that never releases (a task
- * that hangs) is released after the lock's TTL, as a shared lock would expire.
+ * Queues the holders of each lock inside this process, so that local waiters hand the lock over
+ * instead of polling a shared store. A holder that hangs is released after the lock's TTL.
  */
 export class LocalLocks {
   readonly #tails = new Map<string, Promise<void>>();

@@ -1,7 +1,6 @@
 /**
- * The default {@link SessionLogger}: `console.warn`, at most once a minute per error code, so a
- * flood of bad cookies or a provider outage cannot flood the logs, yet a problem that keeps
- * happening keeps being reported, with how often it happened meanwhile.
+ * The default {@link SessionLogger}: `console.warn`, at most once a minute per error code (a flood
+ * of bad cookies cannot flood the logs), with how often it happened meanwhile.
  *
  * @module
  */
@@ -22,9 +21,8 @@ export interface RateLimitedLoggerOptions {
 const maxKeys = 1000;
 
 /**
- * A new logger that reports each error code (or message, when there is no error) at most once per
- * `interval`, and counts the repeats it held back in between: the next report of that code says
- * how many there were. Each logger keeps its own counts.
+ * A new logger that reports each error code (or message) at most once per `interval`; the next
+ * report says how many repeats were held back.
  *
  * @internal
  */

@@ -28,26 +28,15 @@ export const parseSessionRecord = (text: string): SessionRecord | undefined => {
   const value = parseJsonObject(text);
   if (value === undefined) return undefined;
   const { iat, uat, exp, data, tags } = value;
-  if (
-    !isTime(iat) ||
-    !isTime(uat) ||
-    !isTime(exp) ||
-    typeof data !== 'object' ||
-    data === null ||
-    Array.isArray(data)
-  ) {
+  const strings = (list: unknown[]) => list.every((item) => typeof item === 'string');
+  const isData = typeof data === 'object' && data !== null && !Array.isArray(data);
+  if (!isTime(iat) || !isTime(uat) || !isTime(exp) || !isData || !strings(Object.values(data))) {
     return undefined;
   }
-  for (const item of Object.values(data)) if (typeof item !== 'string') return undefined;
-  if (tags === undefined) return { iat, uat, exp, data: data as Record<string, string> };
-  if (
-    !Array.isArray(tags) ||
-    tags.length > maxTags ||
-    !tags.every((tag) => typeof tag === 'string')
-  ) {
-    return undefined;
-  }
-  return { iat, uat, exp, data: data as Record<string, string>, tags: tags as string[] };
+  const record = { iat, uat, exp, data: data as Record<string, string> };
+  if (tags === undefined) return record;
+  const validTags = Array.isArray(tags) && tags.length <= maxTags && strings(tags);
+  return validTags ? { ...record, tags: tags as string[] } : undefined;
 };
 
 /** A mutable, prototype-free copy of a session's data (so keys like `__proto__` are plain keys). */

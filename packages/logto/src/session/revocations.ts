@@ -109,14 +109,12 @@ export class RevocationSet {
     for (const [oldest, entry] of this.#entries) {
       if (entry.until > now && this.#entries.size <= this.maxEntries) break;
       this.#entries.delete(oldest);
-      if (entry.until > now) {
-        if (this.#logger) {
-          warnWithCode(
-            this.#logger,
-            'session.revocations_full',
-            `The session revocation list is full (${this.maxEntries} entries): the oldest ended session may be used again until it expires. Raise maxEntries.`,
-          );
-        }
+      if (entry.until > now && this.#logger) {
+        warnWithCode(
+          this.#logger,
+          'session.revocations_full',
+          `The session revocation list is full (${this.maxEntries} entries): the oldest ended session may be used again until it expires. Raise maxEntries.`,
+        );
       }
     }
   }

@@ -51,10 +51,7 @@ export interface SessionBackend {
     now: number,
     lifetime: Lifetime,
   ): Promise<void>;
-  /**
-   * Deletes every record indexed under `tag` that began before `before` (seconds; all when
-   * `undefined`), and them from the index; returns how many it ended.
-   */
+  /** Deletes the records indexed under `tag` begun before `before` (s; all when `undefined`); returns how many. */
   destroyByTag(tag: string, before: number | undefined): Promise<number>;
   /** Records `key` for `ttl` seconds; `false` when it was already recorded. */
   claimOnce(key: string, ttl: number): Promise<boolean>;
@@ -289,12 +286,8 @@ class ServerRequestSession extends LoadedSession<ServerSessionParts> implements 
     const outcome = await this.parts.backend.merge(id, patch, now, this.parts.lifetime);
     if (outcome === 'written') {
       const iat = this.record?.iat ?? now;
-      this.record = {
-        iat,
-        uat: now,
-        exp: expiryAt(this.parts.lifetime, iat, now),
-        data: this.#view(),
-      };
+      const exp = expiryAt(this.parts.lifetime, iat, now);
+      this.record = { iat, uat: now, exp, data: this.#view() };
     } else {
       this.record = undefined;
       this.#gone = true;

@@ -29,13 +29,8 @@ export interface VerifyIdTokenOptions {
 }
 
 /**
- * Verifies an ID token and returns its claims.
- *
- * Checks, in order: the JWS shape; `alg` in {@link allowedAlgorithms}; no unknown `crit` header;
- * the signature with a key from the provider's JWKS (by `kid`, or every fitting key when the token
- * has no `kid`); `iss` equal to the issuer; `aud` containing the client ID; `exp` and `iat`
- * present and within `clockTolerance` (`iat` not in the future); a non-empty `sub`; `azp` equal to
- * the client ID when present, and present when `aud` has several values; `nonce` and
+ * Verifies an ID token and returns its claims: {@link verifyJwt}'s checks with `aud` containing the
+ * client ID, then a non-empty `sub`, `azp` (required with several audiences), `nonce` and
  * `expectedSub` when given.
  *
  * @throws LogtoError with an `id_token.*` code naming the failed check, or `provider.*` when the
@@ -54,7 +49,7 @@ export async function verifyIdToken(
     audience: options.clientId,
     requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub'],
     clockTolerance: options.clockTolerance,
-    ...(options.currentDate === undefined ? {} : { currentDate: options.currentDate }),
+    currentDate: options.currentDate,
   });
   return checkOidcClaims(payload, options);
 }

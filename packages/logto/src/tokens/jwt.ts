@@ -25,19 +25,8 @@ import { safeCause } from '../oidc/provider-errors.js';
  * The asymmetric JWS algorithms this SDK can verify. `none` and the HMAC algorithms are never
  * in it: a public key must not be used as an HMAC secret.
  */
-export const SUPPORTED_ALGORITHMS: readonly string[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
+export const SUPPORTED_ALGORITHMS: readonly string[] =
+  'RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA Ed25519'.split(' ');
 
 /**
  * The algorithms accepted for the provider's tokens: those it advertises for ID tokens that this
@@ -79,17 +68,12 @@ export interface JwtRules {
   readonly maxLength?: number;
 }
 
-interface KindCodes {
+type Check = 'malformed' | 'algorithm' | 'critical' | 'type' | 'noMatchingKey' | 'signature';
+
+/** The codes of one kind of token; `notYetValid` is `iat` in the future. */
+interface KindCodes extends Readonly<Record<Check | 'notYetValid', LogtoErrorCode>> {
   /** How messages name the token. */
   readonly noun: string;
-  readonly malformed: LogtoErrorCode;
-  readonly algorithm: LogtoErrorCode;
-  readonly critical: LogtoErrorCode;
-  readonly type: LogtoErrorCode;
-  readonly noMatchingKey: LogtoErrorCode;
-  readonly signature: LogtoErrorCode;
-  /** `iat` in the future (beyond the clock tolerance). */
-  readonly notYetValid: LogtoErrorCode;
   /** Codes of failed claims, by claim; others are `malformed`. */
   readonly claims: Readonly<Record<string, LogtoErrorCode>>;
   /** The code of a missing claim; by default the claim's own code. */
@@ -190,14 +174,11 @@ export async function verifyJwt(token: string, rules: JwtRules): Promise<JWTPayl
       throw keyError(error, header, codes, fail);
     }
   };
+  // The rules name jose's options (issuer, audience, …); jose skips a check whose option is undefined.
   const options: JWTVerifyOptions = {
+    ...rules,
     algorithms: [...rules.algorithms],
-    issuer: rules.issuer,
-    clockTolerance: rules.clockTolerance,
     requiredClaims: [...rules.requiredClaims],
-    ...(rules.audience === undefined ? {} : { audience: rules.audience }),
-    ...(rules.maxTokenAge === undefined ? {} : { maxTokenAge: rules.maxTokenAge }),
-    ...(rules.currentDate === undefined ? {} : { currentDate: rules.currentDate }),
   };
   let payload: JWTPayload;
   try {
@@ -306,7 +287,7 @@ const unusableKey = (cause?: unknown) =>
   new LogtoError(
     'provider.invalid_response',
     "The provider's JWKS key for the token could not be imported: it is not a valid public key.",
-    cause === undefined ? {} : { cause },
+    { cause },
   );
 
 /** jose leaves the choice among several fitting keys (a token without `kid`) to the caller. */

@@ -39,7 +39,7 @@ export interface LogoutTokenCheck {
 const MAX_LOGOUT_TOKEN_LENGTH = 16_384;
 
 const invalid = (message: string, cause?: unknown) =>
-  new LogtoError('logout_token.invalid', message, cause === undefined ? {} : { cause });
+  new LogtoError('logout_token.invalid', message, { cause });
 
 const checkClaims = (payload: JWTPayload): LogoutTarget => {
   const events = payload.events as Record<string, unknown> | null | undefined;
@@ -62,10 +62,9 @@ const checkClaims = (payload: JWTPayload): LogoutTarget => {
 };
 
 /**
- * Verifies a logout token: JWS signature with a key from the provider's JWKS, `alg` among the
- * provider's, `typ` `logout+jwt` when present, `iss`, `aud` = the app, `iat` within `maxAge`
- * (and not in the future), `exp` not passed when present (Logto sends none), the back-channel
- * event, no `nonce`, `sid` and/or `sub`, a `jti`. Replay is checked by the caller.
+ * Verifies a logout token: {@link verifyJwt}'s checks (`typ` `logout+jwt`, `aud` the app, `iat`
+ * within `maxAge`), then the back-channel event, no `nonce`, `sid` and/or `sub`, and a `jti`.
+ * Replay is checked by the caller.
  *
  * @throws {@link LogtoError} `logout_token.invalid`, or `provider.*` when discovery or the JWKS fails.
  */

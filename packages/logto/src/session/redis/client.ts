@@ -8,19 +8,11 @@ import { LogtoError } from '../../errors.js';
 
 /** A client with node-redis's `sendCommand(args)` (node-redis v4/v5 `createClient()`). */
 export interface RedisSendCommandClient {
-  /**
-   * Sends one raw command, e.g. `['GET', key]`. The store passes an `abortSignal` that fires once
-   * the command has waited its `commandTimeout` (node-redis then drops it if it is still queued);
-   * commands sent close together share one signal.
-   */
+  /** Sends one raw command, e.g. `['GET', key]`; `abortSignal` fires after `commandTimeout`. */
   sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
-/**
- * A node-redis Redis Cluster client (`createCluster()` of node-redis v4/v5): its `sendCommand`
- * takes the key that picks the node first. Told apart from a single-server client by its
- * `getSlotMaster` method.
- */
+/** A node-redis Cluster client (`createCluster()`), told apart by its `getSlotMaster` method. */
 export interface RedisClusterSendCommandClient {
   /** Sends one raw command to the master that serves `firstKey` (following `MOVED` and `ASK`). */
   sendCommand(
@@ -33,37 +25,25 @@ export interface RedisClusterSendCommandClient {
   getSlotMaster(slot: number): unknown;
 }
 
-/**
- * A client with ioredis's `call(command, ...args)`: `new Redis()` or `new Cluster()` from
- * `ioredis` (a Cluster routes each command by its key itself).
- */
+/** A client with ioredis's `call(command, ...args)`: `new Redis()` or `new Cluster()`. */
 export interface RedisCallClient {
   /** Sends one raw command, e.g. `call('GET', key)`. */
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
 /**
- * Any established Redis client: node-redis `createClient()` or `createCluster()` (`sendCommand`),
- * ioredis `Redis` or `Cluster` (`call`), or your own object with one of these methods. Commands
- * used: `GET`, `SET … PX … [NX]`, `DEL`, `EXISTS`, `ZRANGEBYSCORE`, `ZREM`, `EVALSHA`, `EVAL` (scripts:
- * `GET`, `SET`, `DEL`, `ZADD`, `ZREMRANGEBYSCORE`, `ZRANGE`, `ZCARD`, `EXPIRE`). Every command
- * and script touches exactly one key, so each can go to whichever cluster node serves that key.
+ * Any established Redis client: node-redis (`sendCommand`), ioredis (`call`), or your own object
+ * with one of these methods. Every command and script touches exactly one key.
  */
 export type RedisClientLike =
   | RedisSendCommandClient
   | RedisClusterSendCommandClient
   | RedisCallClient;
 
-/**
- * Sends raw commands with a timeout, turning every failure into `session.store_unavailable`.
- * Every command touches one key, named right after the command (`[command, key, ...]`).
- */
+/** Raw commands (`[command, key, ...]`) with a timeout; every failure is `session.store_unavailable`. */
 export interface RedisCommands {
   send(args: string[]): Promise<unknown>;
-  /**
-   * Runs a Lua script on one key by its SHA-1, loading it with `EVAL` when the server (on a
-   * cluster: the node that serves `key`) does not know it yet.
-   */
+  /** Runs a Lua script on one key by its SHA-1 (with `EVAL` when the server does not know it yet). */
   script(script: LuaScript, key: string, args: string[]): Promise<unknown>;
 }
 
@@ -93,10 +73,8 @@ interface DeadlineSlot {
 }
 
 /**
- * Command deadlines shared by slots of time. The commands sent within one slot (a tenth of the
- * timeout) share one `AbortController` and one timer, which fire once the slot's last command has
- * had `timeout` ms: each command gets between `timeout` and 1.1 × `timeout`. Creating a controller
- * and a timer for every command cost more CPU than the `GET` itself.
+ * The commands sent within one slot (a tenth of the timeout) share one `AbortController` and one
+ * timer: a controller and a timer per command cost more CPU than the `GET` itself.
  */
 class DeadlineSlots {
   readonly #timeout: number;

@@ -21,28 +21,17 @@ import { canSubscribe, type Subscription, subscribe } from './subscriber.js';
 
 /** Options of {@link createRedisRevocations}. */
 export interface RedisRevocationsOptions {
-  /**
-   * An established, connected Redis client: node-redis v4/v5 (`createClient()` after
-   * `connect()`) or ioredis. Commands go through it; the Pub/Sub subscription runs on its
-   * `duplicate()`, a connection of its own.
-   */
+  /** A connected node-redis or ioredis client; the subscription runs on its `duplicate()`. */
   client: RedisClientLike;
   /** The Redis key of the list, and its Pub/Sub channel. Default `logto:revocations`. */
   key?: string;
-  /**
-   * The most ends kept in each instance's memory (and read from Redis). When full, the end that
-   * expires first is dropped, with a warning. Default 100,000 (about 20 MB).
-   */
+  /** The most ends kept in memory (the first to expire is dropped, with a warning). Default 100,000. */
   maxEntries?: number;
-  /**
-   * How long (milliseconds) to wait for any one Redis command: a write that takes longer fails
-   * (the logout is answered 503), a load that takes longer is retried later. Default 2,000.
-   */
+  /** How long (ms) to wait for one Redis command (a failed write answers the logout 503). Default 2,000. */
   commandTimeout?: number;
   /**
-   * How often (milliseconds) the whole list is read again, besides after every reconnection of
-   * the subscription: this bounds how long an end can go unnoticed should a message be lost on a
-   * connection that died without a word. `0` turns it off. Default 60,000.
+   * How often (ms) the whole list is read again besides after each reconnection: it bounds how
+   * long a message lost on a silently dead connection goes unnoticed. `0` turns it off. Default 60,000.
    */
   resyncInterval?: number;
   /** Receives warnings (Redis unreachable, subscription lost). Default: `console.warn`, once per code. */
@@ -53,10 +42,7 @@ export interface RedisRevocationsOptions {
 
 /** A shared revocation list; see {@link createRedisRevocations}. */
 export interface RedisRevocations extends SessionRevocations {
-  /**
-   * Resolves once the list has been loaded from Redis and the subscription is live; rejects when
-   * either failed at start (the list then keeps retrying, and serves what it has meanwhile).
-   */
+  /** Resolves once the list is loaded and the subscription live; rejects when either failed at start. */
   readonly ready: Promise<void>;
   /** Stops the subscription and the periodic reads (on shutdown). The client is left open. */
   close(): Promise<void>;
@@ -111,13 +97,10 @@ class RedisRevocationList implements RedisRevocations {
     this.#redis = redisCommands(options.client, timeout);
     this.#key = key;
     const loaded = this.#load();
-    this.#loading = loaded.then(
-      () => undefined,
-      () => undefined,
-    );
-    void this.#loading.then(() => {
+    const settled = () => {
       this.#loading = undefined;
-    });
+    };
+    this.#loading = loaded.then(settled, settled);
     const subscribed = this.#subscribe(options.client);
     this.ready = Promise.all([loaded, subscribed]).then(() => undefined);
     // Nobody may await `ready`: its failure is reported through the logger.
@@ -159,15 +142,8 @@ class RedisRevocationList implements RedisRevocations {
   async #load(): Promise<void> {
     try {
       // ZRANGEBYSCORE rather than ZRANGE … BYSCORE: Redis before 6.2 has only the former.
-      const members = await this.#redis.send([
-        'ZRANGEBYSCORE',
-        this.#key,
-        `(${this.#now()}`,
-        '+inf',
-        'LIMIT',
-        '0',
-        String(this.#set.maxEntries),
-      ]);
+      const range = [`(${this.#now()}`, '+inf', 'LIMIT', '0', String(this.#set.maxEntries)];
+      const members = await this.#redis.send(['ZRANGEBYSCORE', this.#key, ...range]);
       for (const text of Array.isArray(members) ? members : []) {
         const revocation = decode(String(text));
         if (revocation !== undefined) this.#set.apply(revocation);
@@ -223,13 +199,9 @@ class RedisRevocationList implements RedisRevocations {
 }
 
 /**
- * Creates a revocation list shared by every app instance through Redis, for cookie sessions:
- * sign-out and back-channel logout write each ended session to Redis (expiring with the
- * sessions' absolute lifetime) and publish it; every instance loads the list at start, keeps it in
- * a bounded in-memory set and learns new ends by Pub/Sub. Reading a cookie asks Redis nothing.
- *
- * While the subscription is down, an instance keeps refusing the ends it knows and serves the
- * rest (it does not refuse every session); once reconnected it reads the whole list again.
+ * Creates a revocation list shared by every app instance through Redis, for cookie sessions. Ends
+ * are written and published; each instance keeps them in memory, so reading a cookie asks Redis
+ * nothing. While the subscription is down an instance keeps the ends it knows.
  *
  * @example
  * ```ts

@@ -1,7 +1,6 @@
 /**
- * Redis sessions: each session is one JSON string in Redis behind a random 256-bit id in the
- * cookie. The keys, each used alone by every command and script (so that on Redis Cluster each
- * may live on any node):
+ * Redis sessions: one JSON string per session behind a random id in the cookie. Every command
+ * and script uses one key alone (so on Redis Cluster each may live on any node):
  * - `<prefix><id>`: the record, with a TTL of its expiry;
  * - `<prefix><id>:lock:<name>`: a lock of the session (`withLock`), with a TTL of `lockTtl`;
  * - `<prefix>index:sub:<sub>` and `<prefix>index:sid:<sid>`: the sessions of a user or of a Logto
@@ -34,29 +33,20 @@ import { indexScript, mergeScript, unlockScript } from './scripts.js';
 
 /** Options of {@link createRedisSessionStore}. */
 export interface RedisSessionStoreOptions extends SessionStoreOptions, LockOptions {
-  /**
-   * An established, connected Redis client: node-redis v4/v5 (`createClient()` or
-   * `createCluster()`, after `connect()`), ioredis (`new Redis()` or `new Cluster()`), or any
-   * object with `sendCommand(args)` or `call(command, ...args)`.
-   */
+  /** A connected Redis client: node-redis (client or cluster), ioredis, or see {@link RedisClientLike}. */
   client: RedisClientLike;
   /** Prefix of every key the store writes. Default `logto:session:`. */
   prefix?: string;
   /**
-   * How long (milliseconds) to wait for any one Redis command before failing the request with
-   * `session.store_unavailable` (a client that queues commands while disconnected would otherwise
-   * hang the request). Commands sent close together share one deadline, so one may wait up to 10%
-   * longer. Default 2,000.
+   * How long (ms) to wait for one Redis command before `session.store_unavailable` (a client that
+   * queues while disconnected would hang the request); up to 10% more. Default 2,000.
    */
   commandTimeout?: number;
 }
 
 const outcomes: Record<number, MergeOutcome> = { 0: 'gone', 1: 'written', 2: 'emptied' };
 
-/**
- * Past this many sessions, an index is checked against the records at the next sign-in, and the
- * sessions that ended early are removed. A user seldom has more live sessions (devices) than this.
- */
+/** Past this many sessions (a user seldom has more devices), a sign-in sweeps ended ones from an index. */
 const sweepAbove = 8;
 
 const redisBackend = (
@@ -71,10 +61,7 @@ const redisBackend = (
     const ids = await redis.send(['ZRANGEBYSCORE', key, '-inf', until]);
     return Array.isArray(ids) ? ids.map(String) : [];
   };
-  /**
-   * Removes from an index the sessions that ended early (signed out, idle): their records are
-   * gone, and a session id is never used again, so checking one record at a time is safe.
-   */
+  /** Removes ended sessions from an index (ids are never reused: one record at a time is safe). */
   const sweep = async (key: string) => {
     const ids = await members(key);
     const gone = await Promise.all(
@@ -94,11 +81,10 @@ const redisBackend = (
       await redis.send(['SET', `${prefix}${id}`, JSON.stringify(record), 'PX', String(ttl), 'NX']);
     },
     async merge(id, patch, now, lifetime: Lifetime) {
+      const times = [now, lifetime.rolling, lifetime.absolute].map(String);
       const result = await redis.script(mergeScript, `${prefix}${id}`, [
         JSON.stringify(patch),
-        String(now),
-        String(lifetime.rolling),
-        String(lifetime.absolute),
+        ...times,
       ]);
       return outcomes[Number(result)] ?? 'gone';
     },
@@ -109,14 +95,8 @@ const redisBackend = (
       await Promise.all(
         tags.map(async (tag) => {
           const key = `${prefix}index:${tag}`;
-          const size = Number(
-            await redis.script(indexScript, key, [
-              id,
-              String(began),
-              String(now),
-              String(lifetime.absolute),
-            ]),
-          );
+          const times = [began, now, lifetime.absolute].map(String);
+          const size = Number(await redis.script(indexScript, key, [id, ...times]));
           if (size > sweepAbove) await sweep(key);
         }),
       );
@@ -168,16 +148,10 @@ const redisBackend = (
 };
 
 /**
- * Creates a store that keeps sessions in Redis through an established client (an optional peer
- * dependency: `redis` or `ioredis`). The cookie holds only a random 256-bit id; each request does
- * at most one read (`GET`) and one write (a `SET`, or one merge script). Sessions are revocable
- * (delete the key) and shared by every app instance. `withLock` and `reload` coordinate token
- * refresh across instances.
- *
- * Merge rule for concurrent requests on one session: a commit writes only the keys the request
- * changed, onto the record as it is in Redis at that moment (one atomic Lua script), so the last
- * writer of each key wins and writes to different keys are all kept; a commit never recreates a
- * session that was destroyed meanwhile.
+ * Creates a store that keeps sessions in Redis (through `redis` or `ioredis`, optional peers),
+ * shared by every app instance: at most one read and one write per request. A commit merges only
+ * the keys the request changed onto the stored record (per-key last writer wins) and never
+ * recreates a destroyed session.
  *
  * @example
  * ```ts
@@ -188,8 +162,7 @@ const redisBackend = (
  * const store = createRedisSessionStore({ client });
  * ```
  *
- * With ioredis: `createRedisSessionStore({ client: new Redis(process.env.REDIS_URL) })`. On Redis
- * Cluster, pass node-redis's `createCluster()` or ioredis's `new Cluster()` the same way.
+ * With ioredis: `createRedisSessionStore({ client: new Redis(process.env.REDIS_URL) })`.
  */
 export const createRedisSessionStore = (options: RedisSessionStoreOptions): SessionStore => {
   if (!isRedisClientLike(options?.client)) {

@@ -74,11 +74,7 @@ export const subscribe = async (
     });
     await connection.subscribe(channel);
     subscribed = true;
-    return {
-      async close() {
-        connection.disconnect();
-      },
-    };
+    return { close: async () => connection.disconnect() };
   }
   const connection = (client as NodeRedisLike).duplicate();
   // An unhandled 'error' event would stop Node: a subscriber must listen.
