@@ -40,8 +40,8 @@ export class CookieRequestSession
   #changed = false;
   #restart = false;
   #destroyed = false;
-  /** Tags added by this request, written at commit (made on the first). */
-  #addedTags: Set<string> | undefined;
+  /** Tags added by this request, written at commit. */
+  #addedTags = new Set<string>();
   /** The session this request signed out, to record as ended at commit. */
   #signedOut: SessionRecord | undefined;
 
@@ -63,11 +63,6 @@ export class CookieRequestSession
   }
 
   async getItem(key: string): Promise<string | null> {
-    return this.getItemSync(key);
-  }
-
-  /** The item, from memory (a cookie session's reads never wait). */
-  getItemSync(key: string): string | null {
     return readItem(this.#data ?? this.record?.data ?? {}, key);
   }
 
@@ -87,16 +82,15 @@ export class CookieRequestSession
     // A cookie session has no id to fix; a fresh iat, tag and IV make it a new session.
     this.#restart = true;
     this.#changed = true;
-    this.#addedTags = undefined;
+    this.#addedTags.clear();
   }
 
   async addTags(tags: readonly string[]): Promise<void> {
     for (const tag of tags) {
       const text = String(tag);
-      if (this.#addedTags?.has(text) || (!this.#restart && this.record?.tags?.includes(text))) {
+      if (this.#addedTags.has(text) || (!this.#restart && this.record?.tags?.includes(text))) {
         continue;
       }
-      this.#addedTags ??= new Set();
       this.#addedTags.add(text);
       this.#changed = true;
     }
@@ -104,7 +98,7 @@ export class CookieRequestSession
 
   async destroy(): Promise<void> {
     this.#signedOut ??= this.record;
-    this.#addedTags = undefined;
+    this.#addedTags.clear();
     this.#destroyed = true;
     this.#data = copyData(undefined);
     this.#restart = true;
@@ -149,7 +143,7 @@ export class CookieRequestSession
     const base = held?.some((tag) => tag.startsWith(sessionTagPrefix))
       ? held
       : [newSessionTag(), ...(held ?? [])];
-    return this.#addedTags === undefined ? [...base] : [...new Set([...base, ...this.#addedTags])];
+    return this.#addedTags.size === 0 ? [...base] : [...new Set([...base, ...this.#addedTags])];
   }
 
   /** Ends the signed-out session everywhere; an unshared end does not fail the sign-out (the cookies are cleared). */
@@ -175,7 +169,7 @@ export class CookieRequestSession
     this.#changed = false;
     this.#restart = false;
     this.#destroyed = false;
-    this.#addedTags = undefined;
+    this.#addedTags = new Set();
     this.#signedOut = undefined;
   }
 

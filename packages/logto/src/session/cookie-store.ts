@@ -97,29 +97,14 @@ class CookieSessionStore implements SessionStore {
     cookieHeader: string | undefined,
     context: SessionLoadContext,
   ): Promise<RequestSession> {
-    // Only until a shared list has loaded at start (one promise check, no I/O per request).
-    const loading = this.#parts.revocations.loading?.();
-    if (loading !== undefined) await loading;
-    return this.#open(cookieHeader, context);
-  }
-
-  /** {@link CookieSessionStore.load} without waiting: always possible once the revocation list has loaded. */
-  loadSync(
-    cookieHeader: string | undefined,
-    context: SessionLoadContext,
-  ): CookieRequestSession | undefined {
-    return this.#parts.revocations.loading?.() === undefined
-      ? this.#open(cookieHeader, context)
-      : undefined;
-  }
-
-  /** Reads, decrypts (or finds in the cache) and checks the request's session cookie. */
-  #open(cookieHeader: string | undefined, context: SessionLoadContext): CookieRequestSession {
     const parts = this.#parts;
     const { value, present, broken } = readSessionCookie(cookieHeader, parts.settings.name);
     // `Secure` is decided at commit, from the load context: most requests never write a cookie.
     if (broken) return this.#reject('malformed', present, context);
     if (value === undefined) return new CookieRequestSession(parts, undefined, present, context);
+    // Only until a shared list has loaded at start (one promise check, no I/O per request).
+    const loading = parts.revocations.loading?.();
+    if (loading !== undefined) await loading;
     const now = toSeconds(parts.now());
     let record = parts.cache.get(value);
     if (record === undefined) {
@@ -154,7 +139,7 @@ class CookieSessionStore implements SessionStore {
     reason: keyof typeof rejections,
     present: string[],
     context: SessionLoadContext,
-  ): CookieRequestSession {
+  ): RequestSession {
     warnWithCode(this.#parts.logger, ...rejections[reason]);
     return new CookieRequestSession(this.#parts, undefined, present, context);
   }
