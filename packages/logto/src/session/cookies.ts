@@ -80,20 +80,6 @@ export const readSessionCookie = (header: string | undefined, name: string): Ses
   // Fast path: most requests carrying other cookies only never look further.
   if (header === undefined || !header.includes(name))
     return { value: undefined, present: [], broken: false };
-  // Fast path: one unchunked session cookie, found without splitting the whole header.
-  if (!header.includes(`${name}.`)) {
-    const value = soleCookieValue(header, name);
-    if (value !== undefined) return { value, present: [name], broken: false };
-  }
-  return parseSessionCookie(header, name);
-};
-
-/**
- * {@link readSessionCookie} by splitting the whole header: every pair is looked at.
- *
- * @internal
- */
-export const parseSessionCookie = (header: string, name: string): SessionCookieRead => {
   let whole: string | undefined;
   const chunks: string[] = [];
   const present: string[] = [];
@@ -121,23 +107,6 @@ export const parseSessionCookie = (header: string, name: string): SessionCookieR
     if (chunks[index] === undefined) return { value: undefined, present, broken: true };
   }
   return { value: chunks.join(''), present, broken: false };
-};
-
-/**
- * The value of the first cookie named exactly `name` (at the start of the header or after `;`),
- * or `undefined` when there is none.
- */
-const soleCookieValue = (header: string, name: string): string | undefined => {
-  const marker = `${name}=`;
-  for (let at = header.indexOf(marker); at !== -1; at = header.indexOf(marker, at + 1)) {
-    let before = at - 1;
-    while (before >= 0 && (header[before] === ' ' || header[before] === '\t')) before -= 1;
-    if (before !== -1 && header[before] !== ';') continue;
-    const start = at + marker.length;
-    const end = header.indexOf(';', start);
-    return unquote(header.slice(start, end === -1 ? header.length : end).trim());
-  }
-  return undefined;
 };
 
 const unquote = (value: string) =>
