@@ -17,8 +17,6 @@ interface Entry<V> {
 export class BoundedCache<K, V> {
   readonly #maxEntries: number;
   readonly #entries = new Map<K, Entry<V>>();
-  /** The most recently used key: looking it up again moves nothing (a hot entry costs one `Map.get`). */
-  #youngest: K | undefined;
 
   /** @param maxEntries - The most entries kept; 0 keeps nothing. */
   constructor(maxEntries: number) {
@@ -34,16 +32,12 @@ export class BoundedCache<K, V> {
   get(key: K, now?: number): V | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
+    this.#entries.delete(key);
     if (entry.expiresAt !== Number.POSITIVE_INFINITY && (now ?? Date.now()) >= entry.expiresAt) {
-      this.delete(key);
       return undefined;
     }
-    if (key !== this.#youngest) {
-      // Re-inserting moves the entry to the young end of the Map's insertion order.
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
-      this.#youngest = key;
-    }
+    // Re-inserting moves the entry to the young end of the Map's insertion order.
+    this.#entries.set(key, entry);
     return entry.value;
   }
 
@@ -61,7 +55,6 @@ export class BoundedCache<K, V> {
     const entries = this.#entries;
     entries.delete(key);
     entries.set(key, { value, expiresAt });
-    this.#youngest = key;
     for (const [oldest, held] of entries) {
       if (entries.size <= this.#maxEntries && now < held.expiresAt) break;
       entries.delete(oldest);
@@ -71,6 +64,5 @@ export class BoundedCache<K, V> {
   /** Forgets `key`. */
   delete(key: K): void {
     this.#entries.delete(key);
-    if (key === this.#youngest) this.#youngest = undefined;
   }
 }
