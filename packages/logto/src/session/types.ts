@@ -37,14 +37,6 @@ export interface SessionStore {
    */
   load(cookieHeader: string | undefined, context: SessionLoadContext): Promise<RequestSession>;
   /**
-   * Optional: {@link SessionStore.load} with no I/O (the cookie store), or `undefined` when it
-   * cannot this time. Its session answers {@link RequestSession.getItemSync}.
-   */
-  loadSync?(
-    cookieHeader: string | undefined,
-    context: SessionLoadContext,
-  ): RequestSession | undefined;
-  /**
    * Ends every session tagged with `tag` (see {@link RequestSession.addTags}) that began before
    * `options.before`, for back-channel logout. Returns how many records a server-side store
    * deleted; the cookie store records the end in its revocation list and returns 0.
@@ -79,8 +71,6 @@ export interface RequestSession extends CoordinatedStorage {
   readonly needsCommit?: boolean;
   /** The value stored under `key`, or `null`. */
   getItem(key: string): Promise<string | null>;
-  /** Optional: {@link RequestSession.getItem} without waiting, on sessions whose reads are in memory. */
-  getItemSync?(key: string): string | null;
   /** Stores `value` under `key`. */
   setItem(key: string, value: string): Promise<void>;
   /** Removes `key`; removing a missing key is not an error. */

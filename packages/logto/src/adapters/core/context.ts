@@ -97,8 +97,6 @@ export class LogtoRequestContext {
   readonly #options: ResolvedAdapterOptions;
   readonly #request: AdapterRequest;
   #session: Promise<RequestSession> | undefined;
-  /** The store's session when it was loaded without waiting (its reads are synchronous too). */
-  #inMemory: RequestSession | undefined;
   /** The session once loaded; `null` when the load failed. */
   #loaded: RequestSession | null | undefined;
   #client: LogtoClient | undefined;
@@ -152,25 +150,6 @@ export class LogtoRequestContext {
   getSession(): Promise<RequestSession> {
     this.#session ??= this.#load();
     return this.#session;
-  }
-
-  /**
-   * The session loaded without waiting, when the store can (the cookie store), else `undefined`:
-   * then only {@link LogtoRequestContext.getSession} can load it.
-   */
-  #loadNow(): RequestSession | undefined {
-    if (this.#session !== undefined) return this.#inMemory;
-    const { store } = this.#options;
-    if (store.loadSync === undefined) return undefined;
-    const inner = store.loadSync(this.#request.cookieHeader, {
-      secure: this.#options.baseUrl.startsWith('https:'),
-    });
-    if (inner?.getItemSync === undefined) return undefined;
-    const session = new TrackedSession(inner, this.#request.onCommitNeeded);
-    this.#inMemory = inner;
-    this.#loaded = session;
-    this.#session = Promise.resolve(session);
-    return inner;
   }
 
   async #load(): Promise<RequestSession> {
@@ -245,22 +224,6 @@ export class LogtoRequestContext {
     return isSignedIn(claims, hasRefreshToken, this.#options.normalized.clockTolerance)
       ? claims
       : undefined;
-  }
-
-  /**
-   * {@link LogtoRequestContext.getSignedInClaims} without waiting, when the store loads sessions
-   * from memory (the cookie store): the claims, `null` when signed out, or `undefined` when only
-   * the asynchronous call can tell (a server-side store).
-   */
-  signedInClaimsNow(): IdTokenClaims | null | undefined {
-    const session = this.#loadNow();
-    if (session?.getItemSync === undefined) return undefined;
-    const claims = this.#claimsOfToken(session.getItemSync('idToken'));
-    if (!claims) return null;
-    const hasRefreshToken = Boolean(session.getItemSync('refreshToken'));
-    return isSignedIn(claims, hasRefreshToken, this.#options.normalized.clockTolerance)
-      ? claims
-      : null;
   }
 
   /**

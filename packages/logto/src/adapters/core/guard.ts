@@ -199,26 +199,6 @@ const forbiddenHint =
   'Ask an administrator for a role that grants this permission, or for membership of the organization.';
 
 /**
- * The guard's outcome without waiting, when it needs no provider call (no `fetchUserInfo`, no
- * `getAccessToken`) and the store loads sessions from memory (the cookie store); `undefined`
- * otherwise (then call {@link guard}). Saves a signed-in request every promise of the guard.
- */
-export const guardNow = (
-  context: LogtoRequestContext,
-  options: ResolvedGuardOptions,
-  signInPath: string | undefined,
-): GuardOutcome | undefined => {
-  if (options.fetchUserInfo === true || options.getAccessToken === true) return undefined;
-  const claims = context.signedInClaimsNow();
-  if (claims === undefined) return undefined;
-  if (claims === null) {
-    return { allow: false, response: denied(options, signInPath, context.pathAndQuery) };
-  }
-  context.user = claims;
-  return { allow: true, user: claims };
-};
-
-/**
  * Checks the request's session. Signed in: the user (ID token claims, decoded once, no provider
  * I/O; or userinfo) and, when asked, the access token, both put on the context. Not signed in
  * (or Logto refused the session): a redirect to sign-in or a 401. Logto refused the access

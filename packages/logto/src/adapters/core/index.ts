@@ -11,7 +11,6 @@ import {
   denied,
   type GuardOutcome,
   guard,
-  guardNow,
   meansSignedOut,
   type ResolvedGuardOptions,
 } from './guard.js';
@@ -121,14 +120,6 @@ export class LogtoCore {
     options?: RequestSignOutOptions,
   ): Promise<AdapterResponse> {
     return startSignOut(context, request, this.options, options);
-  }
-
-  /**
-   * The guard's outcome without waiting when it can be had from memory (see `guardNow`), else
-   * `undefined`.
-   */
-  guardNow(context: LogtoRequestContext, options: ResolvedGuardOptions): GuardOutcome | undefined {
-    return guardNow(context, options, this.options.routes.signIn);
   }
 
   /**

@@ -243,16 +243,6 @@ export function authenticated(
       return;
     }
     const guardOptions = resolveGuardOptions(options, req);
-    let now: GuardOutcome | undefined;
-    try {
-      now = core.guardNow(req.logto, guardOptions);
-    } catch {
-      // The asynchronous guard meets the same problem and answers it (a 503, or `next`).
-    }
-    if (now !== undefined) {
-      follow(now, { req, res, next, handler, guardOptions, core });
-      return;
-    }
     core
       .guard(req.logto, guardOptions)
       .then((outcome) => follow(outcome, { req, res, next, handler, guardOptions, core }), next);
