@@ -4,11 +4,12 @@
  * The options are a function: `next build` loads this module without the run-time environment
  * (`npm run start:next` sets it when it starts the server), and the function runs on first use.
  */
-import { UserInfoScope } from 'logto-ts';
+import { sampleLogtoConfig } from 'example-express/dist/logto-config.js';
+import { defaultApiResource } from 'example-express/dist/settings.js';
 import { createLogto } from 'logto-ts/next';
 
-/** The API resource this sample asks tokens for (registered in logto-dev's demo data). */
-export const apiResource = 'https://api.example.com';
+/** The API resource this sample asks tokens for: `API_RESOURCE`, or logto-dev's demo API. */
+export const apiResource = process.env.API_RESOURCE || defaultApiResource;
 
 const setting = (name: string): string => {
   const value = process.env[name];
@@ -19,24 +20,16 @@ const setting = (name: string): string => {
 };
 
 export const logto = createLogto(() => ({
-  endpoint: setting('LOGTO_ENDPOINT'),
-  appId: setting('LOGTO_APP_ID'),
-  appSecret: setting('LOGTO_APP_SECRET'),
+  ...sampleLogtoConfig({
+    endpoint: setting('LOGTO_ENDPOINT'),
+    appId: setting('LOGTO_APP_ID'),
+    appSecret: setting('LOGTO_APP_SECRET'),
+    apiResource,
+    apiScope: process.env.API_SCOPE || undefined,
+  }),
   baseUrl: setting('BASE_URL'),
   // One secret, or several comma-separated: the first encrypts, all decrypt.
   secret: setting('SESSION_SECRET').split(','),
-  scopes: [
-    UserInfoScope.Email,
-    UserInfoScope.Phone,
-    UserInfoScope.CustomData,
-    UserInfoScope.Identities,
-    UserInfoScope.Organizations,
-    UserInfoScope.OrganizationRoles,
-    // Permissions: of the API resource, and of organizations (in organization tokens).
-    'read:messages',
-    'read:members',
-  ],
-  resources: [apiResource],
 }));
 
 /** Where the example API (`examples/api`) listens, if it runs. */

@@ -6,10 +6,11 @@
 
 import { createApiApp } from 'example-api';
 import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
-import { isLogtoError, type LogtoConfig, type LogtoError, UserInfoScope } from 'logto-ts';
+import { isLogtoError, type LogtoError } from 'logto-ts';
 import { authenticated, type LogtoErrorRequest, logto } from 'logto-ts/express';
 import { callApi } from './api-call.js';
 import { html, type SafeHtml } from './html.js';
+import { sampleLogtoConfig } from './logto-config.js';
 import {
   type ApiCallResult,
   idTokenPage,
@@ -59,29 +60,6 @@ export interface SampleAppOptions {
   apiResource?: string;
   /** The permission to request on it. Default `read:messages`. */
   apiScope?: string;
-}
-
-/** The Logto configuration of the sample: the quick-start's scopes and one API resource. */
-export function sampleLogtoConfig(
-  options: Pick<SampleAppOptions, 'endpoint' | 'appId' | 'appSecret' | 'apiResource' | 'apiScope'>,
-): LogtoConfig {
-  return {
-    endpoint: options.endpoint,
-    appId: options.appId,
-    appSecret: options.appSecret,
-    scopes: [
-      UserInfoScope.Email,
-      UserInfoScope.Phone,
-      UserInfoScope.CustomData,
-      UserInfoScope.Identities,
-      UserInfoScope.Organizations,
-      UserInfoScope.OrganizationRoles,
-      // Permissions: of the API resource, and of organizations (in organization tokens).
-      options.apiScope ?? defaultApiScope,
-      'read:members',
-    ],
-    resources: [options.apiResource ?? apiResource],
-  };
 }
 
 /** Calls the example API, or says why it is not called. */

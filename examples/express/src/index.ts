@@ -4,8 +4,9 @@
  *
  * @module
  */
-export { apiResource, createSampleApp, type SampleAppOptions, sampleLogtoConfig } from './app.js';
+export { apiResource, createSampleApp, type SampleAppOptions } from './app.js';
 export { type DemoApplication, demoApplication, demoConfigFor, demoUsers } from './demo.js';
+export { type SampleLogtoOptions, sampleLogtoConfig } from './logto-config.js';
 export type { DemoUser } from './pages/home.js';
 export { listen, type RunningServer } from './server.js';
 export {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type LogtoDev, startLogtoDev } from 'logto-dev';
 import { createSampleApp } from './app.js';
 import { demoApplication, demoConfigFor, demoUsers } from './demo.js';
-import { listen, type RunningServer } from './server.js';
+import { listen, type RunningServer, stopOnSignals } from './server.js';
 import { loadEnvFiles, readSettings } from './settings.js';
 
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
@@ -84,24 +84,7 @@ async function run(): Promise<() => Promise<void>> {
 }
 
 try {
-  const stop = await run();
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.exit(130);
-    }
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopOnSignals(await run());
 } catch (error) {
   console.error(
     `\nThe sample could not start: ${error instanceof Error ? error.message : String(error)}`,

@@ -57,3 +57,25 @@ export function listen(
     });
   });
 }
+
+/**
+ * Stops the sample on Ctrl-C or SIGTERM: runs `stop` once, then exits (0, or 1 if it failed); a
+ * second signal while stopping exits at once (130).
+ */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

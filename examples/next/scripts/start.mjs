@@ -3,6 +3,7 @@
 // LOGTO_ENDPOINT, LOGTO_APP_ID and LOGTO_APP_SECRET name a Logto tenant. The settings are the
 // Express sample's (see examples/express/src/settings.ts).
 import { fileURLToPath } from 'node:url';
+import { stopOnSignals } from 'example-express/dist/server.js';
 import { loadEnvFiles, readSettings } from 'example-express/dist/settings.js';
 import { buildNextSample } from './build.mjs';
 import { startNextSample } from './serve.mjs';
@@ -52,21 +53,7 @@ try {
       '',
     ].join('\n'),
   );
-  let stopping = false;
-  const onSignal = (signal) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    sample.stop().then(
-      () => process.exit(0),
-      (error) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopOnSignals(() => sample.stop());
 } catch (error) {
   console.error(
     `\nThe Next.js sample could not start: ${error instanceof Error ? error.message : String(error)}`,

@@ -14,7 +14,8 @@ export interface DemoUser {
   password: string;
 }
 
-const protectedPages: ReadonlyArray<readonly [path: string, label: string, what: string]> = [
+/** The sample's protected pages, with what each shows (the Next.js sample lists them too). */
+export const protectedPages: ReadonlyArray<readonly [path: string, label: string, what: string]> = [
   ['/protected', 'ID token claims', 'Who you are, from the verified ID token (no network call).'],
   [
     '/protected/userinfo',
