@@ -238,6 +238,14 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     expect(String(body.message)).toMatch(/acme|member|organization/i);
     // Still signed in: a refused token is not a refused session.
     expect((await browser.get('/api/me')).status).toBe(200);
+    // A page (redirect: true) gets the error page, naming the code and what to do.
+    const page = await browser.get('/guard/organization-page?id=acme');
+    expect(page.status).toBe(403);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const text = await page.text();
+    expect(text).toContain('<h1>Access denied</h1>');
+    expect(text).toContain('token.access_denied');
+    expect(text).toContain('Ask an administrator');
   });
 
   // Redis sessions keep the id cookie as it is: only cookie sessions re-send it.

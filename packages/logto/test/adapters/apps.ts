@@ -92,6 +92,11 @@ export const appRoutes: Readonly<Record<string, AppRoute>> = {
     organizationFromQuery: true,
     handle: async (context) => tokenAudience(context),
   },
+  '/guard/organization-page': {
+    guard: { redirect: true, getAccessToken: true },
+    organizationFromQuery: true,
+    handle: async (context) => tokenAudience(context),
+  },
   '/organization': {
     guard: {},
     handle: (context, query) => context.client.getOrganizationTokenClaims(query.get('id') ?? ''),

@@ -156,7 +156,7 @@ export const checkAuthenticatedOptions = <Request>(
   if ((resource !== undefined || organizationId !== undefined) && getAccessToken !== true) {
     throw new LogtoError(
       'config.invalid',
-      'authenticated(): resource and organizationId choose the access token of getAccessToken; add getAccessToken: true.',
+      'authenticated(): resource and organizationId only say which access token to get; add getAccessToken: true to get it.',
     );
   }
 };
@@ -242,7 +242,7 @@ export const guard = async (
         allow: false,
         response:
           options.redirect === true
-            ? errorResponse(403, error, forbiddenHint, context.accept)
+            ? errorResponse(403, error, forbiddenHint, context.accept, [], 'Access denied')
             : jsonResponse(403, { error: 'access_denied', message: error.message }),
       };
     }

@@ -99,6 +99,7 @@ export const errorResponse = (
   hint: string,
   accept: string | undefined,
   cookies: readonly string[] = [],
+  title = 'Sign-in error',
 ): AdapterResponse => {
   if (prefersJson(accept)) {
     return jsonResponse(status, { error: error.code, message: error.message, hint }, cookies);
@@ -106,10 +107,10 @@ export const errorResponse = (
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign-in error</title>
+<title>${title}</title>
 <style>${errorPageStyle}</style></head>
 <body><main>
-<h1>Sign-in error</h1>
+<h1>${title}</h1>
 <p class="message">${escapeHtml(error.message)}</p>
 <p>${escapeHtml(hint)}</p>
 <p class="code">Error code: <code>${escapeHtml(error.code)}</code></p>
