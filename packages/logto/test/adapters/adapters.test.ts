@@ -506,6 +506,16 @@ describe.each(variants)('$adapter.name with $store sessions', ({ adapter, store 
     expect((await browser.get('/api/me')).status).toBe(401);
   });
 
+  it('a guarded handler whose refresh Logto refuses answers as signed out, with the session cleared', async () => {
+    const browser = new Browser(server.origin);
+    await signIn(browser);
+    await revokeBrowserAtLogto(browser);
+    const response = await browser.get('/guard/fresh');
+    expect(response.status).toBe(401);
+    expect(await json(response)).toEqual({ error: 'not_authenticated' });
+    expect((await browser.get('/api/me')).status).toBe(401);
+  });
+
   it('refuses returnTo values that would leave the app (no open redirect)', async () => {
     for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
       const browser = new Browser(server.origin);

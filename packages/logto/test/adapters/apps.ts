@@ -92,6 +92,14 @@ export const appRoutes: Readonly<Record<string, AppRoute>> = {
     organizationFromQuery: true,
     handle: async (context) => tokenAudience(context),
   },
+  /** `/resource/fresh` behind the guard's handler form (the middleware, on Hono). */
+  '/guard/fresh': {
+    guard: {},
+    handle: async (context) => {
+      await context.client.clearAccessToken();
+      return context.client.getAccessTokenClaims(api);
+    },
+  },
   '/guard/organization-page': {
     guard: { redirect: true, getAccessToken: true },
     organizationFromQuery: true,
@@ -139,14 +147,18 @@ const expressApp =
     const app = express();
     app.use(expressAdapter.logto(options));
     for (const [path, route] of Object.entries(appRoutes)) {
+      const respond = async (req: express5.Request, res: express5.Response) => {
+        const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+        if (route.cacheControl) res.set('cache-control', route.cacheControl);
+        res.json(await route.handle(req.logto, query));
+      };
+      // Express 4 does not catch a rejected promise: the middleware form passes it to `next`.
       const handler = (
         req: express5.Request,
         res: express5.Response,
         next: express5.NextFunction,
       ) => {
-        const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
-        if (route.cacheControl) res.set('cache-control', route.cacheControl);
-        route.handle(req.logto, query).then((value) => res.json(value), next);
+        respond(req, res).catch(next);
       };
       const guard = route.guard && {
         ...route.guard,
@@ -156,7 +168,8 @@ const expressApp =
       };
       // The /guard/ routes use the handler form, the others the middleware form.
       if (guard && path.startsWith('/guard/')) {
-        app.get(path, expressAdapter.authenticated(guard, handler));
+        // The handler form takes the rejection itself (and answers a refused session as signed out).
+        app.get(path, expressAdapter.authenticated(guard, respond));
       } else if (guard) {
         app.get(path, expressAdapter.authenticated(guard), handler);
       } else {

@@ -147,9 +147,17 @@ export function authenticated<
   checkAuthenticatedOptions(guardOptions);
   return async (c, next) => {
     const [context, core] = contextOf(c, 'authenticated');
-    const outcome = await core.guard(context, resolveGuardOptions(guardOptions, c));
+    const resolved = resolveGuardOptions(guardOptions, c);
+    const outcome = await core.guard(context, resolved);
     if (!outcome.allow) return toWebResponse(outcome.response);
     await next();
+    // Logto refused the session while the handler ran: the signed-out answer, not the error page.
+    const answer = c.error && core.signedOutAnswer(c.error, context, resolved);
+    if (answer) {
+      c.res = undefined as unknown as Response; // so the error page's headers are not merged in
+      c.res = toWebResponse(answer);
+      c.error = undefined;
+    }
     return undefined;
   };
 }
